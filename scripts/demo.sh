@@ -1,0 +1,11 @@
+#!/bin/sh
+# demo.sh: sets up, builds, and runs the default experiment end to end: a
+# 10-hidden-layer sigmoid network on the spiral data, whose first-layer
+# gradients are orders of magnitude smaller than its last layer's.
+# Extra key=value arguments are passed to vgrad run.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+build/vgrad run name=default "$@"
+out=results/default
+awk -F, 'NR > 1 && $2 == 0 { printf "step 0, layer %2d: grad_w_norm %s\n", $3, $6 }' "$out/layers.csv"

@@ -1,0 +1,256 @@
+/* act.c: the activation table.
+ *
+ * Each row pairs f with its exact derivative f'.  Both are written to stay
+ * finite and accurate for any finite x: the smooth saturating functions use
+ * forms such as 1 / (2 + 2 cosh x) instead of s(1-s) or 1 - tanh^2, because
+ * those round to exactly 0 once s or tanh rounds to 1 (|x| > ~19 for tanh),
+ * and a vanishing-gradient tool must see a gradient of 1e-30 as 1e-30, not 0.
+ *
+ * At a kink the derivative takes the value stated in the row's desc; the
+ * convention is the one-sided value PyTorch's backward uses. */
+#include "act.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Digits beyond double precision are kept so the literals round correctly. */
+#define SQRT1_2 0.70710678118654752440084436210484903928    /* 1/sqrt(2) */
+#define INV_SQRT_2PI 0.39894228040143267793994605993438186848 /* 1/sqrt(2 pi) */
+
+/* ---- helpers shared by several rows -------------------------------------- */
+
+/* Logistic sigmoid, stable on both sides: exp only ever sees -|x|. */
+static double sigmoid(double x)
+{
+    if (x >= 0) return 1.0 / (1.0 + exp(-x));
+    double e = exp(x);
+    return e / (1.0 + e);
+}
+
+/* sigmoid'(x) = s(x) s(-x) = e^-|x| / (1 + e^-|x|)^2 = 1 / (2 + 2 cosh x).
+ * The last form keeps full relative accuracy in both tails (s(1-s) is 0
+ * once s rounds to 1, for x > ~37), and since cosh x >= 1 in floating point
+ * too, it never rounds above the true maximum 1/4 near x = 0, as the
+ * e^-|x| form can.  It flushes to 0 only for |x| > 710, where the true
+ * value is already subnormal. */
+static double sigmoid_slope(double x) { return 0.5 / (1.0 + cosh(x)); }
+
+/* sech^2(x) = 1 - tanh^2(x) = 2 / (1 + cosh 2x): accurate in the tails,
+ * where 1 - tanh^2 cancels to 0 (|x| > ~19), never above 1, and 0 only for
+ * |x| > 355, where the true value is below 1e-308. */
+static double sech2(double x) { return 2.0 / (1.0 + cosh(2.0 * x)); }
+
+/* log(1 + e^x) without overflow (x large) or loss of the tiny tail (x very
+ * negative, where log1p keeps e^x exactly). */
+static double softplus(double x)
+{
+    if (x > 0) return x + log1p(exp(-x));
+    return log1p(exp(x));
+}
+
+/* Standard normal CDF via erfc, which keeps full relative accuracy in the
+ * left tail where 1 + erf(x/sqrt2) cancels. */
+static double normal_cdf(double x) { return 0.5 * erfc(-x * SQRT1_2); }
+
+/* Standard normal density; -x*x/2 may be -inf, and exp(-inf) is 0. */
+static double normal_pdf(double x) { return INV_SQRT_2PI * exp(-0.5 * x * x); }
+
+static double clamp(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
+
+/* dmax of rows whose sup |f'| does not depend on the parameter. */
+static double dmax_zero(double param) { (void)param; return 0.0; }
+static double dmax_one(double param) { (void)param; return 1.0; }
+
+/* ---- linear ---------------------------------------------------------------- */
+static double linear_f(double x, double param) { (void)param; return x; }
+static double linear_df(double x, double param) { (void)x; (void)param; return 1.0; }
+
+/* ---- step ------------------------------------------------------------------ */
+static double step_f(double x, double param) { (void)param; return x > 0 ? 1.0 : 0.0; }
+static double step_df(double x, double param) { (void)x; (void)param; return 0.0; }
+
+/* ---- sigmoid --------------------------------------------------------------- */
+static double sigmoid_f(double x, double param) { (void)param; return sigmoid(x); }
+static double sigmoid_df(double x, double param) { (void)param; return sigmoid_slope(x); }
+static double sigmoid_dmax(double param) { (void)param; return 0.25; }
+
+/* ---- hard_sigmoid (PyTorch Hardsigmoid) ------------------------------------ */
+static double hard_sigmoid_f(double x, double param)
+{
+    (void)param;
+    return clamp(x / 6.0 + 0.5, 0.0, 1.0);
+}
+/* Open interval: PyTorch's backward passes no gradient at x = +-3. */
+static double hard_sigmoid_df(double x, double param)
+{
+    (void)param;
+    return x > -3.0 && x < 3.0 ? 1.0 / 6.0 : 0.0;
+}
+static double hard_sigmoid_dmax(double param) { (void)param; return 1.0 / 6.0; }
+
+/* ---- tanh ------------------------------------------------------------------ */
+static double tanh_f(double x, double param) { (void)param; return tanh(x); }
+static double tanh_df(double x, double param) { (void)param; return sech2(x); }
+
+/* ---- hardtanh -------------------------------------------------------------- */
+static double hardtanh_f(double x, double param) { (void)param; return clamp(x, -1.0, 1.0); }
+static double hardtanh_df(double x, double param)
+{
+    (void)param;
+    return x > -1.0 && x < 1.0 ? 1.0 : 0.0;
+}
+
+/* ---- relu ------------------------------------------------------------------ */
+static double relu_f(double x, double param) { (void)param; return x > 0 ? x : 0.0; }
+static double relu_df(double x, double param) { (void)param; return x > 0 ? 1.0 : 0.0; }
+
+/* ---- leaky_relu: param = slope of the negative side ----------------------- */
+static double leaky_relu_f(double x, double slope) { return x > 0 ? x : slope * x; }
+static double leaky_relu_df(double x, double slope) { return x > 0 ? 1.0 : slope; }
+static double leaky_relu_dmax(double slope) { return fmax(1.0, fabs(slope)); }
+
+/* ---- elu: param = alpha, the negative saturation level -------------------- */
+static double elu_f(double x, double alpha) { return x > 0 ? x : alpha * expm1(x); }
+static double elu_df(double x, double alpha) { return x > 0 ? 1.0 : alpha * exp(x); }
+/* For alpha > 1 the sup is alpha, reached at x = 0 (the left-side value). */
+static double elu_dmax(double alpha) { return fmax(1.0, alpha); }
+
+/* ---- selu (Klambauer et al. 2017): lambda * elu with a fixed alpha -------- */
+#define SELU_LAMBDA 1.0507009873554804934193349852946
+#define SELU_ALPHA 1.6732632423543772848170429916717
+static double selu_f(double x, double param)
+{
+    (void)param;
+    return x > 0 ? SELU_LAMBDA * x : SELU_LAMBDA * SELU_ALPHA * expm1(x);
+}
+static double selu_df(double x, double param)
+{
+    (void)param;
+    return x > 0 ? SELU_LAMBDA : SELU_LAMBDA * SELU_ALPHA * exp(x);
+}
+/* lambda * alpha > lambda: the largest slope is the left side at x = 0. */
+static double selu_dmax(double param) { (void)param; return SELU_LAMBDA * SELU_ALPHA; }
+
+/* ---- gelu, exact erf form: x * Phi(x) -------------------------------------- */
+static double gelu_f(double x, double param) { (void)param; return x * normal_cdf(x); }
+static double gelu_df(double x, double param)
+{
+    (void)param;
+    return normal_cdf(x) + x * normal_pdf(x);
+}
+/* f'' = phi(x) (2 - x^2) vanishes at x = sqrt(2), so the max is
+ * Phi(sqrt2) + sqrt2 phi(sqrt2) = (1 + erf(1))/2 + e^-1/sqrt(pi); evaluated to
+ * 50 digits with mpmath.  (The minimum, -0.1289 at -sqrt2, is smaller in
+ * magnitude.) */
+static double gelu_dmax(double param) { (void)param; return 1.1289041451851547863407; }
+
+/* ---- silu = swish: x * sigmoid(x) ------------------------------------------ */
+static double silu_f(double x, double param) { (void)param; return x * sigmoid(x); }
+/* s(x) (1 + x (1 - s(x))), with 1 - s(x) taken as s(-x) so that it does not
+ * round to 0 for large x. */
+static double silu_df(double x, double param)
+{
+    (void)param;
+    return sigmoid(x) * (1.0 + x * sigmoid(-x));
+}
+/* f'' = s(1-s) (2 + x (1 - 2s)) vanishes where x tanh(x/2) = 2, at
+ * x = 2.39935728051546766783; the value there, from mpmath findroot at 50
+ * digits and checked by long-double Newton.  (The minimum, -0.0998 at
+ * x = -2.3994, is smaller in magnitude.) */
+static double silu_dmax(double param) { (void)param; return 1.0998393201288669169582; }
+
+/* ---- mish (Misra 2019): x * tanh(softplus(x)) ------------------------------ */
+static double mish_f(double x, double param) { (void)param; return x * tanh(softplus(x)); }
+/* d/dx tanh(sp(x)) = sech^2(sp) * sp'(x) and sp' = sigmoid. */
+static double mish_df(double x, double param)
+{
+    (void)param;
+    double sp = softplus(x);
+    return tanh(sp) + x * sech2(sp) * sigmoid(x);
+}
+/* Max of f' at x = 1.49057117948542845929 (root of f'' by mpmath findroot at
+ * 50 digits, checked by long-double bisection).  (The minimum, -0.1125 at
+ * x = -2.2564, is smaller in magnitude.) */
+static double mish_dmax(double param) { (void)param; return 1.0884981612517278612283; }
+
+/* ---- softplus -------------------------------------------------------------- */
+static double softplus_f(double x, double param) { (void)param; return softplus(x); }
+static double softplus_df(double x, double param) { (void)param; return sigmoid(x); }
+/* A supremum: sigmoid approaches 1 as x -> inf. */
+
+/* ---- softsign -------------------------------------------------------------- */
+static double softsign_f(double x, double param) { (void)param; return x / (1.0 + fabs(x)); }
+static double softsign_df(double x, double param)
+{
+    (void)param;
+    double d = 1.0 / (1.0 + fabs(x));   /* squared after the division: no overflow */
+    return d * d;
+}
+
+/* ---- smelu (Shamir et al. 2020): param = beta, the half-width ------------- */
+/* A quadratic bridge joins 0 and x with matching slopes, so f is C1: f' is
+ * continuous, 0 at -beta and 1 at +beta. */
+static double smelu_f(double x, double beta)
+{
+    if (x <= -beta) return 0.0;
+    if (x >= beta) return x;
+    return (x + beta) * (x + beta) / (4.0 * beta);
+}
+static double smelu_df(double x, double beta)
+{
+    if (x <= -beta) return 0.0;
+    if (x >= beta) return 1.0;
+    return (x + beta) / (2.0 * beta);
+}
+
+/* ---- pieces of the piecewise activations (see act.h) ------------------------ */
+static int piece_at_zero(double x, double param) { (void)param; return x > 0; }
+static int piece_hard_sigmoid(double x, double param) { (void)param; return (x > -3) + (x >= 3); }
+static int piece_hardtanh(double x, double param) { (void)param; return (x > -1) + (x >= 1); }
+static int piece_smelu(double x, double beta) { return (x > -beta) + (x >= beta); }
+
+/* ---- the table ------------------------------------------------------------- */
+const act_info act_table[] = {
+    {"linear", "identity f(x)=x; f'=1 everywhere (no saturation)",
+     linear_f, linear_df, NULL, 0, 0, 0, 0, dmax_one, NULL},
+    {"step", "Heaviside: 1 for x>0, 0 for x<=0 (f(0)=0); f'=0 everywhere, so no gradient flows",
+     step_f, step_df, NULL, 0, 0, 0, 0, dmax_zero, piece_at_zero},
+    {"sigmoid", "logistic 1/(1+e^-x); f' peaks at 0.25 at x=0",
+     sigmoid_f, sigmoid_df, NULL, 0, 0, 0, 0, sigmoid_dmax, NULL},
+    {"hard_sigmoid", "PyTorch Hardsigmoid clamp(x/6+1/2,0,1); f'=1/6 on (-3,3), 0 elsewhere incl. x=+-3",
+     hard_sigmoid_f, hard_sigmoid_df, NULL, 0, 0, 0, 0, hard_sigmoid_dmax, piece_hard_sigmoid},
+    {"tanh", "tanh(x); f'=1-tanh^2 peaks at 1 at x=0",
+     tanh_f, tanh_df, NULL, 0, 0, 0, 0, dmax_one, NULL},
+    {"hardtanh", "clamp(x,-1,1); f'=1 on (-1,1), 0 elsewhere incl. x=+-1",
+     hardtanh_f, hardtanh_df, NULL, 0, 0, 0, 0, dmax_one, piece_hardtanh},
+    {"relu", "max(0,x); f'=1 for x>0, 0 for x<=0 (f'(0)=0)",
+     relu_f, relu_df, NULL, 0, 0, 0, 0, dmax_one, piece_at_zero},
+    {"leaky_relu", "x for x>0, slope*x otherwise; f'=1 for x>0, slope for x<=0 (f'(0)=slope)",
+     leaky_relu_f, leaky_relu_df, "slope", 0.01, -1.0, 1.0, 0, leaky_relu_dmax, piece_at_zero},
+    {"elu", "x for x>0, alpha*(e^x-1) otherwise; f'=1 for x>0, alpha*e^x for x<=0 (f'(0)=alpha)",
+     elu_f, elu_df, "alpha", 1.0, 0.0, 1e6, 0, elu_dmax, piece_at_zero},
+    {"selu", "lambda*elu, alpha=1.6733, lambda=1.0507 (Klambauer 2017); f'(0)=lambda*alpha=1.7581, the max",
+     selu_f, selu_df, NULL, 0, 0, 0, 0, selu_dmax, piece_at_zero},
+    {"gelu", "x*Phi(x), exact erf form; f'(0)=0.5, f' peaks at 1.1289 at x=sqrt(2)",
+     gelu_f, gelu_df, NULL, 0, 0, 0, 0, gelu_dmax, NULL},
+    {"silu", "x*sigmoid(x), also called swish; f'(0)=0.5, f' peaks at 1.0998 at x=2.3994",
+     silu_f, silu_df, NULL, 0, 0, 0, 0, silu_dmax, NULL},
+    {"mish", "x*tanh(softplus(x)); f' peaks at 1.0885 at x=1.4906",
+     mish_f, mish_df, NULL, 0, 0, 0, 0, mish_dmax, NULL},
+    {"softplus", "log(1+e^x); f'=sigmoid(x), tends to 1 as x->inf (sup, never reached)",
+     softplus_f, softplus_df, NULL, 0, 0, 0, 0, dmax_one, NULL},
+    {"softsign", "x/(1+|x|); f'=1/(1+|x|)^2 peaks at 1 at x=0, decays only polynomially",
+     softsign_f, softsign_df, NULL, 0, 0, 0, 0, dmax_one, piece_at_zero},
+    {"smelu", "SmeLU (Shamir 2020): 0 for x<=-beta, (x+beta)^2/(4beta) between, x for x>=beta; "
+              "C1: f'(-beta)=0, f'(beta)=1",
+     smelu_f, smelu_df, "beta", 1.0, 0.0, 1e6, 1, dmax_one, piece_smelu},
+};
+
+const int act_count = (int)(sizeof act_table / sizeof act_table[0]);
+
+int act_find(const char *name)
+{
+    for (int i = 0; i < act_count; i++)
+        if (strcmp(act_table[i].name, name) == 0) return i;
+    return -1;
+}

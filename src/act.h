@@ -1,0 +1,34 @@
+/* act.h: the table of hidden-layer activation functions.
+ *
+ * One row per activation: its name, a one-line description, f, its exact
+ * derivative f', an optional parameter (written after a colon on the command
+ * line: "leaky_relu:0.2") with its default and allowed range, and the largest
+ * |f'| over the real line (the reference for saturated_frac).  Everything
+ * that lists activations (vgrad list, help, parsing, tests, `vgrad
+ * activations`) iterates this table; nothing else names them. */
+#ifndef VG_ACT_H
+#define VG_ACT_H
+
+typedef struct {
+    const char *name;
+    const char *desc;
+    double (*f)(double x, double param);
+    double (*df)(double x, double param);   /* exact derivative; at a kink, the value documented in desc */
+    const char *param_name;                  /* NULL: takes no parameter */
+    double param_default;
+    double param_lo, param_hi;               /* allowed parameter range (closed) */
+    int param_lo_open;                       /* 1: param must be > param_lo */
+    double (*dmax)(double param);            /* sup over x of |f'(x)| */
+    /* Piecewise activations: which piece x lies in (pieces are split at the
+     * kinks, where f' or f'' jumps), so a finite difference can tell when it
+     * stepped across one.  NULL for activations smooth everywhere. */
+    int (*piece)(double x, double param);
+} act_info;
+
+extern const act_info act_table[];
+extern const int act_count;
+
+/* Index of the activation called name, or -1. */
+int act_find(const char *name);
+
+#endif

@@ -1,0 +1,449 @@
+/* config.c: parsing, checking and formatting of the key table. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "csvio.h"
+#include "data.h"
+#include "init.h"
+#include "loss.h"
+#include "optim.h"
+
+#define VG_KEY_ROW(key, type, def, lo, hi, flags, help) \
+    {#key, type, offsetof(vg_config, key), sizeof(((vg_config *)0)->key), def, lo, hi, flags, help},
+const key_info key_table[VG_KEY_COUNT] = {VG_KEYS(VG_KEY_ROW)};
+#undef VG_KEY_ROW
+
+int config_key_find(const char *name)
+{
+    for (int k = 0; k < VG_KEY_COUNT; k++)
+        if (strcmp(key_table[k].name, name) == 0) return k;
+    return -1;
+}
+
+/* Levenshtein distance, capped at 64 characters a side. */
+static int edit_distance(const char *s, const char *t)
+{
+    int n = (int)strlen(s), m = (int)strlen(t);
+    if (n > 64 || m > 64) return 99;
+    int row[65];
+    for (int j = 0; j <= m; j++) row[j] = j;
+    for (int i = 1; i <= n; i++) {
+        int diag = row[0];
+        row[0] = i;
+        for (int j = 1; j <= m; j++) {
+            int up = row[j];
+            int best = diag + (s[i - 1] != t[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+const char *config_key_suggest(const char *name)
+{
+    const char *best = NULL;
+    int best_d = 99;
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        int d = edit_distance(name, key_table[k].name);
+        if (d < best_d) {
+            best_d = d;
+            best = key_table[k].name;
+        }
+    }
+    /* Close enough to be a typo: a third of the name, at least 2 edits. */
+    int limit = (int)strlen(name) / 3;
+    if (limit < 2) limit = 2;
+    return best_d <= limit ? best : NULL;
+}
+
+/* ---- names of the tables behind the choice types ----------------------- */
+
+static const char *choice_name(enum key_type type, int i)
+{
+    switch (type) {
+    case KT_ACT: return i < act_count ? act_table[i].name : NULL;
+    case KT_LOSS: return i < loss_count ? loss_table[i].name : NULL;
+    case KT_INIT: return i < init_count ? init_table[i].name : NULL;
+    case KT_OPTIM: return i < optim_count ? optim_table[i].name : NULL;
+    case KT_DATASET: return i < data_count ? data_table[i].name : NULL;
+    default: return NULL;
+    }
+}
+
+static void append(char *buf, size_t size, const char *s)
+{
+    size_t len = strlen(buf);
+    if (len < size) snprintf(buf + len, size - len, "%s", s);
+}
+
+static void list_choices(enum key_type type, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (int i = 0; choice_name(type, i); i++) {
+        if (i) append(buf, size, ", ");
+        append(buf, size, choice_name(type, i));
+    }
+}
+
+static void format_real(char *buf, size_t size, double v)
+{
+    char tmp[32];
+    csv_format_double(tmp, v);
+    snprintf(buf, size, "%s", tmp);
+}
+
+void config_allowed(int key, char *buf, size_t size)
+{
+    const key_info *k = &key_table[key];
+    char lo[32], hi[32];
+    switch (k->type) {
+    case KT_INT:
+        snprintf(buf, size, "an integer from %.0f to %.0f", k->lo, k->hi);
+        break;
+    case KT_REAL:
+        format_real(lo, sizeof lo, k->lo);
+        format_real(hi, sizeof hi, k->hi);
+        snprintf(buf, size, "a number from %s to %s", lo, hi);
+        break;
+    case KT_BOOL: snprintf(buf, size, "0 or 1"); break;
+    case KT_STR: snprintf(buf, size, "text of at most %zu characters", k->size - 1); break;
+    case KT_WIDTHS:
+        snprintf(buf, size, "comma-separated positive integers, at most %d of them", VG_MAX_DEPTH);
+        break;
+    case KT_DATASET: {
+        char names[512];
+        list_choices(k->type, names, sizeof names);
+        snprintf(buf, size, "one of %s, or csv:PATH", names);
+        break;
+    }
+    case KT_ACT: {
+        char names[1024];
+        list_choices(k->type, names, sizeof names);
+        snprintf(buf, size, "one of %s (NAME:PARAM sets the parameter)", names);
+        break;
+    }
+    default: {
+        char names[512];
+        list_choices(k->type, names, sizeof names);
+        snprintf(buf, size, "one of %s", names);
+        break;
+    }
+    }
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static int parse_int(const char *s, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || *end != '\0' || errno == ERANGE) {
+        /* Accept integral numbers written as reals, e.g. 1e3. */
+        double d;
+        errno = 0;
+        d = strtod(s, &end);
+        if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d) || d != floor(d) ||
+            fabs(d) > 9007199254740992.0)
+            return 0;
+        v = (long long)d;
+    }
+    *out = v;
+    return 1;
+}
+
+static int parse_real(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || !isfinite(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+static int find_choice(enum key_type type, const char *name)
+{
+    for (int i = 0; choice_name(type, i); i++)
+        if (strcmp(choice_name(type, i), name) == 0) return i;
+    return -1;
+}
+
+static int bad_value(const char *key, const char *value, const char *what, vg_error *err)
+{
+    char allowed[1200];
+    config_allowed(config_key_find(key), allowed, sizeof allowed);
+    return vg_fail(err, VG_EUSAGE, "key '%s': '%s' %s; allowed: %s", key, value, what, allowed);
+}
+
+static int set_act(vg_config *c, const char *key, const char *value, vg_error *err)
+{
+    char name[64];
+    const char *colon = strchr(value, ':');
+    size_t len = colon ? (size_t)(colon - value) : strlen(value);
+    if (len >= sizeof name) return bad_value(key, value, "is not an activation", err);
+    memcpy(name, value, len);
+    name[len] = '\0';
+    int i = act_find(name);
+    if (i < 0) return bad_value(key, value, "is not an activation", err);
+    const act_info *a = &act_table[i];
+    double param = a->param_default;
+    if (colon) {
+        if (!a->param_name)
+            return vg_fail(err, VG_EUSAGE, "key '%s': activation '%s' takes no parameter",
+                           key, a->name);
+        if (!parse_real(colon + 1, &param))
+            return vg_fail(err, VG_EUSAGE, "key '%s': '%s' is not a number; allowed: %s:%s with "
+                           "%s a number", key, colon + 1, a->name, a->param_name, a->param_name);
+        int low = a->param_lo_open ? param <= a->param_lo : param < a->param_lo;
+        if (low || param > a->param_hi) {
+            char lo[32], hi[32];
+            csv_format_double(lo, a->param_lo);
+            csv_format_double(hi, a->param_hi);
+            return vg_fail(err, VG_EUSAGE, "key '%s': %s %s = %s is out of range; allowed: %s %s "
+                           "to %s", key, a->name, a->param_name, colon + 1, a->param_lo_open ?
+                           "above" : "from", lo, hi);
+        }
+    }
+    c->activation = i;
+    c->act_param = param;
+    return VG_OK;
+}
+
+static int set_widths(vg_config *c, const char *key, const char *value, vg_error *err)
+{
+    int n = 0;
+    const char *p = value;
+    while (*p) {
+        char *end;
+        errno = 0;
+        long v = strtol(p, &end, 10);
+        if (end == p || (*end != ',' && *end != '\0') || errno == ERANGE || v < 1 ||
+            v > 1000000)
+            return bad_value(key, value, "is not a list of widths from 1 to 1000000", err);
+        if (n == VG_MAX_DEPTH) return bad_value(key, value, "has too many layers", err);
+        c->widths[n++] = (int)v;
+        p = *end == ',' ? end + 1 : end;
+        if (*end == ',' && *p == '\0') return bad_value(key, value, "ends with a comma", err);
+    }
+    c->n_widths = n;
+    return VG_OK;
+}
+
+static int set_value(vg_config *c, int key, const char *value, vg_error *err)
+{
+    const key_info *k = &key_table[key];
+    char *field = (char *)c + k->offset;
+    switch (k->type) {
+    case KT_INT: {
+        long long v;
+        if (!parse_int(value, &v)) return bad_value(k->name, value, "is not an integer", err);
+        if ((double)v < k->lo || (double)v > k->hi)
+            return bad_value(k->name, value, "is out of range", err);
+        *(long long *)field = v;
+        return VG_OK;
+    }
+    case KT_REAL: {
+        double v;
+        if (!parse_real(value, &v)) return bad_value(k->name, value, "is not a finite number", err);
+        if (v < k->lo || v > k->hi) return bad_value(k->name, value, "is out of range", err);
+        *(double *)field = v;
+        return VG_OK;
+    }
+    case KT_BOOL:
+        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+            return bad_value(k->name, value, "is not a boolean", err);
+        *(int *)field = value[0] == '1';
+        return VG_OK;
+    case KT_STR:
+        if (strlen(value) >= k->size) return bad_value(k->name, value, "is too long", err);
+        strcpy(field, value);
+        return VG_OK;
+    case KT_DATASET:
+        if (strlen(value) >= k->size) return bad_value(k->name, value, "is too long", err);
+        if (strncmp(value, "csv:", 4) == 0) {
+            if (value[4] == '\0') return bad_value(k->name, value, "names no file", err);
+        } else if (find_choice(KT_DATASET, value) < 0) {
+            return bad_value(k->name, value, "is not a dataset", err);
+        }
+        strcpy(field, value);
+        return VG_OK;
+    case KT_ACT: return set_act(c, k->name, value, err);
+    case KT_WIDTHS: return set_widths(c, k->name, value, err);
+    case KT_LOSS:
+    case KT_INIT:
+    case KT_OPTIM: {
+        int i = find_choice(k->type, value);
+        if (i < 0) return bad_value(k->name, value, "is not known", err);
+        *(int *)field = i;
+        return VG_OK;
+    }
+    }
+    return vg_fail(err, VG_EFAIL, "key '%s' has no parser", k->name);
+}
+
+void config_defaults(vg_config *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        vg_error err;
+        /* Defaults are table text and parse by construction; test_config
+         * checks that every one does. */
+        if (set_value(c, k, key_table[k].def, &err) != VG_OK) abort();
+    }
+}
+
+int config_set(vg_config *c, const char *key, const char *value, vg_error *err)
+{
+    int k = config_key_find(key);
+    if (k < 0) {
+        const char *near = config_key_suggest(key);
+        if (near)
+            return vg_fail(err, VG_EUSAGE, "unknown key '%s' (did you mean '%s'?); "
+                           "'vgrad help run' lists the keys", key, near);
+        return vg_fail(err, VG_EUSAGE, "unknown key '%s'; 'vgrad help run' lists the keys", key);
+    }
+    int rc = set_value(c, k, value, err);
+    if (rc == VG_OK) c->given[k] = 1;
+    return rc;
+}
+
+int config_set_arg(vg_config *c, const char *arg, vg_error *err)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return vg_fail(err, VG_EUSAGE, "'%s' is not of the form key=value", arg);
+    char key[64];
+    size_t len = (size_t)(eq - arg);
+    if (len >= sizeof key) {
+        return vg_fail(err, VG_EUSAGE, "unknown key '%.*s'; 'vgrad help run' lists the keys",
+                       (int)len, arg);
+    }
+    memcpy(key, arg, len);
+    key[len] = '\0';
+    return config_set(c, key, eq + 1, err);
+}
+
+int config_resolve(vg_config *c, vg_error *err)
+{
+    if (c->given[KEY_widths]) {
+        if (c->n_widths == 0)
+            return vg_fail(err, VG_EUSAGE, "key 'widths' is empty; allowed: comma-separated "
+                           "positive integers");
+        if (c->given[KEY_depth] && c->depth != c->n_widths)
+            return vg_fail(err, VG_EUSAGE, "depth=%lld disagrees with widths, which lists %d "
+                           "layers; give one of them", c->depth, c->n_widths);
+        c->depth = c->n_widths;
+        int uniform = 1;
+        for (int l = 1; l < c->n_widths; l++) uniform &= c->widths[l] == c->widths[0];
+        if (c->given[KEY_width] && !(uniform && c->width == c->widths[0]))
+            return vg_fail(err, VG_EUSAGE, "width=%lld disagrees with widths; give one of them",
+                           c->width);
+        c->width = uniform ? c->widths[0] : 0;
+    } else {
+        c->n_widths = (int)c->depth;
+        for (int l = 0; l < c->n_widths; l++) c->widths[l] = (int)c->width;
+    }
+
+    const char *ds = c->dataset;
+    if (strncmp(ds, "csv:", 4) != 0) {
+        const data_info *d = &data_table[data_find(ds)];
+        if (d->fixed_features) {
+            if (c->n_features != 0 && c->n_features != d->fixed_features)
+                return vg_fail(err, VG_EUSAGE, "dataset %s has %d features; n_features=%lld is "
+                               "not allowed", d->name, d->fixed_features, c->n_features);
+            c->n_features = d->fixed_features;
+        } else if (c->n_features == 0) {
+            c->n_features = 2;
+        }
+        if (d->fixed_classes) {
+            if (c->n_classes != 0 && c->n_classes != d->fixed_classes)
+                return vg_fail(err, VG_EUSAGE, "dataset %s has %d classes; n_classes=%lld is not "
+                               "allowed", d->name, d->fixed_classes, c->n_classes);
+            c->n_classes = d->fixed_classes;
+        } else if (c->n_classes == 0) {
+            c->n_classes = 3;
+        }
+        if (c->n_samples < 1)
+            return vg_fail(err, VG_EUSAGE, "dataset %s needs n_samples >= 1", d->name);
+    } else if (c->given[KEY_n_features]) {
+        return vg_fail(err, VG_EUSAGE, "n_features is set by the file for dataset=csv:PATH; "
+                       "remove the key");
+    }
+    if (c->n_classes == 1)
+        return vg_fail(err, VG_EUSAGE, "n_classes=1: a classifier needs at least 2 classes");
+
+    if (c->out[0] == '\0') {
+        if ((size_t)snprintf(c->out, sizeof c->out, "results/%s", c->name) >= sizeof c->out)
+            return vg_fail(err, VG_EUSAGE, "name '%s' is too long", c->name);
+    }
+    return VG_OK;
+}
+
+/* ---- formatting --------------------------------------------------------- */
+
+void config_format(const vg_config *c, int key, char *buf, size_t size)
+{
+    const key_info *k = &key_table[key];
+    const char *field = (const char *)c + k->offset;
+    switch (k->type) {
+    case KT_INT: snprintf(buf, size, "%lld", *(const long long *)field); break;
+    case KT_REAL: format_real(buf, size, *(const double *)field); break;
+    case KT_BOOL: snprintf(buf, size, "%d", *(const int *)field); break;
+    case KT_STR:
+    case KT_DATASET: snprintf(buf, size, "%s", field); break;
+    case KT_ACT: {
+        const act_info *a = &act_table[c->activation];
+        if (a->param_name) {
+            char p[32];
+            csv_format_double(p, c->act_param);
+            snprintf(buf, size, "%s:%s", a->name, p);
+        } else {
+            snprintf(buf, size, "%s", a->name);
+        }
+        break;
+    }
+    case KT_LOSS:
+    case KT_INIT:
+    case KT_OPTIM: snprintf(buf, size, "%s", choice_name(k->type, *(const int *)field)); break;
+    case KT_WIDTHS:
+        buf[0] = '\0';
+        for (int l = 0; l < c->n_widths; l++) {
+            char w[16];
+            snprintf(w, sizeof w, l ? ",%d" : "%d", c->widths[l]);
+            append(buf, size, w);
+        }
+        break;
+    }
+}
+
+void config_run_id(const vg_config *c, char out[17])
+{
+    vg_config defaults_store, *defaults = &defaults_store;
+    config_defaults(defaults);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    char value[VG_PATH_MAX + 64], def[VG_PATH_MAX + 64];
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        if (key_table[k].flags & KEY_OUTPUT) continue;
+        config_format(c, k, value, sizeof value);
+        config_format(defaults, k, def, sizeof def);
+        if (strcmp(value, def) == 0) continue;
+        const char *parts[4] = {key_table[k].name, "=", value, "\n"};
+        for (int p = 0; p < 4; p++)
+            for (const unsigned char *s = (const unsigned char *)parts[p]; *s; s++) {
+                h ^= *s;
+                h *= 0x100000001b3ULL;
+            }
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}

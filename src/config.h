@@ -1,0 +1,167 @@
+/* config.h: the one table of configuration keys.
+ *
+ * Every key that `vgrad run` accepts (and that experiment files will set) is
+ * one X(...) row below: name, type, default (as text, parsed by the same code
+ * as user input), allowed range, flags, help.  Parsing, `vgrad help run`, the
+ * runs.csv columns, the run_id and the README key list all iterate it.
+ *
+ * A vg_config holds the values.  config_defaults fills one, config_set parses
+ * one key=value, config_resolve checks the keys against each other and fills
+ * the derived values (the widths list, the output directory). */
+#ifndef VG_CONFIG_H
+#define VG_CONFIG_H
+
+#include <stdint.h>
+
+#include "vg.h"
+
+#define VG_MAX_DEPTH 4096
+#define VG_PATH_MAX 1024
+
+enum key_type {
+    KT_INT,      /* long long within [lo, hi] */
+    KT_REAL,     /* finite double within [lo, hi] */
+    KT_BOOL,     /* 0 or 1 */
+    KT_STR,      /* text, at most the field's size */
+    KT_ACT,      /* activation name, optionally ":param" */
+    KT_LOSS,     /* a loss_table name */
+    KT_INIT,     /* an init_table name */
+    KT_OPTIM,    /* an optim_table name */
+    KT_DATASET,  /* a data_table name or csv:PATH */
+    KT_WIDTHS    /* comma-separated positive integers; empty = width x depth */
+};
+
+enum {
+    KEY_OUTPUT = 1  /* where results go, not what is computed: not in the run_id */
+};
+
+/*  X(key, type, default, lo, hi, flags, help) */
+#define VG_KEYS(X)                                                                              \
+    X(name, KT_STR, "run", 0, 0, KEY_OUTPUT,                                                    \
+      "name of the experiment; out defaults to results/<name>")                                 \
+    X(out, KT_STR, "", 0, 0, KEY_OUTPUT, "output directory (default results/<name>)")           \
+    X(dataset, KT_DATASET, "spiral", 0, 0, 0,                                                   \
+      "xor, spiral, blobs, circles, teacher, or csv:PATH")                                      \
+    X(n_samples, KT_INT, "300", 0, 100000000, 0,                                                \
+      "examples to generate (synthetic); csv: first n rows, 0 = all")                           \
+    X(n_features, KT_INT, "0", 0, 1000000, 0,                                                   \
+      "input dimension of blobs and teacher; 0 = the dataset's own (2)")                        \
+    X(n_classes, KT_INT, "0", 0, 100000, 0,                                                     \
+      "classes; 0 = the dataset's own (3 for spiral/blobs/teacher, 2 for xor/circles, "         \
+      "csv: max label + 1)")                                                                    \
+    X(noise, KT_REAL, "0.1", 0, 1e6, 0, "noise scale of the synthetic datasets")                \
+    X(label_col, KT_INT, "-1", -1, 1000000, 0, "csv: 0-based label column, -1 = last")          \
+    X(standardize, KT_BOOL, "0", 0, 1, 0,                                                       \
+      "1: rescale features to mean 0, variance 1 (train statistics)")                           \
+    X(test_frac, KT_REAL, "0", 0, 0.99, 0, "fraction of examples held out as a test split")    \
+    X(data_seed, KT_INT, "0", 0, 9007199254740991.0, 0,                                         \
+      "seed of the data and the test split; 0 = use seed")                                      \
+    X(depth, KT_INT, "10", 1, VG_MAX_DEPTH, 0, "hidden layers")                                 \
+    X(width, KT_INT, "32", 1, 1000000, 0, "units per hidden layer")                             \
+    X(widths, KT_WIDTHS, "", 0, 0, 0,                                                           \
+      "explicit hidden widths, e.g. 30,30,30 (overrides depth and width)")                      \
+    X(activation, KT_ACT, "sigmoid", 0, 0, 0,                                                   \
+      "hidden activation, NAME or NAME:PARAM (see vgrad list)")                                 \
+    X(loss, KT_LOSS, "softmax_ce", 0, 0, 0, "output layer and loss (see vgrad list)")           \
+    X(init, KT_INIT, "glorot_standard", 0, 0, 0, "weight initialiser (see vgrad list)")         \
+    X(init_std, KT_REAL, "0.01", 0, 1e6, 0, "std of init=normal")                               \
+    X(init_bound, KT_REAL, "0.05", 0, 1e6, 0, "bound of init=uniform")                          \
+    X(init_gain, KT_REAL, "1", 0, 1e6, 0, "multiplies every initialiser")                       \
+    X(bias_init, KT_REAL, "0", -1e6, 1e6, 0, "constant initial bias")                           \
+    X(optimizer, KT_OPTIM, "sgd", 0, 0, 0, "sgd, momentum or adam")                             \
+    X(lr, KT_REAL, "0.1", 0, 1e6, 0, "learning rate")                                           \
+    X(momentum, KT_REAL, "0.9", 0, 0.999999, 0, "momentum coefficient (optimizer=momentum)")    \
+    X(adam_beta1, KT_REAL, "0.9", 0, 0.999999, 0, "Adam's first-moment decay")                  \
+    X(adam_beta2, KT_REAL, "0.999", 0, 0.999999999, 0, "Adam's second-moment decay")           \
+    X(adam_eps, KT_REAL, "1e-8", 0, 1, 0, "Adam's epsilon")                                     \
+    X(weight_decay, KT_REAL, "0", 0, 1e6, 0,                                                    \
+      "L2 coefficient: lambda*W added to the weight gradient (not to biases)")                  \
+    X(clip_norm, KT_REAL, "0", 0, 1e300, 0,                                                     \
+      "clip the global gradient norm to this value; 0 = off")                                   \
+    X(steps, KT_INT, "200", 0, 1000000000, 0, "parameter updates; 0 = record step 0 only")      \
+    X(batch_size, KT_INT, "0", 0, 100000000, 0, "examples per step; 0 = full batch")            \
+    X(log_every, KT_INT, "10", 1, 1000000000, 0,                                                \
+      "record every N steps (step 0 and the last step always)")                                 \
+    X(seed, KT_INT, "1", 0, 9007199254740991.0, 0, "seed of the initial weights and shuffling") \
+    X(load_weights, KT_STR, "", 0, 0, 0, "directory of W<l>.csv, b<l>.csv to start from")       \
+    X(save_weights, KT_STR, "", 0, 0, KEY_OUTPUT,                                               \
+      "directory to write the initial weights to")
+
+#define VG_KEY_ENUM(key, type, def, lo, hi, flags, help) KEY_##key,
+enum { VG_KEYS(VG_KEY_ENUM) VG_KEY_COUNT };
+#undef VG_KEY_ENUM
+
+typedef struct {
+    /* KT_STR and KT_DATASET */
+    char name[128];
+    char out[VG_PATH_MAX];
+    char dataset[VG_PATH_MAX];
+    char load_weights[VG_PATH_MAX];
+    char save_weights[VG_PATH_MAX];
+    /* KT_INT */
+    long long n_samples, n_features, n_classes, label_col, data_seed;
+    long long depth, width, steps, batch_size, log_every, seed;
+    /* KT_BOOL */
+    int standardize;
+    /* KT_REAL */
+    double noise, test_frac, init_std, init_bound, init_gain, bias_init;
+    double lr, momentum, adam_beta1, adam_beta2, adam_eps, weight_decay, clip_norm;
+    /* KT_ACT: table index and parameter */
+    int activation;
+    double act_param;
+    /* KT_LOSS, KT_INIT, KT_OPTIM: table indices */
+    int loss, init, optimizer;
+    /* KT_WIDTHS: after config_resolve always depth entries */
+    int widths[VG_MAX_DEPTH];
+    int n_widths;
+    /* which keys were given explicitly (not defaults) */
+    unsigned char given[VG_KEY_COUNT];
+} vg_config;
+
+typedef struct {
+    const char *name;
+    enum key_type type;
+    size_t offset;
+    size_t size;      /* of the field, for KT_STR bounds */
+    const char *def;
+    double lo, hi;
+    int flags;
+    const char *help;
+} key_info;
+
+extern const key_info key_table[VG_KEY_COUNT];
+
+/* Index of key name, or -1. */
+int config_key_find(const char *name);
+
+/* The known key nearest to name by edit distance (for "did you mean"), or
+ * NULL when nothing is close. */
+const char *config_key_suggest(const char *name);
+
+void config_defaults(vg_config *c);
+
+/* Parses one value.  VG_EUSAGE on an unknown key (with a suggestion) or a
+ * malformed or out-of-range value (saying what is allowed). */
+int config_set(vg_config *c, const char *key, const char *value, vg_error *err);
+
+/* Parses "key=value". */
+int config_set_arg(vg_config *c, const char *arg, vg_error *err);
+
+/* Checks keys against each other and fills derived values. */
+int config_resolve(vg_config *c, vg_error *err);
+
+/* The canonical text of a key's value, as runs.csv shows it and as
+ * config_set reads it back.  buf of at least VG_PATH_MAX + 32 bytes. */
+void config_format(const vg_config *c, int key, char *buf, size_t size);
+
+/* Allowed values of a key, as help and error messages say them. */
+void config_allowed(int key, char *buf, size_t size);
+
+/* Stable identity of a resolved configuration: FNV-1a 64 over the
+ * canonical "key=value" lines of every non-output key whose value differs
+ * from its default, as 16 hex digits.  Keys added in later versions with a
+ * default that keeps the old behaviour leave existing run_ids unchanged. */
+void config_run_id(const vg_config *c, char out[17]);
+
+
+#endif

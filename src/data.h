@@ -1,0 +1,58 @@
+/* data.h: datasets.  Every dataset is a dense (n x n_features) matrix of
+ * doubles with an integer class label per example in [0, n_classes).
+ *
+ * Synthetic sets are generated from the data stream of the RNG, so the same
+ * seed always gives the same data.  `csv:PATH` reads a file (see csvio.h).
+ * The table data_table lists the synthetic generators; csv is a prefix form. */
+#ifndef VG_DATA_H
+#define VG_DATA_H
+
+#include "rng.h"
+#include "vg.h"
+
+typedef struct {
+    int n;            /* examples */
+    int n_features;
+    int n_classes;
+    double *X;        /* n x n_features, row-major, owned */
+    int *y;           /* n labels, owned */
+} dataset;
+
+typedef struct {
+    int n_samples;      /* requested size (synthetic); csv: 0 = all rows */
+    int n_features;     /* synthetic: input dimension (xor, spiral, circles need 2) */
+    int n_classes;      /* synthetic: classes; csv: 0 = max label + 1, else labels must be < n_classes */
+    double noise;       /* synthetic: noise scale, meaning per generator */
+    int label_col;      /* csv: 0-based column of the label, -1 = last */
+} data_params;
+
+typedef struct {
+    const char *name;
+    const char *desc;
+    int fixed_features;  /* 0: uses n_features; else the input dimension it always has */
+    int fixed_classes;   /* 0: uses n_classes; else the class count it always has */
+    int (*generate)(dataset *d, const data_params *p, rng_state *rng, vg_error *err);
+} data_info;
+
+extern const data_info data_table[];
+extern const int data_count;
+
+int data_find(const char *name);
+
+/* Loads the dataset named by spec: a data_table name, or "csv:PATH".
+ * Errors are VG_EUSAGE with the file, line and column for csv. */
+int data_load(dataset *d, const char *spec, const data_params *p, rng_state *rng, vg_error *err);
+
+/* Splits d into train and test: a seeded permutation of the examples (split
+ * stream), the last round(test_frac * n) of them go to test.  With test_frac
+ * = 0 train is a copy of d in its original order and test is empty. */
+int data_split(const dataset *d, double test_frac, rng_state *rng,
+               dataset *train, dataset *test, vg_error *err);
+
+/* Rescales every feature of train to zero mean and unit variance, and test
+ * with train's statistics.  A constant feature is centred only. */
+void data_standardize(dataset *train, dataset *test);
+
+void data_free(dataset *d);
+
+#endif

@@ -1,0 +1,38 @@
+/* gradcheck.h: back-propagation checked against finite differences.
+ *
+ * Each checked parameter's analytic gradient is compared with a Richardson-
+ * extrapolated central difference, (4 D(h/2) - D(h)) / 3 with
+ * D(h) = (L(w + h) - L(w - h)) / 2h and h = 1e-3, whose error is O(h^4) plus
+ * rounding of about eps |L| / h, some 1e-13 for a loss near 1.
+ *
+ * The verdict of a layer is the relative error of its gradient as a whole,
+ * ||analytic - numeric|| / max(||analytic||, ||numeric||, 1e-10) over the
+ * checked entries: single entries far below the layer's scale are dominated
+ * by the rounding noise and say nothing about backprop.  The worst entry's
+ * own relative error is reported beside it.  A perturbation that moves a
+ * hidden pre-activation across a kink of the activation (relu at 0, hardtanh
+ * at +-1, ...) is not differentiable there: that parameter is skipped and
+ * counted, not compared. */
+#ifndef VG_GRADCHECK_H
+#define VG_GRADCHECK_H
+
+#include "mlp.h"
+#include "rng.h"
+
+typedef struct {
+    int checked, skipped;      /* parameters compared, and skipped at kinks */
+    double rel_error;          /* ||analytic - numeric|| / max(norms, 1e-10): the verdict */
+    double max_entry_error;    /* worst |a - n| / max(|a|, |n|, 1e-10) of one entry */
+    double grad_norm;          /* ||analytic|| over the checked entries */
+    double max_abs_grad;       /* largest |analytic gradient| checked */
+} gradcheck_layer;
+
+/* Checks layer l = 1..L of net on the batch in its input (B examples,
+ * labels).  Layers with more than max_per_layer parameters are checked on
+ * a sample of that many drawn from rng.  out has L + 1 entries (index 0
+ * unused).  The parameters are restored exactly.  The network's gradients
+ * must not be in use: they are recomputed. */
+void gradcheck_run(mlp *net, const int *labels, int B, int max_per_layer, rng_state *rng,
+                   gradcheck_layer *out);
+
+#endif

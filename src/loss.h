@@ -1,0 +1,36 @@
+/* loss.h: the table of output layers and losses.
+ *
+ * Each row turns the output pre-activations z (B, K) into the output
+ * activations a (B, K), the batch loss, and dL/dz (B, K), for integer class
+ * labels.  Reductions follow PyTorch's defaults: softmax_ce is the mean over
+ * the batch of each example's cross-entropy; sigmoid_bce and mse are the mean
+ * over all B x K elements (sigmoid_bce with sum_outputs = 1 sums over the K
+ * outputs and means over the batch, as Nielsen's book does).  So gradients
+ * are batch means. */
+#ifndef VG_LOSS_H
+#define VG_LOSS_H
+
+typedef struct {
+    const char *name;
+    const char *desc;
+    /* Output units for n_classes labels. */
+    int (*n_outputs)(int n_classes);
+    /* z, a, dz: (B, K).  Returns the loss; writes a, and dz when dz != NULL. */
+    double (*forward_backward)(const double *z, double *a, double *dz, const int *labels,
+                               int B, int K, int sum_outputs);
+    /* Elementwise derivative of the output nonlinearity given its output a
+     * (identity 1, sigmoid a(1-a), softmax's diagonal p(1-p)) and its largest
+     * value: the output layer's reference for saturated_frac and dead_frac. */
+    double (*dout)(double a);
+    double dout_max;
+} loss_info;
+
+extern const loss_info loss_table[];
+extern const int loss_count;
+
+int loss_find(const char *name);
+
+/* Number of correct predictions in a batch of outputs a (B, K). */
+int loss_correct(const double *a, const int *labels, int B, int K);
+
+#endif

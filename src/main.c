@@ -1,0 +1,306 @@
+/* main.c: the vgrad command line.  The only place that prints errors and
+ * exits: library calls return a status and a message, and main turns them
+ * into "vgrad: error: ..." on stderr and the exit code (0 success, 1 failed
+ * run, 2 bad usage or input). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "config.h"
+#include "csvio.h"
+#include "data.h"
+#include "gradcheck.h"
+#include "init.h"
+#include "loss.h"
+#include "optim.h"
+#include "run.h"
+#include "train.h"
+#include "vg.h"
+
+void openblas_set_num_threads(int num_threads);
+
+static int die(const vg_error *err)
+{
+    fprintf(stderr, "vgrad: error: %s\n", err->msg);
+    return err->code ? err->code : VG_EFAIL;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vgrad: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n");
+    return VG_EUSAGE;
+}
+
+static const char usage[] =
+    "usage: vgrad COMMAND [key=value ...]\n"
+    "\n"
+    "Deep MLPs that record the gradient norm of every layer.\n"
+    "\n"
+    "commands:\n"
+    "  run key=value ...         train one configuration, write CSV logs to out=DIR\n"
+    "  gradcheck key=value ...   check backprop against finite differences\n"
+    "      [--tol 1e-6] [--samples 64] [--examples 16]\n"
+    "  activations [range=-6:6] [points=1201] [out=FILE]\n"
+    "                            CSV of activation,x,f,df for every activation\n"
+    "  list                      activations, initialisers, losses, optimisers, datasets\n"
+    "  help [run|keys]           this text, every key of run, or the keys as Markdown\n"
+    "  --version                 print the version\n";
+
+static void help_run(void)
+{
+    printf("usage: vgrad run key=value ...\n\nkeys (default in brackets):\n");
+    char allowed[1200];
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        config_allowed(k, allowed, sizeof allowed);
+        printf("  %-13s [%s] %s\n  %13s  allowed: %s\n", key_table[k].name, key_table[k].def,
+               key_table[k].help, "", allowed);
+    }
+}
+
+/* The key table as the Markdown table of README.md (a test checks that the
+ * README holds exactly this text). */
+static void help_keys_markdown(void)
+{
+    char allowed[1200];
+    printf("| key | default | meaning | allowed |\n|---|---|---|---|\n");
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        config_allowed(k, allowed, sizeof allowed);
+        const char *def = key_table[k].def;
+        printf("| `%s` | %s%s%s | %s | %s |\n", key_table[k].name, def[0] ? "`" : "", def[0] ? def : "(empty)",
+               def[0] ? "`" : "", key_table[k].help, allowed);
+    }
+}
+
+static int cmd_list(void)
+{
+    printf("activations (activation=NAME or NAME:PARAM):\n");
+    for (int i = 0; i < act_count; i++) {
+        const act_info *a = &act_table[i];
+        char label[64];
+        if (a->param_name) {
+            char def[32];
+            csv_format_double(def, a->param_default);
+            snprintf(label, sizeof label, "%s:%s=%s", a->name, a->param_name, def);
+        } else {
+            snprintf(label, sizeof label, "%s", a->name);
+        }
+        printf("  %-24s %s\n", label, a->desc);
+    }
+    printf("\ninitialisers (init=NAME; init_gain multiplies each):\n");
+    for (int i = 0; i < init_count; i++) printf("  %-24s %s\n", init_table[i].name,
+                                                init_table[i].desc);
+    printf("\nlosses (loss=NAME):\n");
+    for (int i = 0; i < loss_count; i++) printf("  %-24s %s\n", loss_table[i].name,
+                                                loss_table[i].desc);
+    printf("\noptimisers (optimizer=NAME):\n");
+    for (int i = 0; i < optim_count; i++) printf("  %-24s %s\n", optim_table[i].name,
+                                                 optim_table[i].desc);
+    printf("\ndatasets (dataset=NAME):\n");
+    for (int i = 0; i < data_count; i++) printf("  %-24s %s\n", data_table[i].name,
+                                                data_table[i].desc);
+    printf("  %-24s %s\n", "csv:PATH", "numeric features and an integer class label per row");
+    return 0;
+}
+
+/* Parses key=value arguments into a resolved configuration. */
+static int parse_config(vg_config *cfg, int argc, char **argv, vg_error *err)
+{
+    config_defaults(cfg);
+    for (int i = 0; i < argc; i++) {
+        int rc = config_set_arg(cfg, argv[i], err);
+        if (rc != VG_OK) return rc;
+    }
+    return config_resolve(cfg, err);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static vg_config cfg;
+    vg_error err = {0, ""};
+    if (parse_config(&cfg, argc, argv, &err) != VG_OK) return die(&err);
+    run_result res;
+    if (run_single(&cfg, &res, &err) != VG_OK) return die(&err);
+    char run_id[17];
+    config_run_id(&cfg, run_id);
+    if (res.status == RUN_OK)
+        printf("run %s: ok, %lld steps, loss %.6g, accuracy %.4g; wrote %s/\n", run_id,
+               res.stop_step, res.final_loss, res.final_accuracy, cfg.out);
+    else
+        printf("run %s: diverged (%s); wrote %s/\n", run_id, res.message, cfg.out);
+    return 0;
+}
+
+static int parse_flag_value(const char *flag, const char *value, double lo, double hi,
+                            double *out)
+{
+    char *end;
+    errno = 0;
+    double v = value ? strtod(value, &end) : 0;
+    if (!value || end == value || *end || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "vgrad: error: %s needs a number from %g to %g\n", flag, lo, hi);
+        return VG_EUSAGE;
+    }
+    *out = v;
+    return VG_OK;
+}
+
+static int cmd_gradcheck(int argc, char **argv)
+{
+    double tol = 1e-6, samples = 64, examples = 16;
+    int n = 0;
+    char **keys = argv;
+    for (int i = 0; i < argc; i++) {
+        double *target = strcmp(argv[i], "--tol") == 0       ? &tol
+                         : strcmp(argv[i], "--samples") == 0  ? &samples
+                         : strcmp(argv[i], "--examples") == 0 ? &examples
+                                                              : NULL;
+        if (target) {
+            double hi = target == &tol ? 1.0 : 1e9;
+            double lo = target == &tol ? 0.0 : 1.0;
+            if (parse_flag_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL, lo, hi, target))
+                return VG_EUSAGE;
+            i++;
+        } else if (argv[i][0] == '-') {
+            return usage_error("unknown option '%s'; allowed: --tol, --samples, --examples",
+                               argv[i]);
+        } else {
+            keys[n++] = argv[i];
+        }
+    }
+    static vg_config cfg;
+    vg_error err = {0, ""};
+    if (parse_config(&cfg, n, keys, &err) != VG_OK) return die(&err);
+    trainer t;
+    if (trainer_setup(&t, &cfg, &err) != VG_OK) return die(&err);
+    int B = trainer_first_batch(&t, (int)examples);
+    gradcheck_layer *r = calloc((size_t)t.net.L + 1, sizeof *r);
+    if (!r) {
+        trainer_free(&t);
+        return usage_error("%s", "out of memory");
+    }
+    rng_state rng;
+    rng_seed(&rng, (uint64_t)cfg.seed, RNG_STREAM_CHECK);
+    gradcheck_run(&t.net, t.labels, B, (int)samples, &rng, r);
+
+    printf("layer,checked,skipped_at_kinks,rel_error,max_entry_error,grad_norm\n");
+    int failed = 0;
+    double biggest = 0.0;
+    for (int l = 1; l <= t.net.L; l++) {
+        printf("%d,%d,%d,%.3e,%.3e,%.3e\n", l, r[l].checked, r[l].skipped, r[l].rel_error,
+               r[l].max_entry_error, r[l].grad_norm);
+        if (!(r[l].rel_error <= tol)) failed = 1;
+        if (r[l].max_abs_grad > biggest) biggest = r[l].max_abs_grad;
+    }
+    trainer_free(&t);
+    free(r);
+    if (biggest == 0.0) {
+        fprintf(stderr, "vgrad: error: every checked gradient is zero; the check proves nothing\n");
+        return VG_EFAIL;
+    }
+    if (failed) {
+        fprintf(stderr, "vgrad: gradcheck failed: an error exceeds --tol %g\n", tol);
+        return VG_EFAIL;
+    }
+    fprintf(stderr, "vgrad: gradcheck passed (tol %g, %d examples)\n", tol, B);
+    return 0;
+}
+
+static int cmd_activations(int argc, char **argv)
+{
+    double lo = -6, hi = 6;
+    long points = 1201;
+    const char *out = "-";
+    for (int i = 0; i < argc; i++) {
+        char *end;
+        if (strncmp(argv[i], "range=", 6) == 0) {
+            lo = strtod(argv[i] + 6, &end);
+            if (end == argv[i] + 6 || *end != ':' || !isfinite(lo))
+                return usage_error("'%s': allowed: range=LO:HI with LO < HI", argv[i]);
+            const char *h = end + 1;
+            hi = strtod(h, &end);
+            if (end == h || *end || !isfinite(hi) || !(lo < hi))
+                return usage_error("'%s': allowed: range=LO:HI with LO < HI", argv[i]);
+        } else if (strncmp(argv[i], "points=", 7) == 0) {
+            points = strtol(argv[i] + 7, &end, 10);
+            if (end == argv[i] + 7 || *end || points < 2 || points > 10000000)
+                return usage_error("'%s': allowed: points=N with N from 2 to 10000000", argv[i]);
+        } else if (strncmp(argv[i], "out=", 4) == 0 && argv[i][4]) {
+            out = argv[i] + 4;
+        } else {
+            return usage_error("'%s' is not a key of activations; allowed: range=LO:HI, "
+                               "points=N, out=FILE", argv[i]);
+        }
+    }
+    csv_out o = {0};
+    vg_error err = {0, ""};
+    int to_stdout = strcmp(out, "-") == 0;
+    if (to_stdout)
+        o.fp = stdout;
+    else if (csvout_open(&o, out, &err) != VG_OK)
+        return die(&err);
+    csvout_header(&o, "activation,x,f,df");
+    for (int a = 0; a < act_count; a++) {
+        const act_info *act = &act_table[a];
+        for (long i = 0; i < points; i++) {
+            double x = lo + (hi - lo) * (double)i / (double)(points - 1);
+            csvout_str(&o, act->name);
+            csvout_num(&o, x);
+            csvout_num(&o, act->f(x, act->param_default));
+            csvout_num(&o, act->df(x, act->param_default));
+            csvout_endrow(&o);
+        }
+    }
+    if (to_stdout) {
+        if (o.failed || fflush(stdout) != 0) {
+            fprintf(stderr, "vgrad: error: writing to standard output failed\n");
+            return VG_EFAIL;
+        }
+        return 0;
+    }
+    if (csvout_commit(&o, &err) != VG_OK) return die(&err);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    /* One BLAS thread unless the user asks for more: runs parallelise across
+     * processes, and results stay independent of the machine's core count. */
+    if (!getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
+
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return VG_EUSAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        (strcmp(cmd, "help") == 0 && argc == 2)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (strcmp(argv[2], "run") == 0 || strcmp(argv[2], "gradcheck") == 0) {
+            help_run();
+            return 0;
+        }
+        if (strcmp(argv[2], "keys") == 0) {
+            help_keys_markdown();
+            return 0;
+        }
+        return usage_error("no help on '%s'; allowed: vgrad help run, vgrad help keys", argv[2]);
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("vgrad %s\n", VG_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "gradcheck") == 0) return cmd_gradcheck(argc - 2, argv + 2);
+    if (strcmp(cmd, "activations") == 0) return cmd_activations(argc - 2, argv + 2);
+    if (strcmp(cmd, "list") == 0) return cmd_list();
+    return usage_error("unknown command '%s'; allowed: run, gradcheck, activations, list, help, "
+                       "--version", cmd);
+}

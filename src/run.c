@@ -1,0 +1,105 @@
+/* run.c: the files of one run. */
+#include "run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *status_name(run_status s) { return s == RUN_OK ? "ok" : "diverged"; }
+
+void runs_header(csv_out *o)
+{
+    csvout_str(o, "run_id");
+    for (int k = 0; k < VG_KEY_COUNT; k++) csvout_str(o, key_table[k].name);
+    csvout_header(o, "status,stop_step,final_loss,final_accuracy,final_test_loss,"
+                     "final_test_accuracy,clipped_steps,message");
+}
+
+static void num_or_empty(csv_out *o, double v)
+{
+    if (isnan(v))
+        csvout_empty(o);
+    else
+        csvout_num(o, v);
+}
+
+void runs_row(csv_out *o, const vg_config *cfg, const char *run_id, const run_result *res)
+{
+    char value[VG_PATH_MAX + 64];
+    csvout_str(o, run_id);
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        config_format(cfg, k, value, sizeof value);
+        csvout_str(o, value);
+    }
+    csvout_str(o, status_name(res->status));
+    csvout_int(o, res->stop_step);
+    csvout_num(o, res->final_loss);
+    csvout_num(o, res->final_accuracy);
+    num_or_empty(o, res->final_test_loss);
+    num_or_empty(o, res->final_test_accuracy);
+    csvout_int(o, res->clipped_steps);
+    csvout_str(o, res->message);
+    csvout_endrow(o);
+}
+
+void timing_header(csv_out *o)
+{
+    csvout_header(o, "run_id,setup_seconds,train_seconds,steps_per_second");
+}
+
+void timing_row(csv_out *o, const char *run_id, double setup_seconds, const run_result *res)
+{
+    csvout_str(o, run_id);
+    csvout_num(o, setup_seconds);
+    csvout_num(o, res->train_seconds);
+    csvout_num(o, res->train_seconds > 0 ? (double)res->stop_step / res->train_seconds : 0.0);
+    csvout_endrow(o);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+enum { F_LAYERS, F_TRAIN, F_RUNS, F_TIMING, F_COUNT };
+static const char *const file_names[F_COUNT] = {"layers.csv", "train.csv", "runs.csv",
+                                                "timing.csv"};
+
+int run_single(const vg_config *cfg, run_result *res, vg_error *err)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    trainer t;
+    int rc = trainer_setup(&t, cfg, err);
+    if (rc != VG_OK) return rc;
+
+    csv_out files[F_COUNT];
+    memset(files, 0, sizeof files);
+    rc = vg_make_dir(cfg->out, err);
+    for (int f = 0; f < F_COUNT && rc == VG_OK; f++) {
+        char path[VG_PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/%s", cfg->out, file_names[f]);
+        rc = csvout_open(&files[f], path, err);
+    }
+    if (rc == VG_OK && cfg->save_weights[0]) rc = weights_save(&t.net, cfg->save_weights, err);
+    if (rc != VG_OK) goto done;
+
+    trainer_layers_header(&files[F_LAYERS]);
+    trainer_train_header(&files[F_TRAIN], t.test.n > 0);
+    double setup_seconds = seconds_since(&t0);
+    rc = trainer_run(&t, &files[F_LAYERS], &files[F_TRAIN], res, err);
+    if (rc != VG_OK) goto done;
+    runs_header(&files[F_RUNS]);
+    runs_row(&files[F_RUNS], cfg, t.run_id, res);
+    timing_header(&files[F_TIMING]);
+    timing_row(&files[F_TIMING], t.run_id, setup_seconds, res);
+    for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = csvout_commit(&files[f], err);
+
+done:
+    for (int f = 0; f < F_COUNT; f++) csvout_abort(&files[f]);
+    trainer_free(&t);
+    return rc;
+}

@@ -1,0 +1,411 @@
+/* train.c: data and network set-up, the training loop, the logged rows,
+ * and the weights files. */
+#include "train.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "init.h"
+#include "loss.h"
+
+/* The memory a run may use: the machine's physical memory. */
+static size_t physical_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return SIZE_MAX;
+    if ((unsigned long)pages > SIZE_MAX / (unsigned long)page) return SIZE_MAX;
+    return (size_t)pages * (size_t)page;
+}
+
+static void fill_dims(const vg_config *cfg, int n_in, int n_out, int *dims)
+{
+    dims[0] = n_in;
+    for (int l = 0; l < cfg->n_widths; l++) dims[l + 1] = cfg->widths[l];
+    dims[cfg->n_widths + 1] = n_out;
+}
+
+size_t trainer_memory_bytes(const vg_config *cfg, int n_in, int n_out, int batch)
+{
+    int L = cfg->n_widths + 1;
+    int *dims = malloc(((size_t)L + 1) * sizeof(int));
+    if (!dims) return SIZE_MAX;
+    fill_dims(cfg, n_in, n_out, dims);
+    size_t net = mlp_memory_bytes(dims, L, batch), n_params = 0, total;
+    for (int l = 1; l <= L; l++) n_params += (size_t)dims[l] * dims[l - 1] + (size_t)dims[l];
+    free(dims);
+    if (net == SIZE_MAX || !vg_add_size(net, optim_state_bytes(cfg->optimizer, n_params), &total))
+        return SIZE_MAX;
+    return total;
+}
+
+static int init_weights(trainer *t, vg_error *err)
+{
+    const vg_config *cfg = t->cfg;
+    mlp *net = &t->net;
+    rng_state rng;
+    rng_seed(&rng, (uint64_t)cfg->seed, RNG_STREAM_INIT);
+    init_params p = {cfg->init_std, cfg->init_bound, cfg->init_gain};
+    for (int l = 1; l <= net->L; l++) {
+        int rc = init_table[cfg->init].fill(net->W[l], net->dims[l], net->dims[l - 1], &p, &rng,
+                                            err);
+        if (rc != VG_OK) return rc;
+        for (int j = 0; j < net->dims[l]; j++) net->b[l][j] = cfg->bias_init;
+    }
+    return VG_OK;
+}
+
+int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->cfg = cfg;
+    config_run_id(cfg, t->run_id);
+
+    dataset all = {0};
+    data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes, cfg->noise,
+                      (int)cfg->label_col};
+    uint64_t data_seed = (uint64_t)(cfg->data_seed ? cfg->data_seed : cfg->seed);
+    rng_state rng;
+    rng_seed(&rng, data_seed, RNG_STREAM_DATA);
+    int rc = data_load(&all, cfg->dataset, &dp, &rng, err);
+    if (rc != VG_OK) return rc;
+    rng_seed(&rng, data_seed, RNG_STREAM_SPLIT);
+    rc = data_split(&all, cfg->test_frac, &rng, &t->train, &t->test, err);
+    data_free(&all);
+    if (rc != VG_OK) goto fail;
+    if (cfg->standardize) data_standardize(&t->train, t->test.n ? &t->test : NULL);
+
+    int n_train = t->train.n;
+    if (cfg->batch_size > n_train) {
+        rc = vg_fail(err, VG_EUSAGE, "batch_size=%lld is larger than the %d training examples; "
+                     "allowed: 1 to %d, or 0 for the full batch", cfg->batch_size, n_train,
+                     n_train);
+        goto fail;
+    }
+    t->B = cfg->batch_size ? (int)cfg->batch_size : n_train;
+
+    const loss_info *loss = &loss_table[cfg->loss];
+    int n_in = t->train.n_features, n_out = loss->n_outputs(t->train.n_classes);
+    int L = cfg->n_widths + 1;
+    size_t need = trainer_memory_bytes(cfg, n_in, n_out, t->B), have = physical_memory();
+    if (need == SIZE_MAX || need > have) {
+        rc = vg_fail(err, VG_EUSAGE, "this network needs %.3g GiB at batch %d, more than the "
+                     "machine's %.3g GiB of memory; reduce depth, width or batch_size",
+                     need == SIZE_MAX ? INFINITY : (double)need / 1073741824.0, t->B,
+                     (double)have / 1073741824.0);
+        goto fail;
+    }
+    int dims[VG_MAX_DEPTH + 2];
+    fill_dims(cfg, n_in, n_out, dims);
+    rc = mlp_create(&t->net, dims, L, t->B, &act_table[cfg->activation], cfg->act_param, loss, 0,
+                    1, err);
+    if (rc != VG_OK) goto fail;
+    rc = optim_create(&t->opt, cfg->optimizer, t->net.n_params, err);
+    if (rc != VG_OK) goto fail;
+    t->opt.lr = cfg->lr;
+    t->opt.momentum = cfg->momentum;
+    t->opt.beta1 = cfg->adam_beta1;
+    t->opt.beta2 = cfg->adam_beta2;
+    t->opt.eps = cfg->adam_eps;
+
+    t->order = malloc((size_t)n_train * sizeof(int));
+    t->labels = malloc((size_t)t->B * sizeof(int));
+    t->update_sq = calloc((size_t)L + 1, sizeof(double));
+    t->weight_sq = calloc((size_t)L + 1, sizeof(double));
+    if (!t->order || !t->labels || !t->update_sq || !t->weight_sq) {
+        rc = vg_fail(err, VG_EFAIL, "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < n_train; i++) t->order[i] = i;
+    rng_seed(&t->shuffle_rng, (uint64_t)cfg->seed, RNG_STREAM_SHUFFLE);
+
+    rc = cfg->load_weights[0] ? weights_load(&t->net, cfg->load_weights, err)
+                              : init_weights(t, err);
+    if (rc != VG_OK) goto fail;
+    return VG_OK;
+fail:
+    trainer_free(t);
+    return rc;
+}
+
+void trainer_free(trainer *t)
+{
+    data_free(&t->train);
+    data_free(&t->test);
+    mlp_free(&t->net);
+    optim_free(&t->opt);
+    free(t->order);
+    free(t->labels);
+    free(t->update_sq);
+    free(t->weight_sq);
+    t->order = t->labels = NULL;
+    t->update_sq = t->weight_sq = NULL;
+}
+
+/* Copies examples idx[0..B) of d into the network input and t->labels. */
+static void load_batch(trainer *t, const dataset *d, const int *idx, int first, int B)
+{
+    int n_in = d->n_features;
+    double *x = t->net.a[0];
+    for (int i = 0; i < B; i++) {
+        int e = idx ? idx[first + i] : first + i;
+        memcpy(x + (size_t)i * n_in, d->X + (size_t)e * n_in, (size_t)n_in * sizeof(double));
+        t->labels[i] = d->y[e];
+    }
+}
+
+int trainer_first_batch(trainer *t, int max_examples)
+{
+    int B = t->B < max_examples ? t->B : max_examples;
+    load_batch(t, &t->train, NULL, 0, B);
+    return B;
+}
+
+/* Mean loss and accuracy over a whole dataset, in chunks of the batch size
+ * through the forward buffers (it overwrites them). */
+static void evaluate(trainer *t, const dataset *d, double *loss, double *accuracy)
+{
+    double total = 0.0;
+    long long correct = 0;
+    int K = t->net.dims[t->net.L];
+    for (int first = 0; first < d->n; first += t->B) {
+        int B = d->n - first < t->B ? d->n - first : t->B;
+        load_batch(t, d, NULL, first, B);
+        total += mlp_forward(&t->net, t->labels, B, 0) * B;
+        correct += loss_correct(t->net.a[t->net.L], t->labels, B, K);
+    }
+    *loss = total / d->n;
+    *accuracy = (double)correct / d->n;
+}
+
+static const char layers_columns[] =
+    "run_id,step,layer,fan_in,fan_out,grad_w_norm,grad_b_norm,delta_norm,preact_mean,preact_std,"
+    "act_mean,act_std,saturated_frac,dead_frac,weight_norm,update_ratio";
+
+void trainer_layers_header(csv_out *layers) { csvout_header(layers, layers_columns); }
+
+void trainer_train_header(csv_out *train, int with_test)
+{
+    csvout_header(train, with_test ? "run_id,step,epoch,loss,accuracy,test_loss,test_accuracy,"
+                                     "grad_norm,clipped_steps"
+                                   : "run_id,step,epoch,loss,accuracy,grad_norm,clipped_steps");
+}
+
+static void write_layer_rows(trainer *t, csv_out *out, long long step, int B)
+{
+    mlp *net = &t->net;
+    for (int l = 1; l <= net->L; l++) {
+        layer_stats s;
+        mlp_layer_stats(net, l, B, &s);
+        csvout_str(out, t->run_id);
+        csvout_int(out, step);
+        csvout_int(out, l);
+        csvout_int(out, net->dims[l - 1]);
+        csvout_int(out, net->dims[l]);
+        csvout_num(out, s.grad_w_norm);
+        csvout_num(out, s.grad_b_norm);
+        csvout_num(out, s.delta_norm);
+        csvout_num(out, s.preact_mean);
+        csvout_num(out, s.preact_std);
+        csvout_num(out, s.act_mean);
+        csvout_num(out, s.act_std);
+        csvout_num(out, s.saturated_frac);
+        csvout_num(out, s.dead_frac);
+        csvout_num(out, s.weight_norm);
+        if (step == 0)
+            csvout_empty(out);
+        else
+            csvout_num(out, sqrt(t->update_sq[l]) / sqrt(t->weight_sq[l]));
+        csvout_endrow(out);
+    }
+}
+
+static int is_logged(const vg_config *cfg, long long step)
+{
+    return step % cfg->log_every == 0 || step == cfg->steps;
+}
+
+int trainer_run(trainer *t, csv_out *layers, csv_out *train, run_result *res, vg_error *err)
+{
+    const vg_config *cfg = t->cfg;
+    mlp *net = &t->net;
+    int B = t->B, n_train = t->train.n;
+    int full_batch = B == n_train;
+    int pos = n_train;      /* forces a shuffle before the first minibatch */
+    int input_holds_batch = 0;  /* full batch: a[0] still holds the training set */
+    long long epoch = -1;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    memset(res, 0, sizeof *res);
+    res->final_test_loss = res->final_test_accuracy = NAN;
+
+    for (long long step = 0;; step++) {
+        if (full_batch) {
+            if (!input_holds_batch) load_batch(t, &t->train, NULL, 0, B);
+            input_holds_batch = 1;
+            epoch = step;
+        } else {
+            if (pos + B > n_train) {
+                rng_shuffle(&t->shuffle_rng, t->order, n_train);
+                pos = 0;
+                epoch++;
+            }
+            load_batch(t, &t->train, t->order, pos, B);
+            pos += B;
+        }
+        double loss = mlp_forward(net, t->labels, B, 1);
+        mlp_backward(net, B);
+        double grad_norm = vg_norm(net->grads, net->n_params);
+        int diverged = !isfinite(loss) || !isfinite(grad_norm);
+        int last = step == cfg->steps || diverged;
+
+        if (is_logged(cfg, step) || last) {
+            if (layers) write_layer_rows(t, layers, step, B);
+            double acc, test_loss = NAN, test_acc = NAN;
+            if (full_batch) {
+                /* The step's own forward pass was over the whole training set. */
+                acc = (double)loss_correct(net->a[net->L], t->labels, B, net->dims[net->L]) / B;
+            } else {
+                evaluate(t, &t->train, &loss, &acc);
+            }
+            if (t->test.n) {
+                evaluate(t, &t->test, &test_loss, &test_acc);
+                input_holds_batch = 0;
+            }
+            if (train) {
+                csvout_str(train, t->run_id);
+                csvout_int(train, step);
+                csvout_int(train, epoch);
+                csvout_num(train, loss);
+                csvout_num(train, acc);
+                if (t->test.n) {
+                    csvout_num(train, test_loss);
+                    csvout_num(train, test_acc);
+                }
+                csvout_num(train, grad_norm);
+                csvout_int(train, res->clipped_steps);
+                csvout_endrow(train);
+            }
+            res->final_loss = loss;
+            res->final_accuracy = acc;
+            res->final_test_loss = test_loss;
+            res->final_test_accuracy = test_acc;
+            res->stop_step = step;
+        }
+        if (diverged) {
+            res->status = RUN_DIVERGED;
+            snprintf(res->message, sizeof res->message, "%s is %s at step %lld",
+                     isfinite(loss) ? "gradient norm" : "loss",
+                     isnan(isfinite(loss) ? grad_norm : loss) ? "nan" : "infinite", step);
+            break;
+        }
+        if (last) break;
+
+        /* The update.  Clipping scales the loss gradient; weight decay is
+         * added after it, to weights only. */
+        double scale = 1.0;
+        if (cfg->clip_norm > 0 && grad_norm > cfg->clip_norm) {
+            scale = cfg->clip_norm / grad_norm;
+            res->clipped_steps++;
+        }
+        int log_next = is_logged(cfg, step + 1);
+        optim_begin(&t->opt);
+        for (int l = 1; l <= net->L; l++) {
+            size_t nw = (size_t)net->dims[l] * net->dims[l - 1];
+            if (log_next) {
+                double w = vg_norm(net->W[l], nw);
+                t->weight_sq[l] = w * w;
+            }
+            t->update_sq[l] = optim_apply(&t->opt, net->params, net->grads, net->w_off[l], nw,
+                                          scale, cfg->weight_decay);
+            if (net->has_bias)
+                optim_apply(&t->opt, net->params, net->grads, net->b_off[l], (size_t)net->dims[l],
+                            scale, 0.0);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    res->train_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    if ((layers && layers->failed) || (train && train->failed))
+        return vg_fail(err, VG_EFAIL, "writing the logs failed");
+    return VG_OK;
+}
+
+/* ---- weights files ------------------------------------------------------ */
+
+static int weights_path(char *buf, size_t size, const char *dir, char kind, int l, vg_error *err)
+{
+    if ((size_t)snprintf(buf, size, "%s/%c%d.csv", dir, kind, l) >= size)
+        return vg_fail(err, VG_EUSAGE, "weights directory name '%s' is too long", dir);
+    return VG_OK;
+}
+
+int weights_save(const mlp *net, const char *dir, vg_error *err)
+{
+    int rc = vg_make_dir(dir, err);
+    if (rc != VG_OK) return rc;
+    char path[VG_PATH_MAX + 32];
+    for (int l = 1; l <= net->L; l++) {
+        int fi = net->dims[l - 1], fo = net->dims[l];
+        csv_out o;
+        if ((rc = weights_path(path, sizeof path, dir, 'W', l, err)) != VG_OK) return rc;
+        if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
+        for (int j = 0; j < fo; j++) {
+            for (int k = 0; k < fi; k++) csvout_num(&o, net->W[l][(size_t)j * fi + k]);
+            csvout_endrow(&o);
+        }
+        if ((rc = csvout_commit(&o, err)) != VG_OK) return rc;
+        if (!net->has_bias) continue;
+        if ((rc = weights_path(path, sizeof path, dir, 'b', l, err)) != VG_OK) return rc;
+        if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
+        for (int j = 0; j < fo; j++) {
+            csvout_num(&o, net->b[l][j]);
+            csvout_endrow(&o);
+        }
+        if ((rc = csvout_commit(&o, err)) != VG_OK) return rc;
+    }
+    return VG_OK;
+}
+
+/* Reads one weights file into dst, which must be rows x cols. */
+static int load_matrix(const char *path, double *dst, int rows, int cols, vg_error *err)
+{
+    double *data;
+    int r, c, header;
+    int rc = csvread_matrix(path, &data, &r, &c, &header, err);
+    if (rc != VG_OK) return rc;
+    if (header || r != rows || c != cols) {
+        free(data);
+        if (header) return vg_fail(err, VG_EUSAGE, "%s: line 1 is not numeric", path);
+        return vg_fail(err, VG_EUSAGE, "%s is %d x %d, the network needs %d x %d "
+                       "(fan_out rows of fan_in values)", path, r, c, rows, cols);
+    }
+    memcpy(dst, data, (size_t)rows * cols * sizeof(double));
+    free(data);
+    return VG_OK;
+}
+
+int weights_load(mlp *net, const char *dir, vg_error *err)
+{
+    char path[VG_PATH_MAX + 32];
+    int rc;
+    for (int l = 1; l <= net->L; l++) {
+        if ((rc = weights_path(path, sizeof path, dir, 'W', l, err)) != VG_OK) return rc;
+        if ((rc = load_matrix(path, net->W[l], net->dims[l], net->dims[l - 1], err)) != VG_OK)
+            return rc;
+        if (!net->has_bias) continue;
+        if ((rc = weights_path(path, sizeof path, dir, 'b', l, err)) != VG_OK) return rc;
+        if ((rc = load_matrix(path, net->b[l], net->dims[l], 1, err)) != VG_OK) return rc;
+    }
+    /* A file for a layer the network does not have means the shapes differ. */
+    if ((rc = weights_path(path, sizeof path, dir, 'W', net->L + 1, err)) != VG_OK) return rc;
+    if (access(path, F_OK) == 0)
+        return vg_fail(err, VG_EUSAGE, "%s exists but the network has only %d weight layers",
+                       path, net->L);
+    return VG_OK;
+}

@@ -1,0 +1,130 @@
+#!/bin/sh
+# test_cli.sh: the vgrad command line: every bad input the README promises to
+# reject (one line on stderr naming the problem, exit 2, nothing written),
+# determinism of whole runs, gradcheck, activations, list and help.
+#   tests/test_cli.sh PATH_TO_VGRAD
+set -u
+vgrad=$1
+tmp=$(mktemp -d /tmp/vgrad_cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# expect_usage NEEDLE ARGS...: exit 2, exactly one stderr line containing
+# NEEDLE, nothing on stdout, and no output directory created.
+expect_usage() {
+    needle=$1
+    shift
+    out="$tmp/never"
+    rm -rf "$out"
+    "$vgrad" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    rc=$?
+    lines=$(wc -l <"$tmp/stderr")
+    if [ "$rc" -ne 2 ]; then bad "$* exited $rc, expected 2"; return; fi
+    if [ "$lines" -ne 1 ]; then bad "$* printed $lines stderr lines: $(cat "$tmp/stderr")"; return; fi
+    if ! grep -qF -- "$needle" "$tmp/stderr"; then
+        bad "$*: stderr '$(cat "$tmp/stderr")' lacks '$needle'"; return
+    fi
+    if ! grep -q '^vgrad: error: ' "$tmp/stderr"; then bad "$*: no 'vgrad: error:' prefix"; return; fi
+    if [ -s "$tmp/stdout" ]; then bad "$*: wrote to stdout"; return; fi
+    if [ -e "$out" ]; then bad "$*: created the output directory"; return; fi
+    ok
+}
+
+o="out=$tmp/never"
+expect_usage "unknown key 'widht' (did you mean 'width'?)" run widht=3 "$o"
+expect_usage "key 'depth': '0' is out of range; allowed: an integer from 1 to 4096" run depth=0 "$o"
+expect_usage "key 'width': '-4' is out of range" run width=-4 "$o"
+expect_usage "key 'lr': 'fast' is not a finite number" run lr=fast "$o"
+expect_usage "'relu7' is not an activation; allowed: one of linear" run activation=relu7 "$o"
+expect_usage "more than the machine's" run width=1000000 depth=4096 "$o"
+expect_usage "batch_size=5000 is larger than the 300 training examples" run batch_size=5000 "$o"
+expect_usage "unknown command 'fly'" fly
+expect_usage "is not of the form key=value" run depth "$o"
+
+# Bad data files: file, line and column named.
+printf 'a,b,label\n1,2,0\n3,4\n' >"$tmp/ragged.csv"
+expect_usage "ragged.csv: line 3 has 2 fields, expected 3" run "dataset=csv:$tmp/ragged.csv" "$o"
+printf '1,2,0\n3,x,1\n' >"$tmp/text.csv"
+expect_usage "text.csv: line 2, column 2: 'x' is not a number" run "dataset=csv:$tmp/text.csv" "$o"
+printf '1,2,0\n3,4,1\n5,6,7\n' >"$tmp/range.csv"
+expect_usage "out of range" run "dataset=csv:$tmp/range.csv" n_classes=3 "$o"
+: >"$tmp/empty.csv"
+expect_usage "empty.csv: empty file" run "dataset=csv:$tmp/empty.csv" "$o"
+expect_usage "missing.csv: cannot open" run "dataset=csv:$tmp/missing.csv" "$o"
+
+# An output directory that cannot be created: its parent is a file.
+: >"$tmp/afile"
+"$vgrad" run depth=2 steps=2 "out=$tmp/afile/sub" >/dev/null 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "cannot create output directory" "$tmp/stderr" &&
+    [ "$(wc -l <"$tmp/stderr")" -eq 1 ]; then ok; else bad "unwritable out: rc $rc $(cat "$tmp/stderr")"; fi
+
+# A good csv file trains; a header row is skipped.
+printf 'x1,x2,label\n' >"$tmp/good.csv"
+i=0
+while [ $i -lt 40 ]; do
+    printf '%s,%s,%s\n' "$i" "$((i % 7))" "$((i % 2))" >>"$tmp/good.csv"
+    i=$((i + 1))
+done
+if "$vgrad" run "dataset=csv:$tmp/good.csv" standardize=1 depth=2 steps=5 "out=$tmp/csvrun" >/dev/null &&
+    grep -q "csv:$tmp/good.csv" "$tmp/csvrun/runs.csv"; then ok; else bad "csv dataset run"; fi
+
+# Determinism: the same configuration twice gives byte-identical files
+# (timing.csv aside), and no temporary file is left behind.
+for d in first one; do
+    "$vgrad" run depth=5 width=12 steps=40 log_every=7 batch_size=32 optimizer=momentum \
+        "out=$tmp/one" >/dev/null || bad "determinism run $d"
+    [ "$d" = first ] && mv "$tmp/one" "$tmp/first"
+done
+for f in layers.csv train.csv runs.csv; do
+    if cmp -s "$tmp/one/$f" "$tmp/first/$f" && [ -s "$tmp/one/$f" ]; then ok; else bad "$f differs"; fi
+done
+if [ -z "$(ls -A "$tmp/one" | grep -v -e '^layers.csv$' -e '^train.csv$' -e '^runs.csv$' -e '^timing.csv$')" ]; then
+    ok
+else
+    bad "stray files in output: $(ls -A "$tmp/one")"
+fi
+# 7 logged steps (0,7,...,35 and the last, 40) x 6 weight layers + header
+rows=$(wc -l <"$tmp/one/layers.csv")
+if [ "$rows" -eq $((7 * 6 + 1)) ]; then ok; else bad "layers.csv has $rows lines"; fi
+
+# A diverging run is a result: exit 0, status diverged.
+"$vgrad" run depth=3 activation=relu loss=mse lr=1e4 steps=300 init=he_normal "out=$tmp/div" >"$tmp/stdout" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q ",diverged," "$tmp/div/runs.csv" && grep -q "diverged" "$tmp/stdout"; then
+    ok
+else
+    bad "divergence: rc $rc $(cat "$tmp/stdout")"
+fi
+
+# gradcheck passes on a smooth and on a kinked activation, and fails loudly
+# on nothing: every zero gradient would be refused.
+for act in tanh relu gelu smelu; do
+    if "$vgrad" gradcheck depth=3 width=6 activation=$act --tol 1e-6 >"$tmp/gc" 2>&1; then ok; else
+        bad "gradcheck $act: $(cat "$tmp/gc")"
+    fi
+done
+if [ "$(grep -c '^[0-9]' "$tmp/gc")" -eq 4 ]; then ok; else bad "gradcheck rows: $(cat "$tmp/gc")"; fi
+"$vgrad" gradcheck --tol 2 >/dev/null 2>&1
+if [ $? -eq 2 ]; then ok; else bad "gradcheck --tol 2 accepted"; fi
+
+# activations: one row per activation and point, sigmoid' peaks at 0.25.
+"$vgrad" activations range=-2:2 points=5 >"$tmp/act.csv" || bad "activations"
+n_act=$("$vgrad" list | awk '/^activations/ {on=1; next} /^$/ {on=0} on' | wc -l)
+if [ "$(wc -l <"$tmp/act.csv")" -eq $((n_act * 5 + 1)) ] && [ "$n_act" -ge 16 ]; then ok; else
+    bad "activations rows $(wc -l <"$tmp/act.csv") for $n_act activations"
+fi
+if grep -q '^sigmoid,0,0.5,0.25$' "$tmp/act.csv"; then ok; else bad "sigmoid row at 0"; fi
+expect_usage "allowed: range=LO:HI" activations range=3:1
+
+# help, list, version
+"$vgrad" help run | grep -q "^  activation" && ok || bad "help run"
+"$vgrad" --version | grep -q "^vgrad [0-9]" && ok || bad "--version"
+"$vgrad" --help | grep -q "gradcheck" && ok || bad "--help"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

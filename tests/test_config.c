@@ -1,0 +1,144 @@
+/* test_config.c: the key table: defaults, parsing, errors, round trips and
+ * the run_id. */
+#include <stdlib.h>
+
+#include "act.h"
+#include "config.h"
+#include "test.h"
+
+static vg_config cfg, other;
+
+static int set(vg_config *c, const char *arg, vg_error *err) { return config_set_arg(c, arg, err); }
+
+static void test_defaults_parse(void)
+{
+    /* config_defaults aborts on a default that does not parse; reaching
+     * here with the documented values proves every one does. */
+    config_defaults(&cfg);
+    CHECK(cfg.depth == 10);
+    CHECK(cfg.width == 32);
+    CHECK_STR(act_table[cfg.activation].name, "sigmoid");
+    CHECK(cfg.steps == 200);
+    CHECK_NEAR(cfg.lr, 0.1, 0);
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        CHECK(config_key_find(key_table[k].name) == k);
+        CHECK(key_table[k].help && key_table[k].help[0]);
+        for (int j = 0; j < k; j++) CHECK(strcmp(key_table[k].name, key_table[j].name) != 0);
+    }
+}
+
+/* Every value formats to text that parses back to the same text. */
+static void test_round_trip(void)
+{
+    vg_error err;
+    config_defaults(&cfg);
+    const char *args[] = {"activation=leaky_relu:0.2", "widths=30,20,10", "lr=0.001",
+                          "clip_norm=1e-300", "dataset=csv:/tmp/x.csv", "standardize=1",
+                          "seed=9007199254740991"};
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) CHECK(set(&cfg, args[i], &err) == 0);
+    CHECK(config_resolve(&cfg, &err) == 0);
+    CHECK(cfg.depth == 3);
+    CHECK(cfg.width == 0);
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        char text[VG_PATH_MAX + 64], again[VG_PATH_MAX + 64];
+        /* width of unequal widths resolves to 0, which is not an input. */
+        if (k == KEY_width) continue;
+        config_format(&cfg, k, text, sizeof text);
+        config_defaults(&other);
+        if (text[0] || key_table[k].type == KT_STR) {
+            int rc = config_set(&other, key_table[k].name, text, &err);
+            if (rc) fprintf(stderr, "  %s=%s: %s\n", key_table[k].name, text, err.msg);
+            CHECK(rc == 0);
+        }
+        config_format(&other, k, again, sizeof again);
+        CHECK_STR(again, text);
+    }
+    char buf[64];
+    config_format(&cfg, KEY_activation, buf, sizeof buf);
+    CHECK_STR(buf, "leaky_relu:0.2");
+    config_format(&cfg, KEY_widths, buf, sizeof buf);
+    CHECK_STR(buf, "30,20,10");
+    config_format(&cfg, KEY_lr, buf, sizeof buf);
+    CHECK_STR(buf, "0.001");
+}
+
+static void expect_error(const char *arg, const char *needle)
+{
+    vg_error err = {0, ""};
+    config_defaults(&cfg);
+    int rc = set(&cfg, arg, &err);
+    if (rc == 0) rc = config_resolve(&cfg, &err);
+    CHECK(rc == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, needle);
+    CHECK(strchr(err.msg, '\n') == NULL);
+}
+
+static void test_errors(void)
+{
+    expect_error("widht=3", "unknown key 'widht' (did you mean 'width'?)");
+    expect_error("activaton=relu", "did you mean 'activation'?");
+    expect_error("zzzzzzzzzz=1", "unknown key 'zzzzzzzzzz'; 'vgrad help run'");
+    expect_error("depth=0", "key 'depth': '0' is out of range; allowed: an integer from 1 to 4096");
+    expect_error("depth=-3", "out of range");
+    expect_error("width=abc", "key 'width': 'abc' is not an integer");
+    expect_error("width=3.5", "is not an integer");
+    expect_error("lr=nan", "key 'lr': 'nan' is not a finite number");
+    expect_error("lr=1e400", "is not a finite number");
+    expect_error("activation=relu6", "key 'activation': 'relu6' is not an activation; allowed: "
+                                     "one of linear, step, sigmoid");
+    expect_error("activation=relu:2", "activation 'relu' takes no parameter");
+    expect_error("activation=smelu:0", "smelu beta = 0 is out of range; allowed: above 0");
+    expect_error("activation=leaky_relu:x", "'x' is not a number");
+    expect_error("loss=hinge", "allowed: one of softmax_ce, sigmoid_bce, mse");
+    expect_error("init=kaiming", "allowed: one of normal, uniform, glorot_standard");
+    expect_error("optimizer=rmsprop", "allowed: one of sgd, momentum, adam");
+    expect_error("dataset=moons", "allowed: one of xor, spiral, blobs, circles, teacher, or csv:PATH");
+    expect_error("dataset=csv:", "names no file");
+    expect_error("widths=3,,4", "is not a list of widths");
+    expect_error("widths=3,4,", "ends with a comma");
+    expect_error("widths=0", "is not a list of widths");
+    expect_error("standardize=yes", "is not a boolean");
+    expect_error("test_frac=1", "out of range");
+    expect_error("n_features=5", "dataset spiral has 2 features");
+    expect_error("n_classes=1", "at least 2 classes");
+    expect_error("noequals", "is not of the form key=value");
+
+    vg_error err;
+    config_defaults(&cfg);
+    CHECK(set(&cfg, "widths=4,4", &err) == 0);
+    CHECK(set(&cfg, "depth=3", &err) == 0);
+    CHECK(config_resolve(&cfg, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "depth=3 disagrees with widths");
+}
+
+static void test_run_id(void)
+{
+    vg_error err;
+    char a[17], b[17], c[17];
+    config_defaults(&cfg);
+    config_resolve(&cfg, &err);
+    config_run_id(&cfg, a);
+    CHECK(strlen(a) == 16);
+    /* depth x width and the equivalent widths list are the same network. */
+    config_defaults(&other);
+    set(&other, "widths=32,32,32,32,32,32,32,32,32,32", &err);
+    set(&other, "name=elsewhere", &err);
+    set(&other, "out=/tmp/somewhere", &err);
+    config_resolve(&other, &err);
+    config_run_id(&other, b);
+    CHECK_STR(b, a);
+    config_defaults(&other);
+    set(&other, "seed=2", &err);
+    config_resolve(&other, &err);
+    config_run_id(&other, c);
+    CHECK(strcmp(c, a) != 0);
+}
+
+int main(void)
+{
+    test_defaults_parse();
+    test_round_trip();
+    test_errors();
+    test_run_id();
+    return test_report("test_config");
+}

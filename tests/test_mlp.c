@@ -1,0 +1,240 @@
+/* test_mlp.c: the network against finite differences and a published
+ * worked example; the recorded statistics against hand computations. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "csvio.h"
+#include "gradcheck.h"
+#include "init.h"
+#include "loss.h"
+#include "mlp.h"
+#include "rng.h"
+#include "test.h"
+#include "train.h"
+
+/* A small net (3 -> 5 -> 4 -> K) with Xavier-normal weights, random biases
+ * and a random batch of 6 examples. */
+static int make_net(mlp *net, const act_info *act, double param, int loss, int K, int n_classes,
+                    int sum_outputs, int *labels, uint64_t seed)
+{
+    int dims[4] = {3, 5, 4, K};
+    vg_error err;
+    if (mlp_create(net, dims, 3, 6, act, param, &loss_table[loss], sum_outputs, 1, &err)) {
+        fprintf(stderr, "mlp_create: %s\n", err.msg);
+        return 0;
+    }
+    rng_state rng;
+    rng_seed(&rng, seed, 1);
+    init_params p = {0, 0, 1.5};
+    for (int l = 1; l <= 3; l++) {
+        init_table[init_find("xavier_normal")].fill(net->W[l], dims[l], dims[l - 1], &p, &rng,
+                                                    &err);
+        for (int j = 0; j < dims[l]; j++) net->b[l][j] = 0.3 * rng_normal(&rng);
+    }
+    for (int k = 0; k < 6 * 3; k++) net->a[0][k] = 1.5 * rng_normal(&rng);
+    for (int i = 0; i < 6; i++) labels[i] = (int)rng_below(&rng, (uint64_t)n_classes);
+    return 1;
+}
+
+/* Every activation with every loss: backprop agrees with Richardson central
+ * differences on every parameter. */
+static void test_gradients(void)
+{
+    struct { const char *loss; int n_classes; int sum_outputs; } cases[] = {
+        {"softmax_ce", 3, 0}, {"sigmoid_bce", 2, 0}, {"sigmoid_bce", 3, 0},
+        {"sigmoid_bce", 3, 1}, {"mse", 3, 0},
+    };
+    for (int a = 0; a < act_count; a++) {
+        const act_info *act = &act_table[a];
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            int loss = loss_find(cases[c].loss);
+            int K = loss_table[loss].n_outputs(cases[c].n_classes);
+            mlp net;
+            int labels[6];
+            if (!make_net(&net, act, act->param_default, loss, K, cases[c].n_classes,
+                          cases[c].sum_outputs, labels, 100 + (uint64_t)a)) {
+                CHECK(0);
+                continue;
+            }
+            gradcheck_layer r[4];
+            rng_state rng;
+            rng_seed(&rng, 7, RNG_STREAM_CHECK);
+            gradcheck_run(&net, labels, 6, 1000, &rng, r);
+            int is_step = strcmp(act->name, "step") == 0;
+            for (int l = 1; l <= 3; l++) {
+                if (!(r[l].rel_error <= 1e-9) || !(r[l].max_entry_error <= 1e-6) ||
+                    r[l].checked < r[l].skipped * 2) {
+                    fprintf(stderr, "  %s/%s%s layer %d: rel_error %.3g max_entry_error %.3g "
+                            "checked %d skipped %d\n", act->name, cases[c].loss,
+                            cases[c].sum_outputs ? "(sum)" : "", l, r[l].rel_error,
+                            r[l].max_entry_error, r[l].checked, r[l].skipped);
+                }
+                CHECK(r[l].rel_error <= 1e-9);
+                CHECK(r[l].max_entry_error <= 1e-6);
+                /* Kinks skip a few parameters (a pre-activation within h of one),
+                 * never most of them. */
+                CHECK(r[l].checked >= 2 * r[l].skipped);
+                /* Non-vacuous: real gradients were compared. */
+                if (l == 3 || !is_step) CHECK(r[l].max_abs_grad > 1e-4);
+                /* The step function passes no gradient below the output. */
+                if (is_step && l < 3) CHECK(r[l].max_abs_grad == 0.0);
+            }
+            mlp_free(&net);
+        }
+    }
+}
+
+/* sum_outputs multiplies the element-mean sigmoid_bce loss by K. */
+static void test_sum_outputs(void)
+{
+    mlp mean_net, sum_net;
+    int labels[6];
+    const act_info *sig = &act_table[act_find("sigmoid")];
+    int loss = loss_find("sigmoid_bce");
+    CHECK(make_net(&mean_net, sig, 0, loss, 4, 4, 0, labels, 5));
+    CHECK(make_net(&sum_net, sig, 0, loss, 4, 4, 1, labels, 5));
+    double lm = mlp_forward(&mean_net, labels, 6, 0);
+    double ls = mlp_forward(&sum_net, labels, 6, 0);
+    CHECK(lm > 0.1);
+    CHECK_NEAR(ls, 4 * lm, 1e-14);
+    mlp_free(&mean_net);
+    mlp_free(&sum_net);
+}
+
+/* The worked example of a 2-4-3 sigmoid network (sigmoid on both layers),
+ * weights given input-major and loaded through weights_load as
+ * fan_out x fan_in files. */
+static void test_worked_example(void)
+{
+    static const double x[5][2] = {{0, 1}, {1, 1}, {-1, 0}, {2, -1}, {-1, 1}};
+    static const double W1_in_major[2][4] = {{0.5, 0.2, -0.3, 0.1}, {-0.2, 0.7, -0.4, 0.8}};
+    static const double b1[4] = {0.3, -0.1, 0.5, -0.4};
+    static const double W2_in_major[4][3] = {
+        {0.2, 0.7, -0.3}, {0.8, -0.5, -0.1}, {0.1, 0.5, 0.3}, {-0.6, 0.4, 0.7}};
+    static const double b2[3] = {-0.5, 0.9, -0.2};
+
+    char dir[] = "/tmp/vgrad_worked_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/W1.csv", dir);
+    f = fopen(path, "w");
+    for (int j = 0; j < 4; j++) fprintf(f, "%.17g,%.17g\n", W1_in_major[0][j], W1_in_major[1][j]);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/b1.csv", dir);
+    f = fopen(path, "w");
+    for (int j = 0; j < 4; j++) fprintf(f, "%.17g\n", b1[j]);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/W2.csv", dir);
+    f = fopen(path, "w");
+    for (int j = 0; j < 3; j++)
+        fprintf(f, "%.17g,%.17g,%.17g,%.17g\n", W2_in_major[0][j], W2_in_major[1][j],
+                W2_in_major[2][j], W2_in_major[3][j]);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/b2.csv", dir);
+    f = fopen(path, "w");
+    for (int j = 0; j < 3; j++) fprintf(f, "%.17g\n", b2[j]);
+    fclose(f);
+
+    int dims[3] = {2, 4, 3};
+    mlp net;
+    vg_error err;
+    CHECK(mlp_create(&net, dims, 2, 5, &act_table[act_find("sigmoid")], 0,
+                     &loss_table[loss_find("sigmoid_bce")], 0, 1, &err) == VG_OK);
+    int rc = weights_load(&net, dir, &err);
+    if (rc) fprintf(stderr, "weights_load: %s\n", err.msg);
+    CHECK(rc == VG_OK);
+    for (int i = 0; i < 5; i++)
+        for (int k = 0; k < 2; k++) net.a[0][i * 2 + k] = x[i][k];
+    int labels[5] = {0, 1, 2, 0, 1};
+    mlp_forward(&net, labels, 5, 0);
+    const double *out = net.a[2];
+    /* Row for x = [0, 1] and for x = [2, -1], as published. */
+    CHECK_NEAR(out[0], 0.4538334229, 1e-9);
+    CHECK_NEAR(out[1], 0.8094780021, 1e-9);
+    CHECK_NEAR(out[2], 0.5385522601, 1e-9);
+    CHECK_NEAR(out[9], 0.4701964145, 1e-9);
+    CHECK_NEAR(out[10], 0.84110111, 1e-8);
+    CHECK_NEAR(out[11], 0.4688374869, 1e-9);
+
+    /* A wrongly shaped file is refused with both shapes named. */
+    snprintf(path, sizeof path, "%s/b2.csv", dir);
+    f = fopen(path, "w");
+    fprintf(f, "1\n2\n");
+    fclose(f);
+    rc = weights_load(&net, dir, &err);
+    CHECK(rc == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "b2.csv is 2 x 1, the network needs 3 x 1");
+    mlp_free(&net);
+    const char *names[] = {"W1", "b1", "W2", "b2"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s.csv", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* The statistics of a 1 -> 2 -> 2 relu network, by hand. */
+static void test_stats(void)
+{
+    int dims[3] = {1, 2, 2};
+    mlp net;
+    vg_error err;
+    CHECK(mlp_create(&net, dims, 2, 2, &act_table[act_find("relu")], 0,
+                     &loss_table[loss_find("mse")], 0, 1, &err) == VG_OK);
+    /* Unit 1 sees +x, unit 2 sees -x: with positive inputs unit 2 is dead. */
+    net.W[1][0] = 1.0;
+    net.W[1][1] = -1.0;
+    net.b[1][0] = net.b[1][1] = 0.0;
+    net.W[2][0] = 2.0; net.W[2][1] = 3.0;
+    net.W[2][2] = -1.0; net.W[2][3] = 0.5;
+    net.b[2][0] = 0.0; net.b[2][1] = 0.0;
+    net.a[0][0] = 1.0;
+    net.a[0][1] = 3.0;
+    int labels[2] = {0, 1};
+    double loss = mlp_forward(&net, labels, 2, 1);
+    mlp_backward(&net, 2);
+    /* z1 = [[1,-1],[3,-3]], a1 = [[1,0],[3,0]], z2 = [[2,-1],[6,-3]],
+     * targets [[1,0],[0,1]]: diff [[1,-1],[6,-4]], loss = (1+1+36+16)/4 */
+    CHECK_NEAR(loss, 54.0 / 4.0, 1e-15);
+    layer_stats s1, s2;
+    mlp_layer_stats(&net, 1, 2, &s1);
+    mlp_layer_stats(&net, 2, 2, &s2);
+    CHECK_NEAR(s1.dead_frac, 0.5, 0);
+    CHECK_NEAR(s1.saturated_frac, 0.5, 0);
+    CHECK_NEAR(s1.preact_mean, 0.0, 1e-15);
+    CHECK_NEAR(s1.preact_std, sqrt(5.0), 1e-15);
+    CHECK_NEAR(s1.act_mean, 1.0, 1e-15);
+    CHECK_NEAR(s1.act_std, sqrt(1.5), 1e-15);
+    CHECK_NEAR(s2.dead_frac, 0.0, 0);
+    /* dz2 = 2 diff / 4 = [[0.5,-0.5],[3,-2]] */
+    CHECK_NEAR(s2.delta_norm, sqrt(0.25 + 0.25 + 9 + 4), 1e-15);
+    /* db2 = [3.5, -2.5]; dW2 = dz2^T a1 = [[0.5*1+3*3, 0],[-0.5-6, 0]] */
+    CHECK_NEAR(s2.grad_b_norm, sqrt(3.5 * 3.5 + 2.5 * 2.5), 1e-15);
+    CHECK_NEAR(s2.grad_w_norm, sqrt(9.5 * 9.5 + 6.5 * 6.5), 1e-15);
+    CHECK_NEAR(s2.weight_norm, sqrt(4 + 9 + 1 + 0.25), 1e-15);
+    /* dz1 = dz2 W2 * relu'(z1): unit 1 live: [0.5*2 - 0.5*-1, 3*2 - 2*-1] = [1.5, 8] */
+    CHECK_NEAR(s1.delta_norm, sqrt(1.5 * 1.5 + 64), 1e-15);
+    CHECK_NEAR(s1.grad_w_norm, 1.5 * 1 + 8 * 3, 1e-15);
+    mlp_free(&net);
+}
+
+static void test_norm_no_underflow(void)
+{
+    double tiny[3] = {3e-200, 4e-200, 0};
+    CHECK_NEAR(vg_norm(tiny, 3) / 5e-200, 1.0, 1e-15);
+    double big[2] = {3e200, 4e200};
+    CHECK_NEAR(vg_norm(big, 2) / 5e200, 1.0, 1e-15);
+}
+
+int main(void)
+{
+    test_gradients();
+    test_sum_outputs();
+    test_worked_example();
+    test_stats();
+    test_norm_no_underflow();
+    return test_report("test_mlp");
+}

@@ -1,0 +1,312 @@
+/* test_train.c: training runs end to end through the library: the logged
+ * rows, determinism, the step activation, divergence, clipping, update
+ * ratios and the weights files. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "act.h"
+#include "config.h"
+#include "run.h"
+#include "test.h"
+#include "train.h"
+
+static char tmpdir[] = "/tmp/vgrad_train_XXXXXX";
+
+/* A parsed CSV file of plain fields (vgrad's logs need no quotes except in
+ * runs.csv, which these tests do not split). */
+typedef struct {
+    int rows, cols;
+    char ***cell;  /* rows x cols, row 0 the header */
+} table;
+
+static int read_table(const char *path, table *t)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[8192];
+    t->rows = 0;
+    t->cols = 0;
+    t->cell = NULL;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        t->cell = realloc(t->cell, (size_t)(t->rows + 1) * sizeof *t->cell);
+        char **row = NULL;
+        int n = 0;
+        for (char *p = line;; ) {
+            char *comma = strchr(p, ',');
+            row = realloc(row, (size_t)(n + 1) * sizeof *row);
+            size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            row[n] = malloc(len + 1);
+            memcpy(row[n], p, len);
+            row[n][len] = '\0';
+            n++;
+            if (!comma) break;
+            p = comma + 1;
+        }
+        if (t->rows == 0) t->cols = n;
+        if (n != t->cols) {
+            fclose(f);
+            return 0;
+        }
+        t->cell[t->rows++] = row;
+    }
+    fclose(f);
+    return t->rows > 0;
+}
+
+static void free_table(table *t)
+{
+    for (int r = 0; r < t->rows; r++) {
+        for (int c = 0; c < t->cols; c++) free(t->cell[r][c]);
+        free(t->cell[r]);
+    }
+    free(t->cell);
+}
+
+static int col(const table *t, const char *name)
+{
+    for (int c = 0; c < t->cols; c++)
+        if (strcmp(t->cell[0][c], name) == 0) return c;
+    fprintf(stderr, "no column %s\n", name);
+    return 0;
+}
+
+static double num(const table *t, int r, const char *name) { return atof(t->cell[r][col(t, name)]); }
+
+static vg_config cfg;
+
+static int configure(const char *const *args, int n, const char *out)
+{
+    vg_error err;
+    config_defaults(&cfg);
+    for (int i = 0; i < n; i++) {
+        if (config_set_arg(&cfg, args[i], &err)) {
+            fprintf(stderr, "%s: %s\n", args[i], err.msg);
+            return 0;
+        }
+    }
+    snprintf(cfg.out, sizeof cfg.out, "%s/%s", tmpdir, out);
+    return config_resolve(&cfg, &err) == 0;
+}
+
+static int run(run_result *res)
+{
+    vg_error err = {0, ""};
+    int rc = run_single(&cfg, res, &err);
+    if (rc) fprintf(stderr, "run_single: %s\n", err.msg);
+    return rc;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    long bytes = 0;
+    while (same) {
+        int ca = fgetc(fa), cb = fgetc(fb);
+        if (ca != cb) same = 0;
+        if (ca == EOF) break;
+        bytes++;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same && bytes > 100;
+}
+
+static void path_of(char *buf, const char *run, const char *file)
+{
+    snprintf(buf, 512, "%s/%s/%s", tmpdir, run, file);
+}
+
+/* Two runs of one configuration write identical files; another seed not. */
+static void test_determinism(void)
+{
+    const char *args[] = {"depth=4", "width=16", "steps=30", "log_every=5", "batch_size=50",
+                          "activation=tanh", "optimizer=adam", "lr=0.01", "test_frac=0.2"};
+    run_result res;
+    CHECK(configure(args, 9, "a") && run(&res) == 0);
+    CHECK(configure(args, 9, "b") && run(&res) == 0);
+    const char *files[] = {"layers.csv", "train.csv", "runs.csv"};
+    char pa[512], pb[512];
+    for (int i = 0; i < 3; i++) {
+        path_of(pa, "a", files[i]);
+        path_of(pb, "b", files[i]);
+        if (i < 2) CHECK(same_file(pa, pb));
+    }
+    const char *seed2[] = {"depth=4", "width=16", "steps=30", "log_every=5", "batch_size=50",
+                           "activation=tanh", "optimizer=adam", "lr=0.01", "test_frac=0.2",
+                           "seed=2"};
+    CHECK(configure(seed2, 10, "c") && run(&res) == 0);
+    path_of(pa, "a", "layers.csv");
+    path_of(pb, "c", "layers.csv");
+    CHECK(!same_file(pa, pb));
+
+    /* The rows: steps 0,5,...,30 for each of 5 layers; update_ratio empty at
+     * step 0 only; test columns present; epochs advance every 4 steps
+     * (240 training examples, batches of 50, remainder dropped). */
+    table t;
+    path_of(pa, "a", "layers.csv");
+    CHECK(read_table(pa, &t));
+    CHECK(t.rows == 1 + 7 * 5);
+    CHECK_STR(t.cell[0][0], "run_id");
+    for (int r = 1; r < t.rows; r++) {
+        long step = atol(t.cell[r][col(&t, "step")]);
+        CHECK(step == ((r - 1) / 5) * 5);
+        CHECK(atol(t.cell[r][col(&t, "layer")]) == (r - 1) % 5 + 1);
+        CHECK((t.cell[r][col(&t, "update_ratio")][0] == '\0') == (step == 0));
+        CHECK(num(&t, r, "grad_w_norm") > 0);
+    }
+    free_table(&t);
+    path_of(pa, "a", "train.csv");
+    CHECK(read_table(pa, &t));
+    CHECK(t.rows == 8);
+    CHECK(t.cols == 9);
+    CHECK_NEAR(num(&t, 7, "epoch"), 30 / 4, 0);
+    CHECK(num(&t, 7, "test_accuracy") >= 0 && num(&t, 7, "test_accuracy") <= 1);
+    CHECK(num(&t, 7, "loss") < num(&t, 1, "loss"));
+    free_table(&t);
+}
+
+/* With the step activation nothing below the output layer learns. */
+static void test_step_activation(void)
+{
+    const char *args[] = {"depth=3", "width=8", "steps=20", "log_every=1", "activation=step",
+                          "bias_init=0.1"};
+    run_result res;
+    CHECK(configure(args, 6, "step") && run(&res) == 0);
+    table t;
+    char p[512];
+    path_of(p, "step", "layers.csv");
+    CHECK(read_table(p, &t));
+    CHECK(t.rows == 1 + 21 * 4);
+    for (int r = 1; r < t.rows; r++) {
+        int layer = atoi(t.cell[r][col(&t, "layer")]);
+        if (layer < 4) {
+            CHECK(num(&t, r, "grad_w_norm") == 0.0);
+            CHECK(num(&t, r, "grad_b_norm") == 0.0);
+            CHECK(num(&t, r, "saturated_frac") == 1.0);
+            CHECK(num(&t, r, "dead_frac") == 1.0);
+            if (r > 4) CHECK(num(&t, r, "update_ratio") == 0.0);
+        } else {
+            CHECK(num(&t, r, "grad_w_norm") > 1e-3);
+        }
+    }
+    free_table(&t);
+}
+
+/* A learning rate that explodes: status diverged, files still valid. */
+static void test_divergence(void)
+{
+    const char *args[] = {"depth=3", "width=16", "steps=500", "activation=relu", "loss=mse",
+                          "lr=1e4", "init=he_normal", "log_every=100"};
+    run_result res;
+    CHECK(configure(args, 8, "diverge") && run(&res) == 0);
+    CHECK(res.status == RUN_DIVERGED);
+    CHECK(res.stop_step > 0 && res.stop_step < 500);
+    CHECK_CONTAINS(res.message, "at step");
+    table t;
+    char p[512];
+    path_of(p, "diverge", "runs.csv");
+    FILE *f = fopen(p, "r");
+    char line[8192] = "";
+    CHECK(f && fgets(line, sizeof line, f) && fgets(line, sizeof line, f));
+    if (f) fclose(f);
+    CHECK_CONTAINS(line, ",diverged,");
+    path_of(p, "diverge", "train.csv");
+    CHECK(read_table(p, &t));
+    CHECK(atol(t.cell[t.rows - 1][col(&t, "step")]) == res.stop_step);
+    free_table(&t);
+}
+
+/* update_ratio of plain SGD at step 1 is lr ||dW_0|| / ||W_0||; with
+ * clipping the gradient is scaled to clip_norm first. */
+static void test_update_ratio_and_clipping(void)
+{
+    for (int clip = 0; clip < 2; clip++) {
+        const char *args[] = {"depth=2", "width=8", "steps=3", "log_every=1", "lr=0.5",
+                              clip ? "clip_norm=1e-3" : "clip_norm=0"};
+        run_result res;
+        CHECK(configure(args, 6, "ratio") && run(&res) == 0);
+        CHECK(res.clipped_steps == (clip ? 3 : 0));
+        table layers, train;
+        char p[512];
+        path_of(p, "ratio", "layers.csv");
+        CHECK(read_table(p, &layers));
+        path_of(p, "ratio", "train.csv");
+        CHECK(read_table(p, &train));
+        double g = num(&train, 1, "grad_norm");
+        double scale = clip ? 1e-3 / g : 1.0;
+        CHECK(g > 1e-3);
+        for (int l = 1; l <= 3; l++) {
+            double gw = num(&layers, l, "grad_w_norm"), w = num(&layers, l, "weight_norm");
+            double ratio = num(&layers, 3 + l, "update_ratio");
+            CHECK_NEAR(ratio, 0.5 * scale * gw / w, 1e-12);
+        }
+        CHECK(atoi(train.cell[3][col(&train, "clipped_steps")]) == (clip ? 2 : 0));
+        free_table(&layers);
+        free_table(&train);
+    }
+}
+
+/* save_weights writes the initial weights; load_weights starts from them,
+ * so the two runs are the same run. */
+static void test_weights_round_trip(void)
+{
+    char wdir[512];
+    snprintf(wdir, sizeof wdir, "%s/weights", tmpdir);
+    char save[600], load[600];
+    snprintf(save, sizeof save, "save_weights=%s", wdir);
+    snprintf(load, sizeof load, "load_weights=%s", wdir);
+    const char *a1[] = {"depth=3", "width=7", "steps=10", "init=orthogonal", save};
+    run_result res;
+    CHECK(configure(a1, 5, "saved") && run(&res) == 0);
+    /* Another seed would draw other weights; loading replaces them. */
+    const char *a2[] = {"depth=3", "width=7", "steps=10", "init=he_normal", load};
+    CHECK(configure(a2, 5, "loaded") && run(&res) == 0);
+    char pa[512], pb[512];
+    path_of(pa, "saved", "train.csv");
+    path_of(pb, "loaded", "train.csv");
+    table ta, tb;
+    CHECK(read_table(pa, &ta) && read_table(pb, &tb));
+    CHECK(ta.rows == tb.rows && ta.rows > 1);
+    for (int r = 1; r < ta.rows && r < tb.rows; r++)
+        CHECK_STR(tb.cell[r][col(&tb, "loss")], ta.cell[r][col(&ta, "loss")]);
+    free_table(&ta);
+    free_table(&tb);
+    /* A network of another shape refuses the files. */
+    const char *a3[] = {"depth=3", "width=9", load};
+    CHECK(configure(a3, 3, "refused"));
+    vg_error err;
+    CHECK(run_single(&cfg, &res, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "W1.csv is 7 x 2, the network needs 9 x 2");
+    CHECK(access(cfg.out, F_OK) != 0);
+}
+
+/* steps=0 records step 0 only. */
+static void test_steps_zero(void)
+{
+    const char *args[] = {"depth=2", "steps=0"};
+    run_result res;
+    CHECK(configure(args, 2, "zero") && run(&res) == 0);
+    table t;
+    char p[512];
+    path_of(p, "zero", "layers.csv");
+    CHECK(read_table(p, &t));
+    CHECK(t.rows == 1 + 3);
+    free_table(&t);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) return 1;
+    test_determinism();
+    test_step_activation();
+    test_divergence();
+    test_update_ratio_and_clipping();
+    test_weights_round_trip();
+    test_steps_zero();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    return test_report("test_train");
+}
