@@ -376,9 +376,22 @@ int config_resolve(vg_config *c, vg_error *err)
         }
         if (c->n_samples < 1)
             return vg_fail(err, VG_EUSAGE, "dataset %s needs n_samples >= 1", d->name);
-    } else if (c->given[KEY_n_features]) {
-        return vg_fail(err, VG_EUSAGE, "n_features is set by the file for dataset=csv:PATH; "
-                       "remove the key");
+    } else {
+        if (c->given[KEY_n_features])
+            return vg_fail(err, VG_EUSAGE, "n_features is set by the file for dataset=csv:PATH; "
+                           "remove the key");
+        /* A file's rows are all used unless n_samples says otherwise. */
+        if (!c->given[KEY_n_samples]) c->n_samples = 0;
+    }
+    if (strncmp(ds, "csv:", 4) != 0 && c->batch_size > 0) {
+        /* The training split of a synthetic set is known now (data_split's
+         * rounding); a csv file's is checked when it is read. */
+        long long n_test = (long long)floor(c->test_frac * (double)c->n_samples + 0.5);
+        long long n_train = c->n_samples - n_test;
+        if (c->batch_size > n_train)
+            return vg_fail(err, VG_EUSAGE, "batch_size=%lld is larger than the %lld training "
+                           "examples; allowed: 1 to %lld, or 0 for the full batch", c->batch_size,
+                           n_train, n_train);
     }
     if (c->n_classes == 1)
         return vg_fail(err, VG_EUSAGE, "n_classes=1: a classifier needs at least 2 classes");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "act.h"
 #include "config.h"
@@ -17,6 +18,7 @@
 #include "loss.h"
 #include "optim.h"
 #include "run.h"
+#include "sweep.h"
 #include "train.h"
 #include "vg.h"
 
@@ -47,6 +49,9 @@ static const char usage[] =
     "      [--tol 1e-6] [--samples 64] [--examples 16]\n"
     "  activations [range=-6:6] [points=1201] [out=FILE]\n"
     "                            CSV of activation,x,f,df for every activation\n"
+    "  sweep FILE [key=value ...] [-j N] [--dry-run] [--resume] [--shard K/N] [--quiet]\n"
+    "                            run the grid of an experiment file\n"
+    "  merge OUT DIR ...         combine the shard directories of one sweep\n"
     "  list                      activations, initialisers, losses, optimisers, datasets\n"
     "  help [run|keys]           this text, every key of run, or the keys as Markdown\n"
     "  --version                 print the version\n";
@@ -266,6 +271,115 @@ static int cmd_activations(int argc, char **argv)
     return 0;
 }
 
+/* The command line as one string, for the manifest. */
+static void join_args(int argc, char **argv, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < argc && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "", argv[i]);
+}
+
+static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
+{
+    sweep_options o = {0, 1, 1, 0, 0, NULL};
+    int dry_run = 0;
+    const char *file = NULL;
+    char **overrides = calloc((size_t)argc + 1, sizeof *overrides);
+    int n_overrides = 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = cores > 0 ? (int)cores : 1;
+    if (!overrides) return usage_error("%s", "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-j") == 0 || strncmp(a, "-j", 2) == 0) {
+            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : "");
+            char *end;
+            long j = strtol(v, &end, 10);
+            if (end == v || *end || j < 1 || j > 4096) {
+                free(overrides);
+                return usage_error("-j '%s': allowed: a number of workers from 1 to 4096", v);
+            }
+            o.jobs = (int)j;
+        } else if (strcmp(a, "--dry-run") == 0) {
+            dry_run = 1;
+        } else if (strcmp(a, "--resume") == 0) {
+            o.resume = 1;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            o.quiet = 1;
+        } else if (strcmp(a, "--shard") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            char tail;
+            if (sscanf(v, "%d/%d%c", &o.shard_k, &o.shard_n, &tail) != 2 || o.shard_n < 1 ||
+                o.shard_k < 1 || o.shard_k > o.shard_n) {
+                free(overrides);
+                return usage_error("--shard '%s': allowed: K/N with 1 <= K <= N", v);
+            }
+        } else if (a[0] == '-') {
+            free(overrides);
+            return usage_error("unknown option '%s'; allowed: -j N, --dry-run, --resume, "
+                               "--shard K/N, --quiet", a);
+        } else if (!file && !strchr(a, '=')) {
+            file = a;
+        } else {
+            overrides[n_overrides++] = argv[i];
+        }
+    }
+    if (!file) {
+        free(overrides);
+        return usage_error("%s", "sweep needs an experiment file: vgrad sweep FILE [key=value ...]");
+    }
+    experiment e;
+    vg_error err = {0, ""};
+    int rc = experiment_load(&e, file, overrides, n_overrides, &err);
+    free(overrides);
+    if (rc != VG_OK) return die(&err);
+    if ((rc = experiment_expand(&e, &err)) != VG_OK) {
+        experiment_free(&e);
+        return die(&err);
+    }
+    if (dry_run) {
+        int in_shard = 0;
+        for (int i = 0; i < e.n_points; i++) in_shard += i % o.shard_n == o.shard_k - 1;
+        printf("experiment %s: %d runs (%d in shard %d/%d), at most %.3g MiB per run, output %s\n",
+               e.name, e.n_points, in_shard, o.shard_k, o.shard_n,
+               (double)e.max_run_bytes / 1048576.0, experiment_out(&e));
+        for (int i = 0; i < e.n_points; i++) {
+            if (i % o.shard_n != o.shard_k - 1) continue;
+            const sweep_grid *g = &e.grids[e.points[i].grid];
+            printf("%s", e.points[i].run_id);
+            for (int a = 0; a < g->n_axes; a++)
+                if (g->axes[a].n_values > 0)
+                    printf(" %s=%s", key_table[g->axes[a].key].name,
+                           g->axes[a].values[e.points[i].choice[a]]);
+            printf("\n");
+        }
+        experiment_free(&e);
+        return 0;
+    }
+    char command[8192];
+    join_args(full_argc, full_argv, command, sizeof command);
+    o.command_line = command;
+    sweep_summary sum;
+    rc = sweep_run(&e, &o, &sum, &err);
+    const char *out = experiment_out(&e);
+    if (rc == VG_OK || rc == VG_EFAIL)
+        printf("sweep %s: %d runs, %d done now, %d already done, %d diverged, %d failed; wrote "
+               "%s/\n", e.name, sum.total, sum.done, sum.skipped, sum.diverged, sum.failed, out);
+    experiment_free(&e);
+    if (rc != VG_OK) return die(&err);
+    return 0;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+    if (argc < 2) return usage_error("%s", "merge needs OUT and at least one shard directory");
+    vg_error err = {0, ""};
+    if (sweep_merge(argv[0], argv + 1, argc - 1, &err) != VG_OK) return die(&err);
+    printf("merged %d shard directories into %s/\n", argc - 1, argv[0]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* One BLAS thread unless the user asks for more: runs parallelise across
@@ -300,7 +414,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "gradcheck") == 0) return cmd_gradcheck(argc - 2, argv + 2);
     if (strcmp(cmd, "activations") == 0) return cmd_activations(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 2, argv + 2, argc, argv);
+    if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0) return cmd_list();
-    return usage_error("unknown command '%s'; allowed: run, gradcheck, activations, list, help, "
-                       "--version", cmd);
+    return usage_error("unknown command '%s'; allowed: run, sweep, merge, gradcheck, activations, "
+                       "list, help, --version", cmd);
 }

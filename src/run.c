@@ -6,7 +6,10 @@
 #include <string.h>
 #include <time.h>
 
-static const char *status_name(run_status s) { return s == RUN_OK ? "ok" : "diverged"; }
+static const char *status_name(run_status s)
+{
+    return s == RUN_OK ? "ok" : s == RUN_DIVERGED ? "diverged" : "failed";
+}
 
 void runs_header(csv_out *o)
 {
@@ -88,7 +91,7 @@ int run_single(const vg_config *cfg, run_result *res, vg_error *err)
     if (rc != VG_OK) goto done;
 
     trainer_layers_header(&files[F_LAYERS]);
-    trainer_train_header(&files[F_TRAIN], t.test.n > 0);
+    trainer_train_header(&files[F_TRAIN], t.test_columns);
     double setup_seconds = seconds_since(&t0);
     rc = trainer_run(&t, &files[F_LAYERS], &files[F_TRAIN], res, err);
     if (rc != VG_OK) goto done;

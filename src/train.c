@@ -124,6 +124,7 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     for (int i = 0; i < n_train; i++) t->order[i] = i;
     rng_seed(&t->shuffle_rng, (uint64_t)cfg->seed, RNG_STREAM_SHUFFLE);
 
+    t->test_columns = t->test.n > 0;
     rc = cfg->load_weights[0] ? weights_load(&t->net, cfg->load_weights, err)
                               : init_weights(t, err);
     if (rc != VG_OK) goto fail;
@@ -284,9 +285,16 @@ int trainer_run(trainer *t, csv_out *layers, csv_out *train, run_result *res, vg
                 csvout_int(train, epoch);
                 csvout_num(train, loss);
                 csvout_num(train, acc);
-                if (t->test.n) {
-                    csvout_num(train, test_loss);
-                    csvout_num(train, test_acc);
+                if (t->test_columns) {
+                    /* Without a split (in a sweep where other runs have
+                     * one) the cells stay empty. */
+                    if (t->test.n) {
+                        csvout_num(train, test_loss);
+                        csvout_num(train, test_acc);
+                    } else {
+                        csvout_empty(train);
+                        csvout_empty(train);
+                    }
                 }
                 csvout_num(train, grad_norm);
                 csvout_int(train, res->clipped_steps);

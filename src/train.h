@@ -28,9 +28,12 @@ typedef struct {
     int *labels;          /* labels of the current batch, B */
     double *update_sq;    /* per layer: squared norm of the last weight update, index 1..L */
     double *weight_sq;    /* per layer: squared norm of W before that update */
+    int test_columns;     /* train.csv rows carry test columns (empty without a split) */
 } trainer;
 
-typedef enum { RUN_OK, RUN_DIVERGED } run_status;
+/* failed: the run could not start or its files could not be written (sweeps
+ * record it and go on). */
+typedef enum { RUN_OK, RUN_DIVERGED, RUN_FAILED } run_status;
 
 typedef struct {
     run_status status;

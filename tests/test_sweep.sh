@@ -1,0 +1,165 @@
+#!/bin/sh
+# test_sweep.sh: vgrad sweep and merge: grid expansion and overrides,
+# validation errors naming file, line and key, byte-identical output for
+# -j 1 and -j 2, kill -9 mid-sweep and --resume, shards merged back into the
+# unsharded result, and merge's refusals.
+#   tests/test_sweep.sh PATH_TO_VGRAD
+set -u
+vgrad=$1
+tmp=$(mktemp -d /tmp/vgrad_sweep.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# same DIR1 DIR2: the result files and run directories are byte-identical
+# (manifest and timing.csv record times, so they are left out).
+same() {
+    for f in layers.csv train.csv runs.csv experiment.ini; do
+        cmp -s "$1/$f" "$2/$f" || { bad "$1/$f and $2/$f differ"; return; }
+    done
+    for d in "$1"/.runs/*/; do
+        id=$(basename "$d")
+        for f in layers.csv train.csv runs.csv; do
+            cmp -s "$d/$f" "$2/.runs/$id/$f" || { bad "run $id: $f differs"; return; }
+        done
+    done
+    cmp -s "$1/.runs/plan" "$2/.runs/plan" || { bad "plans differ"; return; }
+    ok
+}
+
+cat >"$tmp/grid.ini" <<'INI'
+[experiment]
+name = grid
+description = a small test grid
+
+[run]
+steps = 15
+width = 8
+log_every = 5
+batch_size = 50
+
+[sweep]
+depth = 2, 3
+activation = sigmoid, relu, leaky_relu:0.2
+seed = 1..3
+INI
+
+# Expansion: 2 x 3 x 3 = 18 runs, last key fastest.
+"$vgrad" sweep "$tmp/grid.ini" --dry-run >"$tmp/dry" || bad "dry run"
+if head -1 "$tmp/dry" | grep -q "grid: 18 runs" && [ "$(wc -l <"$tmp/dry")" -eq 19 ]; then ok; else
+    bad "dry run: $(head -3 "$tmp/dry")"
+fi
+if sed -n 2,4p "$tmp/dry" | awk '{print $4}' | tr '\n' ' ' | grep -q "seed=1 seed=2 seed=3"; then ok; else
+    bad "order: $(sed -n 2,4p "$tmp/dry")"
+fi
+# Overrides: a list replaces the file's list, a single value removes the axis.
+n=$("$vgrad" sweep "$tmp/grid.ini" seed=7 depth=2,3,4,5 --dry-run | head -1)
+case "$n" in *"12 runs"*) ok ;; *) bad "overrides: $n" ;; esac
+# Named grids are unioned and a configuration met twice runs once.
+cat >"$tmp/union.ini" <<'INI'
+[run]
+steps = 1
+[sweep]
+depth = 2, 3
+[sweep.relu]
+activation = relu
+[sweep.again]
+activation = relu
+seed = 1, 2
+INI
+n=$("$vgrad" sweep "$tmp/union.ini" --dry-run | head -1)
+case "$n" in *"4 runs"*) ok ;; *) bad "union: $n" ;; esac
+# widths alternatives are separated by '|'
+printf '[sweep]\nwidths = 4,4 | 8,8,8\n' >"$tmp/widths.ini"
+n=$("$vgrad" sweep "$tmp/widths.ini" --dry-run | head -1)
+case "$n" in *"2 runs"*) ok ;; *) bad "widths: $n" ;; esac
+
+# Validation: the bad value is named with file, line and key; exit 2;
+# nothing written.
+expect_usage() {
+    needle=$1
+    shift
+    "$vgrad" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -eq 2 ] && grep -qF -- "$needle" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        [ ! -e "$tmp/never" ]; then
+        ok
+    else
+        bad "$*: rc $rc: $(cat "$tmp/err") (wanted '$needle')"
+    fi
+}
+printf '[run]\nsteps = 2\n[sweep]\ndepth = 2, 3, 0\n' >"$tmp/bad.ini"
+expect_usage "bad.ini:4: key 'depth': '0' is out of range" sweep "$tmp/bad.ini" "out=$tmp/never"
+printf '[run]\nwidht = 3\n' >"$tmp/typo.ini"
+expect_usage "typo.ini:2: unknown key 'widht' (did you mean 'width'?)" sweep "$tmp/typo.ini" "out=$tmp/never"
+printf '[runs]\nwidth = 3\n' >"$tmp/section.ini"
+expect_usage "section.ini:2: unknown section [runs]" sweep "$tmp/section.ini" "out=$tmp/never"
+printf '[sweep]\nseed = 5..1\n' >"$tmp/range.ini"
+expect_usage "range needs lo <= hi" sweep "$tmp/range.ini" "out=$tmp/never"
+expect_usage "command line: key 'lr': 'x' is not a finite number" sweep "$tmp/grid.ini" lr=0.1,x "out=$tmp/never"
+expect_usage "cannot open" sweep "$tmp/missing.ini" "out=$tmp/never"
+expect_usage "-j '0': allowed" sweep "$tmp/grid.ini" -j 0 "out=$tmp/never"
+expect_usage "needs" sweep "$tmp/grid.ini" -j 4096 width=1000000 depth=4096 "out=$tmp/never"
+
+# -j 1 and -j 2 write the same bytes.
+"$vgrad" sweep "$tmp/grid.ini" -j 1 -q "out=$tmp/j1" >/dev/null || bad "j1"
+"$vgrad" sweep "$tmp/grid.ini" -j 2 -q "out=$tmp/j2" >/dev/null || bad "j2"
+same "$tmp/j1" "$tmp/j2"
+rows=$(($(wc -l <"$tmp/j1/runs.csv") - 1))
+if [ "$rows" -eq 18 ]; then ok; else bad "runs.csv has $rows runs"; fi
+# A finished directory is refused without --resume; with it, nothing reruns.
+expect_usage "holds a sweep already" sweep "$tmp/grid.ini" "out=$tmp/j1"
+if "$vgrad" sweep "$tmp/grid.ini" --resume -q "out=$tmp/j1" | grep -q "0 done now, 18 already done"; then
+    ok
+else
+    bad "resume of a finished sweep recomputed runs"
+fi
+
+# Shards merge back into the unsharded result; merge refuses bad sets.
+for k in 1 2 3; do
+    "$vgrad" sweep "$tmp/grid.ini" --shard $k/3 -q "out=$tmp/s$k" >/dev/null || bad "shard $k"
+done
+"$vgrad" merge "$tmp/merged" "$tmp/s1" "$tmp/s2" "$tmp/s3" >/dev/null || bad "merge"
+same "$tmp/j1" "$tmp/merged"
+expect_usage "missing shard 3/3" merge "$tmp/never" "$tmp/s1" "$tmp/s2"
+expect_usage "overlapping shards" merge "$tmp/never" "$tmp/s1" "$tmp/s1" "$tmp/s2" "$tmp/s3"
+"$vgrad" sweep "$tmp/grid.ini" seed=9 --shard 2/3 -q "out=$tmp/other" >/dev/null
+expect_usage "different experiments" merge "$tmp/never" "$tmp/s1" "$tmp/other" "$tmp/s3"
+expect_usage "is not a sweep directory" merge "$tmp/never" "$tmp/s1" "$tmp"
+
+# Kill -9 the whole sweep mid-way, resume, and compare with j1.
+cat >"$tmp/slow.ini" <<'INI'
+[run]
+steps = 400
+width = 32
+depth = 6
+log_every = 50
+[sweep]
+activation = sigmoid, relu, leaky_relu:0.2
+seed = 1..8
+INI
+"$vgrad" sweep "$tmp/slow.ini" -j 1 -q "out=$tmp/whole" >/dev/null || bad "whole"
+setsid "$vgrad" sweep "$tmp/slow.ini" -j 2 -q "out=$tmp/killed" >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$(ls "$tmp/killed/.runs" 2>/dev/null | wc -l)" -lt 8 ] && [ $i -lt 600 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+kill -KILL -"$pid"
+wait "$pid" 2>/dev/null
+finished=$(ls "$tmp/killed/.runs" | grep -c -v -e '^plan$' -e '^shard$')
+if [ "$finished" -ge 5 ] && [ "$finished" -lt 24 ]; then ok; else bad "killed after $finished runs"; fi
+"$vgrad" sweep "$tmp/slow.ini" -j 2 -q --resume "out=$tmp/killed" >"$tmp/resumed" || bad "resume"
+# The runs finished before the kill are not computed again.
+done_now=$(sed -n 's/.* \([0-9]*\) done now.*/\1/p' "$tmp/resumed")
+already=$(sed -n 's/.*, \([0-9]*\) already done.*/\1/p' "$tmp/resumed")
+if [ "$((done_now + already))" -eq 24 ] && [ "$already" -ge "$finished" ]; then ok; else
+    bad "resume: $(cat "$tmp/resumed") after $finished finished"
+fi
+same "$tmp/whole" "$tmp/killed"
+
+echo "sweep: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
