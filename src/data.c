@@ -1,0 +1,323 @@
+/* data.c: synthetic datasets, csv files, splits and standardisation. */
+#include "data.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+
+static int alloc_set(dataset *d, int n, int n_features, int n_classes, vg_error *err)
+{
+    memset(d, 0, sizeof *d);
+    size_t cells;
+    if (!vg_mul_size((size_t)n, (size_t)n_features, &cells))
+        return vg_fail(err, VG_EUSAGE, "dataset of %d x %d values is too large", n, n_features);
+    d->X = malloc((cells ? cells : 1) * sizeof(double));
+    d->y = malloc(((size_t)n + 1) * sizeof(int));
+    if (!d->X || !d->y) {
+        data_free(d);
+        return vg_fail(err, VG_EFAIL, "out of memory for %d examples", n);
+    }
+    d->n = n;
+    d->n_features = n_features;
+    d->n_classes = n_classes;
+    return VG_OK;
+}
+
+static int check_params(const char *name, const data_params *p, vg_error *err)
+{
+    if (p->n_samples < 1) return vg_fail(err, VG_EUSAGE, "dataset %s needs n_samples >= 1", name);
+    if (p->n_classes < 2) return vg_fail(err, VG_EUSAGE, "dataset %s needs n_classes >= 2", name);
+    if (p->n_features < 1) return vg_fail(err, VG_EUSAGE, "dataset %s needs n_features >= 1", name);
+    if (!(p->noise >= 0)) return vg_fail(err, VG_EUSAGE, "dataset %s needs noise >= 0", name);
+    return VG_OK;
+}
+
+/* xor: x uniform in [-1,1]^2, label x0 * x1 > 0, then N(0, noise^2) added. */
+static int gen_xor(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    int rc = check_params("xor", p, err);
+    if (rc == VG_OK) rc = alloc_set(d, p->n_samples, 2, 2, err);
+    if (rc != VG_OK) return rc;
+    for (int i = 0; i < d->n; i++) {
+        double x0 = rng_uniform_range(rng, -1, 1), x1 = rng_uniform_range(rng, -1, 1);
+        d->y[i] = x0 * x1 > 0;
+        d->X[2 * i] = x0 + p->noise * rng_normal(rng);
+        d->X[2 * i + 1] = x1 + p->noise * rng_normal(rng);
+    }
+    return VG_OK;
+}
+
+/* spiral (CS231n notes): class j's m points at radius r = i/(m-1) and angle
+ * t = 4j + 4r + noise * N(0,1); x = (r sin t, r cos t).  Classes in order,
+ * the first ones taking the remainder. */
+static int gen_spiral(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    int rc = check_params("spiral", p, err);
+    if (rc == VG_OK) rc = alloc_set(d, p->n_samples, 2, p->n_classes, err);
+    if (rc != VG_OK) return rc;
+    int K = p->n_classes, i = 0;
+    for (int j = 0; j < K; j++) {
+        int m = p->n_samples / K + (j < p->n_samples % K);
+        for (int k = 0; k < m; k++, i++) {
+            double r = m > 1 ? (double)k / (m - 1) : 0.0;
+            double t = 4.0 * j + 4.0 * r + p->noise * rng_normal(rng);
+            d->X[2 * i] = r * sin(t);
+            d->X[2 * i + 1] = r * cos(t);
+            d->y[i] = j;
+        }
+    }
+    return VG_OK;
+}
+
+/* blobs: n_classes centres N(0, 4^2) per coordinate; example i belongs to
+ * class i % n_classes, at its centre plus noise * N(0,1). */
+static int gen_blobs(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    int rc = check_params("blobs", p, err);
+    if (rc == VG_OK) rc = alloc_set(d, p->n_samples, p->n_features, p->n_classes, err);
+    if (rc != VG_OK) return rc;
+    int F = p->n_features, K = p->n_classes;
+    double *centres = malloc((size_t)K * F * sizeof(double));
+    if (!centres) {
+        data_free(d);
+        return vg_fail(err, VG_EFAIL, "out of memory");
+    }
+    for (int k = 0; k < K * F; k++) centres[k] = 4.0 * rng_normal(rng);
+    for (int i = 0; i < d->n; i++) {
+        int c = i % K;
+        d->y[i] = c;
+        for (int f = 0; f < F; f++)
+            d->X[(size_t)i * F + f] = centres[(size_t)c * F + f] + p->noise * rng_normal(rng);
+    }
+    free(centres);
+    return VG_OK;
+}
+
+/* circles: class 0 on radius 1, class 1 on radius 0.5, alternating, angle
+ * uniform, N(0, noise^2) added to each coordinate. */
+static int gen_circles(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    int rc = check_params("circles", p, err);
+    if (rc == VG_OK) rc = alloc_set(d, p->n_samples, 2, 2, err);
+    if (rc != VG_OK) return rc;
+    for (int i = 0; i < d->n; i++) {
+        int c = i % 2;
+        double r = c ? 0.5 : 1.0, t = rng_uniform_range(rng, 0, 6.283185307179586);
+        d->y[i] = c;
+        d->X[2 * i] = r * cos(t) + p->noise * rng_normal(rng);
+        d->X[2 * i + 1] = r * sin(t) + p->noise * rng_normal(rng);
+    }
+    return VG_OK;
+}
+
+/* teacher: inputs N(0,1); labels the argmax of a random network with two
+ * tanh hidden layers of 32 units, weights N(0, 1/fan_in), biases 0, drawn
+ * before the inputs. */
+#define TEACHER_WIDTH 32
+static int gen_teacher(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    int rc = check_params("teacher", p, err);
+    if (rc == VG_OK) rc = alloc_set(d, p->n_samples, p->n_features, p->n_classes, err);
+    if (rc != VG_OK) return rc;
+    int F = p->n_features, K = p->n_classes, H = TEACHER_WIDTH;
+    size_t n1 = (size_t)H * F, n2 = (size_t)H * H, n3 = (size_t)K * H;
+    double *w = malloc((n1 + n2 + n3 + 2 * H + (size_t)K) * sizeof(double));
+    if (!w) {
+        data_free(d);
+        return vg_fail(err, VG_EFAIL, "out of memory");
+    }
+    double *W1 = w, *W2 = W1 + n1, *W3 = W2 + n2, *h1 = W3 + n3, *h2 = h1 + H, *out = h2 + H;
+    for (size_t k = 0; k < n1; k++) W1[k] = rng_normal(rng) / sqrt((double)F);
+    for (size_t k = 0; k < n2; k++) W2[k] = rng_normal(rng) / sqrt((double)H);
+    for (size_t k = 0; k < n3; k++) W3[k] = rng_normal(rng) / sqrt((double)H);
+    for (int i = 0; i < d->n; i++) {
+        double *x = d->X + (size_t)i * F;
+        for (int f = 0; f < F; f++) x[f] = rng_normal(rng);
+        for (int j = 0; j < H; j++) {
+            double z = 0;
+            for (int f = 0; f < F; f++) z += W1[(size_t)j * F + f] * x[f];
+            h1[j] = tanh(z);
+        }
+        for (int j = 0; j < H; j++) {
+            double z = 0;
+            for (int k = 0; k < H; k++) z += W2[(size_t)j * H + k] * h1[k];
+            h2[j] = tanh(z);
+        }
+        int best = 0;
+        for (int c = 0; c < K; c++) {
+            double z = 0;
+            for (int k = 0; k < H; k++) z += W3[(size_t)c * H + k] * h2[k];
+            out[c] = z;
+            if (z > out[best]) best = c;
+        }
+        d->y[i] = best;
+    }
+    free(w);
+    return VG_OK;
+}
+
+const data_info data_table[] = {
+    {"xor", "2 features uniform in [-1,1], label x0*x1 > 0, Gaussian noise of std noise", 2, 2,
+     gen_xor},
+    {"spiral", "n_classes interleaved spiral arms in 2-D (CS231n), angle noise of std noise", 2, 0,
+     gen_spiral},
+    {"blobs", "n_classes Gaussian clusters (centres N(0,16)) in n_features dims, spread noise", 0,
+     0, gen_blobs},
+    {"circles", "two concentric circles of radius 1 and 0.5, Gaussian noise of std noise", 2, 2,
+     gen_circles},
+    {"teacher", "N(0,1) inputs labelled by a random 2-hidden-layer tanh teacher network", 0, 0,
+     gen_teacher},
+};
+const int data_count = (int)(sizeof data_table / sizeof data_table[0]);
+
+int data_find(const char *name)
+{
+    for (int i = 0; i < data_count; i++)
+        if (strcmp(data_table[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* csv:PATH: features and an integer label per row. */
+static int load_csv(dataset *d, const char *path, const data_params *p, vg_error *err)
+{
+    double *m;
+    int rows, cols, header;
+    int rc = csvread_matrix(path, &m, &rows, &cols, &header, err);
+    if (rc != VG_OK) return rc;
+    if (cols < 2) {
+        free(m);
+        return vg_fail(err, VG_EUSAGE, "%s: %d column; needs at least one feature and a label",
+                       path, cols);
+    }
+    int lc = p->label_col < 0 ? cols - 1 : p->label_col;
+    if (lc >= cols) {
+        free(m);
+        return vg_fail(err, VG_EUSAGE, "%s: label_col=%d but the file has %d columns; allowed: "
+                       "0 to %d, or -1 for the last", path, p->label_col, cols, cols - 1);
+    }
+    int n = rows;
+    if (p->n_samples > 0) {
+        if (p->n_samples > rows) {
+            free(m);
+            return vg_fail(err, VG_EUSAGE, "%s has %d data rows, fewer than n_samples=%d", path,
+                           rows, p->n_samples);
+        }
+        n = p->n_samples;
+    }
+    int max_label = 0;
+    for (int i = 0; i < n; i++) {
+        double v = m[(size_t)i * cols + lc];
+        int line = i + 1 + header;
+        if (!(v >= 0) || v != floor(v) || v > 1e6) {
+            free(m);
+            return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %g is not a "
+                           "non-negative integer", path, line, lc + 1, v);
+        }
+        if (p->n_classes > 0 && v >= p->n_classes) {
+            free(m);
+            return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %d out of range: "
+                           "n_classes is %d, labels must be 0..%d", path, line, lc + 1, (int)v,
+                           p->n_classes, p->n_classes - 1);
+        }
+        if ((int)v > max_label) max_label = (int)v;
+    }
+    int K = p->n_classes > 0 ? p->n_classes : max_label + 1;
+    if (K < 2) {
+        free(m);
+        return vg_fail(err, VG_EUSAGE, "%s: every label is 0; a classifier needs at least 2 "
+                       "classes", path);
+    }
+    rc = alloc_set(d, n, cols - 1, K, err);
+    if (rc == VG_OK) {
+        for (int i = 0; i < n; i++) {
+            const double *row = m + (size_t)i * cols;
+            double *x = d->X + (size_t)i * (cols - 1);
+            for (int c = 0, f = 0; c < cols; c++)
+                if (c != lc) x[f++] = row[c];
+            d->y[i] = (int)row[lc];
+        }
+    }
+    free(m);
+    return rc;
+}
+
+int data_load(dataset *d, const char *spec, const data_params *p, rng_state *rng, vg_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (strncmp(spec, "csv:", 4) == 0) return load_csv(d, spec + 4, p, err);
+    int i = data_find(spec);
+    if (i < 0) {
+        return vg_fail(err, VG_EUSAGE, "unknown dataset '%s'; allowed: xor, spiral, blobs, "
+                       "circles, teacher, or csv:PATH", spec);
+    }
+    return data_table[i].generate(d, p, rng, err);
+}
+
+static int copy_rows(const dataset *d, const int *idx, int n, dataset *out, vg_error *err)
+{
+    int rc = alloc_set(out, n, d->n_features, d->n_classes, err);
+    if (rc != VG_OK) return rc;
+    size_t F = (size_t)d->n_features;
+    for (int i = 0; i < n; i++) {
+        memcpy(out->X + (size_t)i * F, d->X + (size_t)idx[i] * F, F * sizeof(double));
+        out->y[i] = d->y[idx[i]];
+    }
+    return VG_OK;
+}
+
+int data_split(const dataset *d, double test_frac, rng_state *rng, dataset *train, dataset *test,
+               vg_error *err)
+{
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
+    int n_test = (int)floor(test_frac * d->n + 0.5);
+    if (test_frac > 0 && (n_test < 1 || n_test >= d->n))
+        return vg_fail(err, VG_EUSAGE, "test_frac=%g of %d examples leaves %d for test and %d "
+                       "for training; each needs at least 1", test_frac, d->n, n_test,
+                       d->n - n_test);
+    int *idx = malloc(((size_t)d->n + 1) * sizeof(int));
+    if (!idx) return vg_fail(err, VG_EFAIL, "out of memory");
+    for (int i = 0; i < d->n; i++) idx[i] = i;
+    if (n_test > 0) rng_shuffle(rng, idx, d->n);
+    int rc = copy_rows(d, idx, d->n - n_test, train, err);
+    if (rc == VG_OK && n_test > 0) rc = copy_rows(d, idx + d->n - n_test, n_test, test, err);
+    test->n_classes = d->n_classes;
+    test->n_features = d->n_features;
+    free(idx);
+    if (rc != VG_OK) {
+        data_free(train);
+        data_free(test);
+    }
+    return rc;
+}
+
+void data_standardize(dataset *train, dataset *test)
+{
+    int F = train->n_features;
+    for (int f = 0; f < F; f++) {
+        double sum = 0, ss = 0;
+        for (int i = 0; i < train->n; i++) sum += train->X[(size_t)i * F + f];
+        double mean = sum / train->n;
+        for (int i = 0; i < train->n; i++) {
+            double v = train->X[(size_t)i * F + f] - mean;
+            ss += v * v;
+        }
+        double sd = sqrt(ss / train->n);
+        double scale = sd > 0 ? 1.0 / sd : 1.0;
+        for (int i = 0; i < train->n; i++)
+            train->X[(size_t)i * F + f] = (train->X[(size_t)i * F + f] - mean) * scale;
+        if (test)
+            for (int i = 0; i < test->n; i++)
+                test->X[(size_t)i * F + f] = (test->X[(size_t)i * F + f] - mean) * scale;
+    }
+}
+
+void data_free(dataset *d)
+{
+    free(d->X);
+    free(d->y);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,162 @@
+/* test_csvio.c: quoting, exact numbers, temporary files and the reader's
+ * error messages. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csvio.h"
+#include "rng.h"
+#include "test.h"
+
+static char dir[] = "/tmp/vgrad_csvio_XXXXXX";
+
+static void write_text(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_format(void)
+{
+    char buf[32];
+    csv_format_double(buf, 0.1);
+    CHECK_STR(buf, "0.1");
+    csv_format_double(buf, 1.0 / 3.0);
+    CHECK_STR(buf, "0.3333333333333333");
+    csv_format_double(buf, 5e-324);
+    CHECK_STR(buf, "4.94065645841247e-324");
+    csv_format_double(buf, -0.0);
+    CHECK_STR(buf, "-0");
+    csv_format_double(buf, NAN);
+    CHECK_STR(buf, "nan");
+    csv_format_double(buf, -INFINITY);
+    CHECK_STR(buf, "-inf");
+    /* Random bit patterns read back exactly. */
+    rng_state r;
+    rng_seed(&r, 42, 1);
+    int exact = 0, tried = 0;
+    for (int i = 0; i < 100000; i++) {
+        uint64_t bits = rng_u64(&r);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (!isfinite(v)) continue;
+        tried++;
+        csv_format_double(buf, v);
+        exact += strtod(buf, NULL) == v && strlen(buf) < 32;
+    }
+    CHECK(tried > 90000);
+    CHECK(exact == tried);
+}
+
+static void test_write_and_read(void)
+{
+    char path[256], tmp_name[300];
+    snprintf(path, sizeof path, "%s/out.csv", dir);
+    csv_out o;
+    vg_error err;
+    CHECK(csvout_open(&o, path, &err) == VG_OK);
+    csvout_header(&o, "a,b,c");
+    csvout_str(&o, "x,y");
+    csvout_str(&o, "say \"hi\"");
+    csvout_str(&o, "two\nlines");
+    csvout_endrow(&o);
+    csvout_num(&o, 0.1);
+    csvout_int(&o, -7);
+    csvout_empty(&o);
+    csvout_endrow(&o);
+    /* Not under the final name before commit. */
+    CHECK(access(path, F_OK) != 0);
+    snprintf(tmp_name, sizeof tmp_name, "%s/.out.csv.tmp.%ld", dir, (long)getpid());
+    CHECK(access(tmp_name, F_OK) == 0);
+    CHECK(csvout_commit(&o, &err) == VG_OK);
+    CHECK(access(tmp_name, F_OK) != 0);
+    FILE *f = fopen(path, "r");
+    char text[256] = "";
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = '\0';
+    if (f) fclose(f);
+    CHECK_STR(text, "a,b,c\n\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\n0.1,-7,\n");
+
+    /* abort leaves nothing */
+    snprintf(path, sizeof path, "%s/gone.csv", dir);
+    CHECK(csvout_open(&o, path, &err) == VG_OK);
+    csvout_num(&o, 1);
+    csvout_abort(&o);
+    csvout_abort(&o);
+    CHECK(access(path, F_OK) != 0);
+
+    /* A directory that cannot exist: its parent is a file. */
+    write_text("plain", "x");
+    snprintf(path, sizeof path, "%s/plain/sub/out.csv", dir);
+    CHECK(csvout_open(&o, path, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "cannot write to");
+    snprintf(path, sizeof path, "%s/plain/sub", dir);
+    CHECK(vg_make_dir(path, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "is not a directory");
+    snprintf(path, sizeof path, "%s/made/deep/er", dir);
+    CHECK(vg_make_dir(path, &err) == VG_OK);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+static int read_ok(const char *name, const char *text, int rows, int cols, int header,
+                   const double *expect)
+{
+    char path[256];
+    write_text(name, text);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    double *d;
+    int r, c, h;
+    vg_error err;
+    int rc = csvread_matrix(path, &d, &r, &c, &h, &err);
+    if (rc) fprintf(stderr, "  %s: %s\n", name, err.msg);
+    CHECK(rc == VG_OK);
+    if (rc) return 0;
+    CHECK(r == rows && c == cols && h == header);
+    for (int i = 0; i < rows * cols && r == rows && c == cols; i++) CHECK(d[i] == expect[i]);
+    free(d);
+    return 1;
+}
+
+static void read_bad(const char *name, const char *text, const char *needle)
+{
+    char path[256];
+    if (text) write_text(name, text);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    double *d = NULL;
+    int r, c, h;
+    vg_error err = {0, ""};
+    CHECK(csvread_matrix(path, &d, &r, &c, &h, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, name);
+    CHECK_CONTAINS(err.msg, needle);
+}
+
+static void test_reader(void)
+{
+    const double a[] = {1, 2, 3, 4.5, -6, 1e-300};
+    read_ok("plain.csv", "1,2,3\n4.5,-6,1e-300\n", 2, 3, 0, a);
+    read_ok("header.csv", "x,y,label\n1,2,3\n\n4.5, -6 ,1e-300\n", 2, 3, 1, a);
+    read_ok("quoted.csv", "\"1\",2,\"3\"\r\n4.5,-6,1e-300\r\n", 2, 3, 0, a);
+    read_bad("missing.csv", NULL, "cannot open");
+    read_bad("empty.csv", "", "empty file");
+    read_bad("only_header.csv", "a,b\n", "empty file");
+    read_bad("ragged.csv", "a,b,c\n1,2,3\n\n4,5\n", "line 4 has 2 fields, expected 3");
+    read_bad("text.csv", "1,2\n3,4\n5,abc\n", "line 3, column 2: 'abc' is not a number");
+    read_bad("nan.csv", "1,2\nnan,4\n", "line 2, column 1: 'nan' is not a finite number");
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) return 1;
+    test_format();
+    test_write_and_read();
+    test_reader();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) return 1;
+    return test_report("test_csvio");
+}

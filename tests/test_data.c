@@ -1,0 +1,170 @@
+/* test_data.c: the datasets: determinism, shapes, labels, csv files, the
+ * split and standardisation. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "data.h"
+#include "test.h"
+
+static char dir[] = "/tmp/vgrad_data_XXXXXX";
+
+static int load(dataset *d, const char *spec, int n, int f, int k, int seed, vg_error *err)
+{
+    data_params p = {n, f, k, 0.1, -1};
+    rng_state r;
+    rng_seed(&r, (uint64_t)seed, RNG_STREAM_DATA);
+    return data_load(d, spec, &p, &r, err);
+}
+
+static int same(const dataset *a, const dataset *b)
+{
+    return a->n == b->n && a->n_features == b->n_features &&
+           memcmp(a->X, b->X, (size_t)a->n * a->n_features * sizeof(double)) == 0 &&
+           memcmp(a->y, b->y, (size_t)a->n * sizeof(int)) == 0;
+}
+
+static void test_generators(void)
+{
+    for (int g = 0; g < data_count; g++) {
+        const data_info *info = &data_table[g];
+        int F = info->fixed_features ? info->fixed_features : 5;
+        int K = info->fixed_classes ? info->fixed_classes : 4;
+        dataset a, b, c;
+        vg_error err;
+        CHECK(load(&a, info->name, 301, F, K, 1, &err) == VG_OK);
+        CHECK(load(&b, info->name, 301, F, K, 1, &err) == VG_OK);
+        CHECK(load(&c, info->name, 301, F, K, 2, &err) == VG_OK);
+        CHECK(a.n == 301 && a.n_features == F && a.n_classes == K);
+        CHECK(same(&a, &b));
+        CHECK(!same(&a, &c));
+        int count[8] = {0};
+        for (int i = 0; i < a.n; i++) {
+            CHECK(a.y[i] >= 0 && a.y[i] < K);
+            if (a.y[i] >= 0 && a.y[i] < K) count[a.y[i]]++;
+        }
+        /* Every class occurs; the constructed ones are balanced. */
+        for (int k = 0; k < K; k++) CHECK(count[k] > 0);
+        if (strcmp(info->name, "spiral") == 0 || strcmp(info->name, "blobs") == 0 ||
+            strcmp(info->name, "circles") == 0)
+            for (int k = 0; k < K; k++) CHECK(count[k] == 301 / K || count[k] == 301 / K + 1);
+        if (strcmp(info->name, "xor") == 0) CHECK(abs(count[0] - count[1]) < 60);
+        data_free(&a);
+        data_free(&b);
+        data_free(&c);
+    }
+    dataset d;
+    vg_error err;
+    CHECK(load(&d, "spiral", 0, 2, 3, 1, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "n_samples");
+    CHECK(load(&d, "moons", 10, 2, 3, 1, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "allowed: xor, spiral, blobs, circles, teacher, or csv:PATH");
+}
+
+static void write_file(const char *name, const char *text, char *path)
+{
+    snprintf(path, 256, "csv:%s/%s", dir, name);
+    FILE *f = fopen(path + 4, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_csv(void)
+{
+    char spec[256];
+    dataset d;
+    vg_error err;
+    data_params p = {0, 0, 0, 0, -1};
+    write_file("ok.csv", "f1,f2,label\n0.5,1,1\n2,3,0\n4,5,2\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n == 3 && d.n_features == 2 && d.n_classes == 3);
+    CHECK(d.X[0] == 0.5 && d.X[5] == 5 && d.y[0] == 1 && d.y[2] == 2);
+    data_free(&d);
+    p.label_col = 0;
+    write_file("first.csv", "1,0.5,7\n0,2,3\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n_features == 2 && d.y[0] == 1 && d.X[1] == 7);
+    data_free(&d);
+    p.label_col = -1;
+    p.n_samples = 2;
+    write_file("subset.csv", "1,0\n2,1\n3,0\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n == 2);
+    data_free(&d);
+    p.n_samples = 5;
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "fewer than n_samples=5");
+    p.n_samples = 0;
+
+    write_file("frac.csv", "a,label\n1,0\n2,1.5\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "frac.csv: line 3, column 2: label 1.5 is not a non-negative integer");
+    write_file("neg.csv", "1,0\n2,-1\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "line 2, column 2: label -1");
+    p.n_classes = 3;
+    write_file("range.csv", "1,0\n2,1\n3,2\n4,3\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "line 4, column 2: label 3 out of range: n_classes is 3, labels must be 0..2");
+    p.n_classes = 0;
+    write_file("one.csv", "1,0\n2,0\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "at least 2 classes");
+    p.label_col = 5;
+    write_file("cols.csv", "1,0\n2,1\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "label_col=5 but the file has 2 columns");
+}
+
+static void test_split_and_standardize(void)
+{
+    dataset d, train, test, train2, test2;
+    vg_error err;
+    CHECK(load(&d, "blobs", 100, 3, 2, 1, &err) == VG_OK);
+    rng_state r;
+    rng_seed(&r, 5, RNG_STREAM_SPLIT);
+    CHECK(data_split(&d, 0.25, &r, &train, &test, &err) == VG_OK);
+    CHECK(train.n == 75 && test.n == 25);
+    rng_seed(&r, 5, RNG_STREAM_SPLIT);
+    CHECK(data_split(&d, 0.25, &r, &train2, &test2, &err) == VG_OK);
+    CHECK(same(&train, &train2) && same(&test, &test2));
+    /* Disjoint and complete: every example once, matched by its features. */
+    int found = 0;
+    for (int i = 0; i < d.n; i++) {
+        int hits = 0;
+        for (int j = 0; j < train.n; j++) hits += memcmp(d.X + 3 * i, train.X + 3 * j, 24) == 0;
+        for (int j = 0; j < test.n; j++) hits += memcmp(d.X + 3 * i, test.X + 3 * j, 24) == 0;
+        found += hits == 1;
+    }
+    CHECK(found == 100);
+    data_standardize(&train, &test);
+    for (int f = 0; f < 3; f++) {
+        double s = 0, ss = 0;
+        for (int i = 0; i < train.n; i++) s += train.X[3 * i + f];
+        for (int i = 0; i < train.n; i++) ss += pow(train.X[3 * i + f] - s / train.n, 2);
+        CHECK_NEAR(s / train.n, 0.0, 1e-12);
+        CHECK_NEAR(sqrt(ss / train.n), 1.0, 1e-12);
+    }
+    data_free(&train);
+    data_free(&test);
+    data_free(&train2);
+    data_free(&test2);
+    /* test_frac = 0 keeps the order; a split leaving nothing is refused. */
+    CHECK(data_split(&d, 0, &r, &train, &test, &err) == VG_OK);
+    CHECK(same(&d, &train) && test.n == 0);
+    data_free(&train);
+    data_free(&test);
+    CHECK(data_split(&d, 0.999, &r, &train, &test, &err) == VG_EUSAGE);
+    data_free(&d);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) return 1;
+    test_generators();
+    test_csv();
+    test_split_and_standardize();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) return 1;
+    return test_report("test_data");
+}
