@@ -209,41 +209,75 @@ static int piece_hard_sigmoid(double x, double param) { (void)param; return (x >
 static int piece_hardtanh(double x, double param) { (void)param; return (x > -1) + (x >= 1); }
 static int piece_smelu(double x, double beta) { return (x > -beta) + (x >= beta); }
 
+/* ---- whole-layer forms (see act.h) -------------------------------------------- */
+#define ACT_BULK(name)                                                                      \
+    static void name##_forward(const double *b, double *z, double *a, int rows, int n,      \
+                               double param)                                                \
+    {                                                                                       \
+        for (int i = 0; i < rows; i++) {                                                    \
+            double *zi = z + (size_t)i * n, *ai = a + (size_t)i * n;                        \
+            if (b)                                                                          \
+                for (int j = 0; j < n; j++) zi[j] += b[j];                                  \
+            for (int j = 0; j < n; j++) ai[j] = name##_f(zi[j], param);                     \
+        }                                                                                   \
+    }                                                                                       \
+    static void name##_backward(const double *z, double *dz, size_t n, double param)        \
+    {                                                                                       \
+        for (size_t k = 0; k < n; k++) dz[k] *= name##_df(z[k], param);                     \
+    }
+
+ACT_BULK(linear)
+ACT_BULK(step)
+ACT_BULK(sigmoid)
+ACT_BULK(hard_sigmoid)
+ACT_BULK(tanh)
+ACT_BULK(hardtanh)
+ACT_BULK(relu)
+ACT_BULK(leaky_relu)
+ACT_BULK(elu)
+ACT_BULK(selu)
+ACT_BULK(gelu)
+ACT_BULK(silu)
+ACT_BULK(mish)
+ACT_BULK(softplus)
+ACT_BULK(softsign)
+ACT_BULK(smelu)
+
 /* ---- the table ------------------------------------------------------------- */
 const act_info act_table[] = {
     {"linear", "identity f(x)=x; f'=1 everywhere (no saturation)",
-     linear_f, linear_df, NULL, 0, 0, 0, 0, dmax_one, NULL},
+     linear_f, linear_df, NULL, 0, 0, 0, 0, dmax_one, NULL, linear_forward, linear_backward},
     {"step", "Heaviside: 1 for x>0, 0 for x<=0 (f(0)=0); f'=0 everywhere, so no gradient flows",
-     step_f, step_df, NULL, 0, 0, 0, 0, dmax_zero, piece_at_zero},
+     step_f, step_df, NULL, 0, 0, 0, 0, dmax_zero, piece_at_zero, step_forward, step_backward},
     {"sigmoid", "logistic 1/(1+e^-x); f' peaks at 0.25 at x=0",
-     sigmoid_f, sigmoid_df, NULL, 0, 0, 0, 0, sigmoid_dmax, NULL},
+     sigmoid_f, sigmoid_df, NULL, 0, 0, 0, 0, sigmoid_dmax, NULL, sigmoid_forward, sigmoid_backward},
     {"hard_sigmoid", "PyTorch Hardsigmoid clamp(x/6+1/2,0,1); f'=1/6 on (-3,3), 0 elsewhere incl. x=+-3",
-     hard_sigmoid_f, hard_sigmoid_df, NULL, 0, 0, 0, 0, hard_sigmoid_dmax, piece_hard_sigmoid},
+     hard_sigmoid_f, hard_sigmoid_df, NULL, 0, 0, 0, 0, hard_sigmoid_dmax, piece_hard_sigmoid, hard_sigmoid_forward, hard_sigmoid_backward},
     {"tanh", "tanh(x); f'=1-tanh^2 peaks at 1 at x=0",
-     tanh_f, tanh_df, NULL, 0, 0, 0, 0, dmax_one, NULL},
+     tanh_f, tanh_df, NULL, 0, 0, 0, 0, dmax_one, NULL, tanh_forward, tanh_backward},
     {"hardtanh", "clamp(x,-1,1); f'=1 on (-1,1), 0 elsewhere incl. x=+-1",
-     hardtanh_f, hardtanh_df, NULL, 0, 0, 0, 0, dmax_one, piece_hardtanh},
+     hardtanh_f, hardtanh_df, NULL, 0, 0, 0, 0, dmax_one, piece_hardtanh, hardtanh_forward, hardtanh_backward},
     {"relu", "max(0,x); f'=1 for x>0, 0 for x<=0 (f'(0)=0)",
-     relu_f, relu_df, NULL, 0, 0, 0, 0, dmax_one, piece_at_zero},
+     relu_f, relu_df, NULL, 0, 0, 0, 0, dmax_one, piece_at_zero, relu_forward, relu_backward},
     {"leaky_relu", "x for x>0, slope*x otherwise; f'=1 for x>0, slope for x<=0 (f'(0)=slope)",
-     leaky_relu_f, leaky_relu_df, "slope", 0.01, -1.0, 1.0, 0, leaky_relu_dmax, piece_at_zero},
+     leaky_relu_f, leaky_relu_df, "slope", 0.01, -1.0, 1.0, 0, leaky_relu_dmax, piece_at_zero, leaky_relu_forward, leaky_relu_backward},
     {"elu", "x for x>0, alpha*(e^x-1) otherwise; f'=1 for x>0, alpha*e^x for x<=0 (f'(0)=alpha)",
-     elu_f, elu_df, "alpha", 1.0, 0.0, 1e6, 0, elu_dmax, piece_at_zero},
+     elu_f, elu_df, "alpha", 1.0, 0.0, 1e6, 0, elu_dmax, piece_at_zero, elu_forward, elu_backward},
     {"selu", "lambda*elu, alpha=1.6733, lambda=1.0507 (Klambauer 2017); f'(0)=lambda*alpha=1.7581, the max",
-     selu_f, selu_df, NULL, 0, 0, 0, 0, selu_dmax, piece_at_zero},
+     selu_f, selu_df, NULL, 0, 0, 0, 0, selu_dmax, piece_at_zero, selu_forward, selu_backward},
     {"gelu", "x*Phi(x), exact erf form; f'(0)=0.5, f' peaks at 1.1289 at x=sqrt(2)",
-     gelu_f, gelu_df, NULL, 0, 0, 0, 0, gelu_dmax, NULL},
+     gelu_f, gelu_df, NULL, 0, 0, 0, 0, gelu_dmax, NULL, gelu_forward, gelu_backward},
     {"silu", "x*sigmoid(x), also called swish; f'(0)=0.5, f' peaks at 1.0998 at x=2.3994",
-     silu_f, silu_df, NULL, 0, 0, 0, 0, silu_dmax, NULL},
+     silu_f, silu_df, NULL, 0, 0, 0, 0, silu_dmax, NULL, silu_forward, silu_backward},
     {"mish", "x*tanh(softplus(x)); f' peaks at 1.0885 at x=1.4906",
-     mish_f, mish_df, NULL, 0, 0, 0, 0, mish_dmax, NULL},
+     mish_f, mish_df, NULL, 0, 0, 0, 0, mish_dmax, NULL, mish_forward, mish_backward},
     {"softplus", "log(1+e^x); f'=sigmoid(x), tends to 1 as x->inf (sup, never reached)",
-     softplus_f, softplus_df, NULL, 0, 0, 0, 0, dmax_one, NULL},
+     softplus_f, softplus_df, NULL, 0, 0, 0, 0, dmax_one, NULL, softplus_forward, softplus_backward},
     {"softsign", "x/(1+|x|); f'=1/(1+|x|)^2 peaks at 1 at x=0, decays only polynomially",
-     softsign_f, softsign_df, NULL, 0, 0, 0, 0, dmax_one, piece_at_zero},
+     softsign_f, softsign_df, NULL, 0, 0, 0, 0, dmax_one, piece_at_zero, softsign_forward, softsign_backward},
     {"smelu", "SmeLU (Shamir 2020): 0 for x<=-beta, (x+beta)^2/(4beta) between, x for x>=beta; "
               "C1: f'(-beta)=0, f'(beta)=1",
-     smelu_f, smelu_df, "beta", 1.0, 0.0, 1e6, 1, dmax_one, piece_smelu},
+     smelu_f, smelu_df, "beta", 1.0, 0.0, 1e6, 1, dmax_one, piece_smelu, smelu_forward, smelu_backward},
 };
 
 const int act_count = (int)(sizeof act_table / sizeof act_table[0]);

@@ -9,6 +9,8 @@
 #ifndef VG_ACT_H
 #define VG_ACT_H
 
+#include <stddef.h>
+
 typedef struct {
     const char *name;
     const char *desc;
@@ -23,6 +25,13 @@ typedef struct {
      * kinks, where f' or f'' jumps), so a finite difference can tell when it
      * stepped across one.  NULL for activations smooth everywhere. */
     int (*piece)(double x, double param);
+    /* f and f' over whole layers, made from f and df above by ACT_BULK in
+     * act.c so the compiler can inline them (a call per element through a
+     * pointer costs as much as the arithmetic).
+     *   forward:  z (rows, n) += b (n) when b != NULL;  a = f(z)
+     *   backward: dz (n) *= f'(z) */
+    void (*forward)(const double *b, double *z, double *a, int rows, int n, double param);
+    void (*backward)(const double *z, double *dz, size_t n, double param);
 } act_info;
 
 extern const act_info act_table[];

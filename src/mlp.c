@@ -145,28 +145,6 @@ static void linear_backward(const double *x, const double *W, const double *dz, 
                     dx, fi);
 }
 
-/* ---- activation --------------------------------------------------------
- * forward:  z (B, n) += b;  a = f(z)
- * backward: dz (B, n) = da (B, n) * f'(z), in place on da              */
-
-static void act_forward(const act_info *act, double param, const double *b, double *z, double *a,
-                        int B, int n)
-{
-    double (*f)(double, double) = act->f;
-    for (int i = 0; i < B; i++) {
-        double *zi = z + (size_t)i * n, *ai = a + (size_t)i * n;
-        if (b)
-            for (int j = 0; j < n; j++) zi[j] += b[j];
-        for (int j = 0; j < n; j++) ai[j] = f(zi[j], param);
-    }
-}
-
-static void act_backward(const act_info *act, double param, const double *z, double *dz, size_t n)
-{
-    double (*df)(double, double) = act->df;
-    for (size_t k = 0; k < n; k++) dz[k] *= df(z[k], param);
-}
-
 double mlp_forward(mlp *net, const int *labels, int B, int with_grad)
 {
     int L = net->L;
@@ -174,8 +152,9 @@ double mlp_forward(mlp *net, const int *labels, int B, int with_grad)
         int fi = net->dims[l - 1], fo = net->dims[l];
         linear_forward(net->a[l - 1], net->W[l], net->z[l], B, fi, fo);
         if (l < L) {
-            act_forward(net->act, net->act_param, net->has_bias ? net->b[l] : NULL, net->z[l],
-                        net->a[l], B, fo);
+            /* z (B, fo) += b;  a = f(z) */
+            net->act->forward(net->has_bias ? net->b[l] : NULL, net->z[l], net->a[l], B, fo,
+                              net->act_param);
         } else if (net->has_bias) {
             for (int i = 0; i < B; i++)
                 for (int j = 0; j < fo; j++) net->z[l][(size_t)i * fo + j] += net->b[l][j];
@@ -193,7 +172,8 @@ void mlp_backward(mlp *net, int B)
         double *dx = l > 1 ? net->dz[l - 1] : NULL;
         linear_backward(net->a[l - 1], net->W[l], net->dz[l], net->dW[l],
                         net->has_bias ? net->db[l] : NULL, dx, B, fi, fo);
-        if (dx) act_backward(net->act, net->act_param, net->z[l - 1], dx, (size_t)B * fi);
+        /* dz[l-1] (B, fi) = dx * f'(z[l-1]) */
+        if (dx) net->act->backward(net->z[l - 1], dx, (size_t)B * fi, net->act_param);
     }
 }
 
@@ -201,6 +181,12 @@ void mlp_backward(mlp *net, int B)
 
 double vg_norm(const double *x, size_t n)
 {
+    /* The plain sum of squares is exact enough and fast when it neither
+     * overflows nor underflows; otherwise dnrm2 rescales. */
+    if (n <= (size_t)INT_MAX) {
+        double ss = cblas_ddot((int)n, x, 1, x, 1);
+        if (ss > 1e-290 && ss < 1e290) return sqrt(ss);
+    }
     /* dnrm2 scales as it goes, so tiny gradients do not underflow to 0 when
      * squared; chunks keep each call's count within int. */
     double norm = 0.0;

@@ -21,6 +21,10 @@
 #include "run.h"
 #include "train.h"
 
+/* Room for a directory (checked to be under VG_PATH_MAX) and what the
+ * sweep appends to it. */
+#define SWEEP_PATH (2 * VG_PATH_MAX + 512)
+
 #ifndef VG_GIT_REVISION
 #define VG_GIT_REVISION "unknown"
 #endif
@@ -165,7 +169,7 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     reader_state *r = user;
     experiment *e = r->e;
     if (r->rc != VG_OK) return 1;   /* keep the first error */
-    char where[VG_PATH_MAX + 32];
+    char where[SWEEP_PATH];
     snprintf(where, sizeof where, "%s:%d", e->path, r->line);
 
     if (strcmp(section, "experiment") == 0) {
@@ -376,7 +380,7 @@ static int set_located(const experiment *e, vg_config *cfg, const sweep_axis *a,
 {
     int rc = config_set(cfg, key_table[a->key].name, value, err);
     if (rc != VG_OK) {
-        char where[VG_PATH_MAX + 32], msg[sizeof err->msg];
+        char where[SWEEP_PATH], msg[sizeof err->msg];
         locate(e, a->line, where, sizeof where);
         snprintf(msg, sizeof msg, "%s", err->msg);
         vg_fail(err, rc, "%s: %s", where, msg);
@@ -534,7 +538,7 @@ static const char *const result_files[F_COUNT] = {"layers.csv", "train.csv", "ru
 
 const char *experiment_out(const experiment *e)
 {
-    static char out[VG_PATH_MAX + 16];
+    static char out[SWEEP_PATH];
     for (int i = 0; i < e->n_base; i++)
         if (e->base[i].key == KEY_out && e->base[i].n_values == 1) return e->base[i].values[0];
     snprintf(out, sizeof out, "results/%s", e->name);
@@ -617,7 +621,7 @@ static int is_dir(const char *path)
  * recorded there as failed with its error.  Returns the run's status. */
 static run_status run_one(const experiment *e, int i, const char *dir)
 {
-    char runs[VG_PATH_MAX + 16], tmp[VG_PATH_MAX + 64], final[VG_PATH_MAX + 64];
+    char runs[SWEEP_PATH], tmp[SWEEP_PATH], final[SWEEP_PATH];
     snprintf(runs, sizeof runs, "%s/.runs", dir);
     snprintf(tmp, sizeof tmp, "%s/.tmp.%s.%ld", runs, e->points[i].run_id, (long)getpid());
     snprintf(final, sizeof final, "%s/%s", runs, e->points[i].run_id);
@@ -641,7 +645,7 @@ static run_status run_one(const experiment *e, int i, const char *dir)
     }
     int io = VG_OK;
     for (int f = 0; f < F_COUNT && io == VG_OK; f++) {
-        char path[VG_PATH_MAX + 128];
+        char path[SWEEP_PATH];
         snprintf(path, sizeof path, "%s/%s", tmp, result_files[f]);
         io = csvout_open(&files[f], path, &err);
     }
@@ -653,7 +657,7 @@ static run_status run_one(const experiment *e, int i, const char *dir)
         /* The rows of a failed run are not kept: its runs.csv row says why. */
         for (int f = F_LAYERS; f <= F_TRAIN; f++) {
             csvout_abort(&files[f]);
-            char path[VG_PATH_MAX + 128];
+            char path[SWEEP_PATH];
             snprintf(path, sizeof path, "%s/%s", tmp, result_files[f]);
             csvout_open(&files[f], path, &err);
         }
@@ -681,7 +685,7 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
     memset(files, 0, sizeof files);
     int rc = VG_OK;
     for (int f = 0; f < F_COUNT && rc == VG_OK; f++) {
-        char path[VG_PATH_MAX + 32];
+        char path[SWEEP_PATH];
         snprintf(path, sizeof path, "%s/%s", dir, result_files[f]);
         rc = csvout_open(&files[f], path, err);
     }
@@ -692,11 +696,11 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
         timing_header(&files[F_TIMING]);
         for (int i = 0; i < n; i++) {
             if (i % shard_n != shard_k - 1) continue;
-            char run_dir[VG_PATH_MAX + 64];
+            char run_dir[SWEEP_PATH];
             snprintf(run_dir, sizeof run_dir, "%s/.runs/%s", dir, run_ids[i]);
             if (!is_dir(run_dir)) continue;   /* a run whose worker died */
             for (int f = 0; f < F_COUNT; f++) {
-                char path[VG_PATH_MAX + 128];
+                char path[SWEEP_PATH];
                 snprintf(path, sizeof path, "%s/%s", run_dir, result_files[f]);
                 append_file(&files[f], path);
             }
@@ -712,7 +716,7 @@ char *openblas_get_config(void);
 static int write_manifest(const char *dir, const char *name, const char *command_line,
                           int n_plan, int shard_k, int shard_n, vg_error *err)
 {
-    char text[8192], when[64], path[VG_PATH_MAX + 32];
+    char text[8192], when[64], path[SWEEP_PATH];
     time_t now = time(NULL);
     struct tm utc;
     gmtime_r(&now, &utc);
@@ -762,7 +766,7 @@ static void progress(const sweep_shared *sh, int total, const struct timespec *t
 /* Reads DIR/.runs/shard "K/N". */
 static int read_shard(const char *dir, int *k, int *n)
 {
-    char path[VG_PATH_MAX + 32];
+    char path[SWEEP_PATH];
     snprintf(path, sizeof path, "%s/.runs/shard", dir);
     size_t len;
     char *text = read_all(path, &len);
@@ -776,7 +780,7 @@ static int read_shard(const char *dir, int *k, int *n)
 static int prepare_dir(const experiment *e, const char *dir, const sweep_options *o,
                        vg_error *err)
 {
-    char runs[VG_PATH_MAX + 16], path[VG_PATH_MAX + 32];
+    char runs[SWEEP_PATH], path[SWEEP_PATH];
     size_t len;
     int rc = join(runs, sizeof runs, dir, ".runs", err);
     if (rc) return rc;
@@ -835,14 +839,14 @@ static int prepare_dir(const experiment *e, const char *dir, const sweep_options
 /* Removes run directories left half-written by a killed worker. */
 static void remove_partial_runs(const char *dir)
 {
-    char runs[VG_PATH_MAX + 16];
+    char runs[SWEEP_PATH];
     snprintf(runs, sizeof runs, "%s/.runs", dir);
     DIR *d = opendir(runs);
     if (!d) return;
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL) {
         if (strncmp(ent->d_name, ".tmp.", 5) != 0) continue;
-        char sub[VG_PATH_MAX + 300];
+        char sub[SWEEP_PATH];
         snprintf(sub, sizeof sub, "%s/%s", runs, ent->d_name);
         DIR *s = opendir(sub);
         if (s) {
@@ -850,7 +854,7 @@ static void remove_partial_runs(const char *dir)
             while ((f = readdir(s)) != NULL) {
                 if (f->d_name[0] == '.' && (!f->d_name[1] || (f->d_name[1] == '.' && !f->d_name[2])))
                     continue;
-                char file[VG_PATH_MAX + 600];
+                char file[SWEEP_PATH];
                 snprintf(file, sizeof file, "%s/%s", sub, f->d_name);
                 unlink(file);
             }
@@ -865,6 +869,8 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
 {
     memset(s, 0, sizeof *s);
     const char *dir = experiment_out(e);
+    if (strlen(dir) >= VG_PATH_MAX)
+        return vg_fail(err, VG_EUSAGE, "output directory name '%s' is too long", dir);
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     double have = pages > 0 && page > 0 ? (double)pages * (double)page : 1e300;
     if ((double)e->max_run_bytes * o->jobs > have) {
@@ -885,7 +891,7 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
     for (int i = 0; i < e->n_points; i++) {
         if (i % o->shard_n != o->shard_k - 1) continue;
         s->total++;
-        char run_dir[VG_PATH_MAX + 64];
+        char run_dir[SWEEP_PATH];
         snprintf(run_dir, sizeof run_dir, "%s/.runs/%s", dir, e->points[i].run_id);
         if (is_dir(run_dir)) s->skipped++;
         else todo[n_todo++] = i;
@@ -1017,11 +1023,14 @@ static int parse_plan(char *text, const char ***ids, int *test_columns)
 
 int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
 {
-    char path[VG_PATH_MAX + 64], to[VG_PATH_MAX + 64];
+    char path[SWEEP_PATH], to[SWEEP_PATH];
     size_t len0 = 0, len;
     char *plan0 = NULL;
     int shard_n = 0, rc = VG_OK;
     char **owner = NULL;   /* owner[k-1]: directory holding shard k */
+    for (int d = -1; d < n_dirs; d++)
+        if (strlen(d < 0 ? out : dirs[d]) >= VG_PATH_MAX)
+            return vg_fail(err, VG_EUSAGE, "directory name '%s' is too long", d < 0 ? out : dirs[d]);
     for (int d = 0; d < n_dirs && rc == VG_OK; d++) {
         snprintf(path, sizeof path, "%s/.runs/plan", dirs[d]);
         char *plan = read_all(path, &len);
