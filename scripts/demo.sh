@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 build/vgrad run name=default "$@"
 out=results/default
-awk -F, 'NR > 1 && $2 == 0 { printf "step 0, layer %2d: grad_w_norm %s\n", $3, $6 }' "$out/layers.csv"
+awk -F, 'NR > 1 && $2 == 0 { printf "step 0, layer %2d: grad_w_norm %.3e\n", $3, $6 }' "$out/layers.csv"

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 build_type=${2:-Release}
-compiler=${3:-cc}
+compiler=${3:-gcc}
 
 packages="build-essential cmake pkg-config clang libopenblas-dev liblapacke-dev libcsv-dev
 libinih-dev zlib1g-dev gnuplot-nox"

@@ -126,5 +126,13 @@ expect_usage "allowed: range=LO:HI" activations range=3:1
 "$vgrad" --version | grep -q "^vgrad [0-9]" && ok || bad "--version"
 "$vgrad" --help | grep -q "gradcheck" && ok || bad "--help"
 
+# The README's key table is the key table: generated, never typed twice.
+readme="$(dirname "$0")/../README.md"
+sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' "$readme" | sed '1d;$d' >"$tmp/readme_keys"
+"$vgrad" help keys >"$tmp/keys"
+if [ -s "$tmp/keys" ] && cmp -s "$tmp/keys" "$tmp/readme_keys"; then ok; else
+    bad "README key table differs from 'vgrad help keys' (regenerate it)"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
