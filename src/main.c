@@ -49,7 +49,8 @@ static const char usage[] =
     "      [--tol 1e-6] [--samples 64] [--examples 16]\n"
     "  activations [range=-6:6] [points=1201] [out=FILE]\n"
     "                            CSV of activation,x,f,df for every activation\n"
-    "  sweep FILE [key=value ...] [-j N] [--dry-run] [--resume] [--shard K/N] [--quiet]\n"
+    "  sweep FILE [key=value ...] [-j N] [--quick] [--dry-run] [--resume] [--shard K/N]\n"
+    "        [--quiet]\n"
     "                            run the grid of an experiment file\n"
     "  merge OUT DIR ...         combine the shard directories of one sweep\n"
     "  list                      activations, initialisers, losses, optimisers, datasets\n"
@@ -283,7 +284,7 @@ static void join_args(int argc, char **argv, char *buf, size_t size)
 static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
 {
     sweep_options o = {0, 1, 1, 0, 0, NULL};
-    int dry_run = 0;
+    int dry_run = 0, quick = 0;
     const char *file = NULL;
     char **overrides = calloc((size_t)argc + 1, sizeof *overrides);
     int n_overrides = 0;
@@ -303,6 +304,8 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
             o.jobs = (int)j;
         } else if (strcmp(a, "--dry-run") == 0) {
             dry_run = 1;
+        } else if (strcmp(a, "--quick") == 0) {
+            quick = 1;
         } else if (strcmp(a, "--resume") == 0) {
             o.resume = 1;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
@@ -317,8 +320,8 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
             }
         } else if (a[0] == '-') {
             free(overrides);
-            return usage_error("unknown option '%s'; allowed: -j N, --dry-run, --resume, "
-                               "--shard K/N, --quiet", a);
+            return usage_error("unknown option '%s'; allowed: -j N, --dry-run, --quick, "
+                               "--resume, --shard K/N, --quiet", a);
         } else if (!file && !strchr(a, '=')) {
             file = a;
         } else {
@@ -331,7 +334,7 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
     }
     experiment e;
     vg_error err = {0, ""};
-    int rc = experiment_load(&e, file, overrides, n_overrides, &err);
+    int rc = experiment_load(&e, file, overrides, n_overrides, quick, &err);
     free(overrides);
     if (rc != VG_OK) return die(&err);
     if ((rc = experiment_expand(&e, &err)) != VG_OK) {

@@ -77,6 +77,11 @@ static int append_list(sweep_axis *a, const char *value, const char *where, vg_e
         char *item = dup_range(p, n);
         if (!item) return vg_fail(err, VG_EFAIL, "out of memory");
         long long lo, hi, step;
+        if (item[0] == '\0' && p[n] == '\0' && p != value) {
+            /* A trailing comma: the list continues on the next line. */
+            free(item);
+            break;
+        }
         if (item[0] == '\0') {
             free(item);
             return vg_fail(err, VG_EUSAGE, "%s: key '%s': empty item in list '%s'", where,
@@ -172,6 +177,24 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     char where[SWEEP_PATH];
     snprintf(where, sizeof where, "%s:%d", e->path, r->line);
 
+    if (strcmp(section, "quick") == 0) {
+        /* Kept as key=value overrides, applied with --quick. */
+        char **grown = realloc(e->quick, (size_t)(e->n_quick + 1) * sizeof *grown);
+        int *lines = realloc(e->quick_line, (size_t)(e->n_quick + 1) * sizeof *lines);
+        size_t len = strlen(name) + strlen(value) + 2;
+        char *entry = malloc(len);
+        if (grown) e->quick = grown;
+        if (lines) e->quick_line = lines;
+        if (!grown || !lines || !entry) {
+            free(entry);
+            r->rc = vg_fail(r->err, VG_EFAIL, "out of memory");
+            return 1;
+        }
+        snprintf(entry, len, "%s=%s", name, value);
+        e->quick_line[e->n_quick] = r->line;
+        e->quick[e->n_quick++] = entry;
+        return 1;
+    }
     if (strcmp(section, "experiment") == 0) {
         if (strcmp(name, "name") == 0) {
             snprintf(e->name, sizeof e->name, "%s", value);
@@ -189,7 +212,7 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     int sweep = strcmp(section, "sweep") == 0 || strncmp(section, "sweep.", 6) == 0;
     if (!run && !sweep) {
         r->rc = vg_fail(r->err, VG_EUSAGE, "%s: unknown section [%s]; allowed: [experiment], "
-                        "[run], [sweep], [sweep.NAME]", where, section);
+                        "[run], [sweep], [sweep.NAME], [quick]", where, section);
         return 1;
     }
     int key = config_key_find(name);
@@ -224,23 +247,26 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     return 1;
 }
 
-static int apply_override(experiment *e, const char *arg, vg_error *err)
+/* Applies key=value (value one item or a list) over the file's settings;
+ * where names it in errors ("command line" or "FILE:LINE"). */
+static int apply_override(experiment *e, const char *arg, const char *where, vg_error *err)
 {
     const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg) return vg_fail(err, VG_EUSAGE, "'%s' is not of the form key=value", arg);
+    if (!eq || eq == arg)
+        return vg_fail(err, VG_EUSAGE, "%s: '%s' is not of the form key=value", where, arg);
     char name[64];
     size_t len = (size_t)(eq - arg);
     snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
     int key = config_key_find(name);
     if (key < 0) {
         const char *near = config_key_suggest(name);
-        return vg_fail(err, VG_EUSAGE, "command line: unknown key '%s'%s%s%s; 'vgrad help run' "
-                       "lists the keys", name, near ? " (did you mean '" : "", near ? near : "",
+        return vg_fail(err, VG_EUSAGE, "%s: unknown key '%s'%s%s%s; 'vgrad help run' lists the "
+                       "keys", where, name, near ? " (did you mean '" : "", near ? near : "",
                        near ? "'?)" : "");
     }
     /* Parse as a list: one item sets the base, several sweep every grid. */
     sweep_axis parsed = {key, NULL, 0, 0};
-    int rc = append_list(&parsed, eq + 1, "command line", err);
+    int rc = append_list(&parsed, eq + 1, where, err);
     if (rc != VG_OK) {
         for (int v = 0; v < parsed.n_values; v++) free(parsed.values[v]);
         free(parsed.values);
@@ -280,7 +306,7 @@ static int apply_override(experiment *e, const char *arg, vg_error *err)
 }
 
 int experiment_load(experiment *e, const char *path, char **overrides, int n_overrides,
-                    vg_error *err)
+                    int quick, vg_error *err)
 {
     memset(e, 0, sizeof *e);
     if (strlen(path) >= sizeof e->path)
@@ -304,8 +330,22 @@ int experiment_load(experiment *e, const char *path, char **overrides, int n_ove
         size_t n = strcspn(base, ".");
         snprintf(e->name, sizeof e->name, "%.*s", (int)n, base);
     }
+    if (quick && e->n_quick == 0) {
+        experiment_free(e);
+        return vg_fail(err, VG_EUSAGE, "%s has no [quick] section for --quick", path);
+    }
+    /* [quick] first, so that the command line has the last word. */
+    for (int i = 0; quick && i < e->n_quick; i++) {
+        char where[SWEEP_PATH];
+        snprintf(where, sizeof where, "%s:%d", path, e->quick_line[i]);
+        int rc = apply_override(e, e->quick[i], where, err);
+        if (rc != VG_OK) {
+            experiment_free(e);
+            return rc;
+        }
+    }
     for (int i = 0; i < n_overrides; i++) {
-        int rc = apply_override(e, overrides[i], err);
+        int rc = apply_override(e, overrides[i], "command line", err);
         if (rc != VG_OK) {
             experiment_free(e);
             return rc;
@@ -321,6 +361,9 @@ void experiment_free(experiment *e)
     free(e->grids);
     for (int i = 0; i < e->n_points; i++) free(e->points[i].choice);
     free(e->points);
+    for (int i = 0; i < e->n_quick; i++) free(e->quick[i]);
+    free(e->quick);
+    free(e->quick_line);
     memset(e, 0, sizeof *e);
 }
 
@@ -429,6 +472,52 @@ static int by_run_id(const void *a, const void *b)
     return c ? c : (*pa < *pb ? -1 : *pa > *pb);
 }
 
+/* Reads each distinct csv:PATH of the plan once, so that a bad data file
+ * stops the sweep before any run, naming the line that chose it. */
+static int check_data_files(const experiment *e, vg_error *err)
+{
+    vg_config *cfg = malloc(sizeof *cfg);
+    char (*seen)[VG_PATH_MAX] = NULL;
+    int n_seen = 0, rc = VG_OK;
+    if (!cfg) return vg_fail(err, VG_EFAIL, "out of memory");
+    for (int i = 0; i < e->n_points && rc == VG_OK; i++) {
+        if ((rc = experiment_config(e, i, cfg, err)) != VG_OK) break;
+        if (strncmp(cfg->dataset, "csv:", 4) != 0) continue;
+        int known = 0;
+        for (int k = 0; k < n_seen; k++) known |= strcmp(seen[k], cfg->dataset) == 0;
+        if (known) continue;
+        void *grown = realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
+        if (!grown) {
+            rc = vg_fail(err, VG_EFAIL, "out of memory");
+            break;
+        }
+        seen = grown;
+        snprintf(seen[n_seen++], VG_PATH_MAX, "%s", cfg->dataset);
+        dataset d;
+        data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
+                          cfg->noise, (int)cfg->label_col};
+        rc = data_load(&d, cfg->dataset, &dp, NULL, err);
+        if (rc == VG_OK) {
+            data_free(&d);
+            continue;
+        }
+        /* Name the line that set this dataset. */
+        int line = 0;
+        const sweep_grid *g = &e->grids[e->points[i].grid];
+        for (int a = 0; a < g->n_axes; a++)
+            if (g->axes[a].key == KEY_dataset && g->axes[a].n_values > 0) line = g->axes[a].line;
+        for (int a = 0; a < e->n_base && !line; a++)
+            if (e->base[a].key == KEY_dataset) line = e->base[a].line;
+        char where[SWEEP_PATH], msg[sizeof err->msg];
+        locate(e, line, where, sizeof where);
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        vg_fail(err, rc, "%s: key 'dataset': %s", where, msg);
+    }
+    free(seen);
+    free(cfg);
+    return rc;
+}
+
 int experiment_expand(experiment *e, vg_error *err)
 {
     int rc = effective_grids(e, err);
@@ -516,7 +605,7 @@ int experiment_expand(experiment *e, vg_error *err)
         e->points[kept++] = e->points[i];
     }
     e->n_points = kept;
-    return VG_OK;
+    return check_data_files(e, err);
 }
 
 /* ---- running ------------------------------------------------------------------ */

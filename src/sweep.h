@@ -7,6 +7,8 @@
  *   [sweep]               key = v1, v2, ...: lists whose Cartesian product is the grid
  *   [sweep.NAME]          more grids, each [sweep] plus its own lists; the runs
  *                         of all grids are unioned (a configuration met twice runs once)
+ *   [quick]               key = value or list: overrides applied by --quick (a
+ *                         small version of the experiment, for CI and trying out)
  *
  * A list is comma-separated; integers also take ranges a..b and a..b..step;
  * values that hold commas themselves (widths) are separated by '|'.  The
@@ -48,15 +50,19 @@ typedef struct {
     int n_grids;
     sweep_point *points;  /* the plan, after experiment_expand */
     int n_points;
+    char **quick;         /* [quick] entries as key=value, and their lines */
+    int *quick_line;
+    int n_quick;
     int test_columns;     /* some run has a test split */
     size_t max_run_bytes; /* memory of the largest run */
 } experiment;
 
-/* Reads FILE and applies command-line overrides (key=value, where value
- * may be a list: it then replaces that key's list in every grid).
+/* Reads FILE, applies its [quick] overrides when quick, then the
+ * command-line overrides (key=value, where value may be a list: it then
+ * replaces that key's list in every grid; one value replaces it everywhere).
  * VG_EUSAGE with file:line: key for any unknown section or key. */
 int experiment_load(experiment *e, const char *path, char **overrides, int n_overrides,
-                    vg_error *err);
+                    int quick, vg_error *err);
 
 /* Resolves and validates every grid point, computes run_ids, drops
  * repeated configurations, and checks each distinct csv data file once.
