@@ -1,11 +1,50 @@
 #!/bin/sh
-# bench.sh: training-step throughput next to raw cblas_dgemm on the same
-# shapes, single-threaded (see bench/bench.c).  Prints CSV tables.
-#   scripts/bench.sh [activation ...]    (default: relu tanh)
+# bench.sh: the two performance figures of the README.
+#  1. Training-step throughput next to raw cblas_dgemm on the same shapes,
+#     single-threaded (bench/bench.c), for each activation given (default:
+#     relu tanh).
+#  2. Sweep throughput: a grid of 40 small runs (depth 10, width 64, 100
+#     full-batch steps on 300 spiral points) at -j 1 and -j 2; the per-run
+#     overhead is the wall time per run beyond the training time the runs
+#     record in timing.csv.
+#   scripts/bench.sh [activation ...]
 set -eu
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh >/dev/null 2>&1 || scripts/setup.sh
 [ $# -gt 0 ] || set -- relu tanh
 for act in "$@"; do
-    build/vgrad-bench "$act" 1.0
+    build/vgrad-bench "$act" 2.0
+done
+
+tmp=$(mktemp -d /tmp/vgrad_bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/grid.ini" <<'INI'
+[run]
+depth = 10
+width = 64
+steps = 100
+log_every = 10
+[sweep]
+activation = sigmoid, tanh, relu, gelu
+seed = 1..10
+INI
+now() { date +%s.%N; }
+echo "# sweep throughput: 40 runs of depth 10, width 64, 100 steps"
+echo "jobs,wall_seconds,runs_per_second,train_seconds_per_run,overhead_per_run,speedup"
+base=""
+for j in 1 2; do
+    t0=$(now)
+    build/vgrad sweep "$tmp/grid.ini" -j $j -q "out=$tmp/j$j" >/dev/null
+    t1=$(now)
+    awk -F, -v t0="$t0" -v t1="$t1" -v j="$j" -v base="$base" '
+        NR > 1 { train += $3; n++ }
+        END {
+            wall = t1 - t0
+            per_run_wall = wall * j / n
+            per_run_train = train / n
+            speedup = base == "" ? 1 : base / wall
+            printf "%d,%.3f,%.2f,%.4f,%.1f%%,%.2f\n", j, wall, n / wall, per_run_train,
+                   100 * (per_run_wall - per_run_train) / per_run_train, speedup
+        }' "$tmp/j$j/timing.csv"
+    [ -n "$base" ] || base=$(echo "$t1 $t0" | awk '{print $1 - $2}')
 done
