@@ -20,6 +20,9 @@
 const key_info key_table[VG_KEY_COUNT] = {VG_KEYS(VG_KEY_ROW)};
 #undef VG_KEY_ROW
 
+const char *const hist_quantity_names[HIST_QUANTITY_COUNT] = {"act", "preact", "delta",
+                                                               "grad_w"};
+
 int config_key_find(const char *name)
 {
     for (int k = 0; k < VG_KEY_COUNT; k++)
@@ -119,6 +122,10 @@ void config_allowed(int key, char *buf, size_t size)
     case KT_STR: snprintf(buf, size, "text of at most %zu characters", k->size - 1); break;
     case KT_WIDTHS:
         snprintf(buf, size, "comma-separated positive integers, at most %d of them", VG_MAX_DEPTH);
+        break;
+    case KT_HRANGE: snprintf(buf, size, "auto, or LO:HI with LO < HI"); break;
+    case KT_HQUANT:
+        snprintf(buf, size, "a comma-separated list of act, preact, delta, grad_w");
         break;
     case KT_DATASET: {
         char names[512];
@@ -240,6 +247,46 @@ static int set_widths(vg_config *c, const char *key, const char *value, vg_error
     return VG_OK;
 }
 
+static int set_hist_range(vg_config *c, const char *key, const char *value, vg_error *err)
+{
+    if (strcmp(value, "auto") == 0) {
+        c->hist_range.automatic = 1;
+        return VG_OK;
+    }
+    char lo_text[64];
+    const char *colon = strchr(value, ':');
+    double lo, hi;
+    if (!colon || (size_t)(colon - value) >= sizeof lo_text)
+        return bad_value(key, value, "is not a range", err);
+    snprintf(lo_text, sizeof lo_text, "%.*s", (int)(colon - value), value);
+    if (!parse_real(lo_text, &lo) || !parse_real(colon + 1, &hi) || !(lo < hi))
+        return bad_value(key, value, "is not a range", err);
+    c->hist_range.automatic = 0;
+    c->hist_range.lo = lo;
+    c->hist_range.hi = hi;
+    return VG_OK;
+}
+
+static int set_hist_quantities(vg_config *c, const char *key, const char *value, vg_error *err)
+{
+    int mask = 0;
+    const char *p = value;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        int found = -1;
+        for (int q = 0; q < HIST_QUANTITY_COUNT; q++)
+            if (strlen(hist_quantity_names[q]) == n && strncmp(p, hist_quantity_names[q], n) == 0)
+                found = q;
+        if (found < 0 || (mask & (1 << found)))
+            return bad_value(key, value, "is not a list of distinct quantities", err);
+        mask |= 1 << found;
+        if (p[n] == '\0') break;
+        p += n + 1;
+    }
+    c->hist_quantities = mask;
+    return VG_OK;
+}
+
 static int set_value(vg_config *c, int key, const char *value, vg_error *err)
 {
     const key_info *k = &key_table[key];
@@ -280,6 +327,8 @@ static int set_value(vg_config *c, int key, const char *value, vg_error *err)
         return VG_OK;
     case KT_ACT: return set_act(c, k->name, value, err);
     case KT_WIDTHS: return set_widths(c, k->name, value, err);
+    case KT_HRANGE: return set_hist_range(c, k->name, value, err);
+    case KT_HQUANT: return set_hist_quantities(c, k->name, value, err);
     case KT_LOSS:
     case KT_INIT:
     case KT_OPTIM: {
@@ -429,6 +478,24 @@ void config_format(const vg_config *c, int key, char *buf, size_t size)
     case KT_LOSS:
     case KT_INIT:
     case KT_OPTIM: snprintf(buf, size, "%s", choice_name(k->type, *(const int *)field)); break;
+    case KT_HRANGE:
+        if (c->hist_range.automatic) {
+            snprintf(buf, size, "auto");
+        } else {
+            char lo[32], hi[32];
+            csv_format_double(lo, c->hist_range.lo);
+            csv_format_double(hi, c->hist_range.hi);
+            snprintf(buf, size, "%s:%s", lo, hi);
+        }
+        break;
+    case KT_HQUANT:
+        buf[0] = '\0';
+        for (int q = 0; q < HIST_QUANTITY_COUNT; q++)
+            if (c->hist_quantities & (1 << q)) {
+                if (buf[0]) append(buf, size, ",");
+                append(buf, size, hist_quantity_names[q]);
+            }
+        break;
     case KT_WIDTHS:
         buf[0] = '\0';
         for (int l = 0; l < c->n_widths; l++) {

@@ -28,7 +28,9 @@ enum key_type {
     KT_INIT,     /* an init_table name */
     KT_OPTIM,    /* an optim_table name */
     KT_DATASET,  /* a data_table name or csv:PATH */
-    KT_WIDTHS    /* comma-separated positive integers; empty = width x depth */
+    KT_WIDTHS,   /* comma-separated positive integers; empty = width x depth */
+    KT_HRANGE,   /* "auto" or LO:HI with LO < HI */
+    KT_HQUANT    /* comma-separated subset of act, preact, delta, grad_w */
 };
 
 enum {
@@ -83,6 +85,13 @@ enum {
     X(log_every, KT_INT, "10", 1, 1000000000, 0,                                                \
       "record every N steps (step 0 and the last step always)")                                 \
     X(seed, KT_INT, "1", 0, 9007199254740991.0, 0, "seed of the initial weights and shuffling") \
+    X(hist_every, KT_INT, "0", 0, 1000000000, 0,                                                \
+      "write histograms to hist.csv every N steps (from step 0); 0 = off")                      \
+    X(hist_bins, KT_INT, "30", 1, 100000, 0, "bins per histogram")                              \
+    X(hist_range, KT_HRANGE, "auto", 0, 0, 0,                                                   \
+      "auto (each layer's min..max at that step) or LO:HI for every histogram")                 \
+    X(hist_quantities, KT_HQUANT, "act,preact,delta,grad_w", 0, 0, 0,                           \
+      "which histograms: act, preact, delta, grad_w")                                           \
     X(load_weights, KT_STR, "", 0, 0, 0, "directory of W<l>.csv, b<l>.csv to start from")       \
     X(save_weights, KT_STR, "", 0, 0, KEY_OUTPUT,                                               \
       "directory to write the initial weights to")
@@ -100,7 +109,7 @@ typedef struct {
     char save_weights[VG_PATH_MAX];
     /* KT_INT */
     long long n_samples, n_features, n_classes, label_col, data_seed;
-    long long depth, width, steps, batch_size, log_every, seed;
+    long long depth, width, steps, batch_size, log_every, seed, hist_every, hist_bins;
     /* KT_BOOL */
     int standardize;
     /* KT_REAL */
@@ -111,6 +120,13 @@ typedef struct {
     double act_param;
     /* KT_LOSS, KT_INIT, KT_OPTIM: table indices */
     int loss, init, optimizer;
+    /* KT_HRANGE */
+    struct {
+        int automatic;      /* 1: each histogram's own min..max */
+        double lo, hi;
+    } hist_range;
+    /* KT_HQUANT: bit i set = hist_quantity_names[i] wanted */
+    int hist_quantities;
     /* KT_WIDTHS: after config_resolve always depth entries */
     int widths[VG_MAX_DEPTH];
     int n_widths;
@@ -130,6 +146,10 @@ typedef struct {
 } key_info;
 
 extern const key_info key_table[VG_KEY_COUNT];
+
+/* The histogram quantities, in hist.csv's order: bit i of hist_quantities. */
+enum { HIST_ACT, HIST_PREACT, HIST_DELTA, HIST_GRAD_W, HIST_QUANTITY_COUNT };
+extern const char *const hist_quantity_names[HIST_QUANTITY_COUNT];
 
 /* Index of key name, or -1. */
 int config_key_find(const char *name);

@@ -113,11 +113,12 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     t->opt.beta2 = cfg->adam_beta2;
     t->opt.eps = cfg->adam_eps;
 
+    t->hist_counts = malloc((size_t)cfg->hist_bins * sizeof *t->hist_counts);
     t->order = malloc((size_t)n_train * sizeof(int));
     t->labels = malloc((size_t)t->B * sizeof(int));
     t->update_sq = calloc((size_t)L + 1, sizeof(double));
     t->weight_sq = calloc((size_t)L + 1, sizeof(double));
-    if (!t->order || !t->labels || !t->update_sq || !t->weight_sq) {
+    if (!t->order || !t->labels || !t->update_sq || !t->weight_sq || !t->hist_counts) {
         rc = vg_fail(err, VG_EFAIL, "out of memory");
         goto fail;
     }
@@ -144,6 +145,8 @@ void trainer_free(trainer *t)
     free(t->labels);
     free(t->update_sq);
     free(t->weight_sq);
+    free(t->hist_counts);
+    t->hist_counts = NULL;
     t->order = t->labels = NULL;
     t->update_sq = t->weight_sq = NULL;
 }
@@ -226,12 +229,74 @@ static void write_layer_rows(trainer *t, csv_out *out, long long step, int B)
     }
 }
 
+void trainer_hist_header(csv_out *hist)
+{
+    csvout_header(hist, "run_id,step,layer,quantity,bin_lo,bin_hi,count");
+}
+
+/* One histogram of n values: hist_bins rows of bin_lo, bin_hi, count. */
+static void write_histogram(trainer *t, csv_out *out, long long step, int layer, int quantity,
+                            const double *x, size_t n)
+{
+    const vg_config *cfg = t->cfg;
+    int bins = (int)cfg->hist_bins;
+    double lo = cfg->hist_range.lo, hi = cfg->hist_range.hi;
+    if (cfg->hist_range.automatic) {
+        lo = INFINITY;
+        hi = -INFINITY;
+        for (size_t k = 0; k < n; k++) {
+            if (!isfinite(x[k])) continue;         /* infinities go to the edge bins */
+            if (x[k] < lo) lo = x[k];
+            if (x[k] > hi) hi = x[k];
+        }
+        if (!(lo <= hi)) lo = hi = 0.0;            /* no finite value */
+        if (lo == hi) {
+            /* One value: a unit-wide range centred on it. */
+            lo -= 0.5;
+            hi += 0.5;
+        }
+    }
+    memset(t->hist_counts, 0, (size_t)bins * sizeof *t->hist_counts);
+    double scale = bins / (hi - lo);
+    for (size_t k = 0; k < n; k++) {
+        if (isnan(x[k])) continue;
+        double pos = (x[k] - lo) * scale;
+        int b = pos < 0 ? 0 : pos >= bins ? bins - 1 : (int)pos;
+        t->hist_counts[b]++;
+    }
+    for (int b = 0; b < bins; b++) {
+        csvout_str(out, t->run_id);
+        csvout_int(out, step);
+        csvout_int(out, layer);
+        csvout_str(out, hist_quantity_names[quantity]);
+        csvout_num(out, lo + (hi - lo) * b / bins);
+        csvout_num(out, b + 1 == bins ? hi : lo + (hi - lo) * (b + 1) / bins);
+        csvout_int(out, t->hist_counts[b]);
+        csvout_endrow(out);
+    }
+}
+
+static void write_histograms(trainer *t, csv_out *out, long long step, int B)
+{
+    mlp *net = &t->net;
+    for (int l = 1; l <= net->L; l++) {
+        size_t units = (size_t)B * net->dims[l];
+        const double *data[HIST_QUANTITY_COUNT] = {net->a[l], net->z[l], net->dz[l], net->dW[l]};
+        size_t count[HIST_QUANTITY_COUNT] = {units, units, units,
+                                             (size_t)net->dims[l] * net->dims[l - 1]};
+        for (int q = 0; q < HIST_QUANTITY_COUNT; q++)
+            if (t->cfg->hist_quantities & (1 << q))
+                write_histogram(t, out, step, l, q, data[q], count[q]);
+    }
+}
+
 static int is_logged(const vg_config *cfg, long long step)
 {
     return step % cfg->log_every == 0 || step == cfg->steps;
 }
 
-int trainer_run(trainer *t, csv_out *layers, csv_out *train, run_result *res, vg_error *err)
+int trainer_run(trainer *t, csv_out *layers, csv_out *train, csv_out *hist, run_result *res,
+                vg_error *err)
 {
     const vg_config *cfg = t->cfg;
     mlp *net = &t->net;
@@ -266,6 +331,8 @@ int trainer_run(trainer *t, csv_out *layers, csv_out *train, run_result *res, vg
         int diverged = !isfinite(loss) || !isfinite(grad_norm);
         int last = step == cfg->steps || diverged;
 
+        if (hist && cfg->hist_every > 0 && step % cfg->hist_every == 0)
+            write_histograms(t, hist, step, B);
         if (is_logged(cfg, step) || last) {
             if (layers) write_layer_rows(t, layers, step, B);
             double acc, test_loss = NAN, test_acc = NAN;
@@ -339,7 +406,7 @@ int trainer_run(trainer *t, csv_out *layers, csv_out *train, run_result *res, vg
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     res->train_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if ((layers && layers->failed) || (train && train->failed))
+    if ((layers && layers->failed) || (train && train->failed) || (hist && hist->failed))
         return vg_fail(err, VG_EFAIL, "writing the logs failed");
     return VG_OK;
 }

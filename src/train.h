@@ -29,6 +29,7 @@ typedef struct {
     double *update_sq;    /* per layer: squared norm of the last weight update, index 1..L */
     double *weight_sq;    /* per layer: squared norm of W before that update */
     int test_columns;     /* train.csv rows carry test columns (empty without a split) */
+    long long *hist_counts; /* hist_bins counters */
 } trainer;
 
 /* failed: the run could not start or its files could not be written (sweeps
@@ -57,11 +58,16 @@ void trainer_free(trainer *t);
  * there is a test split). */
 void trainer_layers_header(csv_out *layers);
 void trainer_train_header(csv_out *train, int with_test);
+void trainer_hist_header(csv_out *hist);
 
-/* Trains, writing rows to layers and train (either may be NULL).  A
+/* Trains, writing rows to layers, train and hist (any may be NULL).
+ * Histograms (hist.csv) are written at every step that is a multiple of
+ * hist_every: one row per layer, quantity and bin; a fixed hist_range
+ * counts values outside it in the edge bins; NaN values are not counted.  A
  * divergence is a result (res->status), not an error; the return value is
  * VG_EFAIL only for failed writes. */
-int trainer_run(trainer *t, csv_out *layers, csv_out *train, run_result *res, vg_error *err);
+int trainer_run(trainer *t, csv_out *layers, csv_out *train, csv_out *hist, run_result *res,
+                vg_error *err);
 
 /* Loads the first B training examples (in order) into the input of the
  * network and their labels into t->labels; returns B.  For gradcheck. */

@@ -80,10 +80,10 @@ for d in first one; do
         "out=$tmp/one" >/dev/null || bad "determinism run $d"
     [ "$d" = first ] && mv "$tmp/one" "$tmp/first"
 done
-for f in layers.csv train.csv runs.csv; do
+for f in layers.csv train.csv runs.csv hist.csv; do
     if cmp -s "$tmp/one/$f" "$tmp/first/$f" && [ -s "$tmp/one/$f" ]; then ok; else bad "$f differs"; fi
 done
-if [ -z "$(ls -A "$tmp/one" | grep -v -e '^layers.csv$' -e '^train.csv$' -e '^runs.csv$' -e '^timing.csv$')" ]; then
+if [ -z "$(ls -A "$tmp/one" | grep -v -e '^layers.csv$' -e '^train.csv$' -e '^runs.csv$' -e '^timing.csv$' -e '^hist.csv$')" ]; then
     ok
 else
     bad "stray files in output: $(ls -A "$tmp/one")"

@@ -296,6 +296,53 @@ static void test_steps_zero(void)
     free_table(&t);
 }
 
+/* hist.csv: every histogram counts every value once, auto and fixed
+ * ranges, edges from lo to hi. */
+static void test_histograms(void)
+{
+    for (int fixed = 0; fixed < 2; fixed++) {
+        const char *args[] = {"depth=3", "width=6", "steps=10", "hist_every=5", "hist_bins=7",
+                              "n_samples=40", fixed ? "hist_range=0.4:0.6" : "hist_range=auto"};
+        run_result res;
+        CHECK(configure(args, 7, "hist") && run(&res) == 0);
+        table t;
+        char p[512];
+        path_of(p, "hist", "hist.csv");
+        CHECK(read_table(p, &t));
+        /* steps 0, 5, 10 x 4 layers x 4 quantities x 7 bins */
+        CHECK(t.rows == 1 + 3 * 4 * 4 * 7);
+        for (int r = 1; r + 6 < t.rows; r += 7) {
+            long total = 0;
+            for (int b = 0; b < 7; b++) total += atol(t.cell[r + b][col(&t, "count")]);
+            int layer = atoi(t.cell[r][col(&t, "layer")]);
+            int fan_out = layer == 4 ? 3 : 6, fan_in = layer == 1 ? 2 : 6;
+            const char *q = t.cell[r][col(&t, "quantity")];
+            long expect = strcmp(q, "grad_w") == 0 ? fan_out * fan_in : 40L * fan_out;
+            CHECK(total == expect);
+            double lo = num(&t, r, "bin_lo"), hi = num(&t, r + 6, "bin_hi");
+            if (fixed) {
+                CHECK(lo == 0.4 && hi == 0.6);
+            } else {
+                CHECK(lo < hi);
+            }
+            for (int b = 0; b < 6; b++)
+                CHECK(strcmp(t.cell[r + b][col(&t, "bin_hi")], t.cell[r + b + 1][col(&t, "bin_lo")]) == 0);
+        }
+        /* sigmoid activations of the hidden layers lie in (0.4, 0.6) or
+         * beyond: with the fixed range the edge bins take the outliers. */
+        free_table(&t);
+    }
+    const char *off[] = {"depth=2", "steps=3"};
+    run_result res;
+    CHECK(configure(off, 2, "nohist") && run(&res) == 0);
+    table t;
+    char p[512];
+    path_of(p, "nohist", "hist.csv");
+    CHECK(read_table(p, &t));
+    CHECK(t.rows == 1);
+    free_table(&t);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) return 1;
@@ -305,6 +352,7 @@ int main(void)
     test_update_ratio_and_clipping();
     test_weights_round_trip();
     test_steps_zero();
+    test_histograms();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
