@@ -19,8 +19,9 @@
 
 /* ---- helpers shared by several rows -------------------------------------- */
 
-/* Logistic sigmoid, stable on both sides: exp only ever sees -|x|. */
-static double sigmoid(double x)
+/* Logistic sigmoid, stable on both sides: exp only ever sees -|x|.  The
+ * output layers of loss.c use it too. */
+double act_sigmoid(double x)
 {
     if (x >= 0) return 1.0 / (1.0 + exp(-x));
     double e = exp(x);
@@ -70,7 +71,7 @@ static double step_f(double x, double param) { (void)param; return x > 0 ? 1.0 :
 static double step_df(double x, double param) { (void)x; (void)param; return 0.0; }
 
 /* ---- sigmoid --------------------------------------------------------------- */
-static double sigmoid_f(double x, double param) { (void)param; return sigmoid(x); }
+static double sigmoid_f(double x, double param) { (void)param; return act_sigmoid(x); }
 static double sigmoid_df(double x, double param) { (void)param; return sigmoid_slope(x); }
 static double sigmoid_dmax(double param) { (void)param; return 0.25; }
 
@@ -145,13 +146,13 @@ static double gelu_df(double x, double param)
 static double gelu_dmax(double param) { (void)param; return 1.1289041451851547863407; }
 
 /* ---- silu = swish: x * sigmoid(x) ------------------------------------------ */
-static double silu_f(double x, double param) { (void)param; return x * sigmoid(x); }
+static double silu_f(double x, double param) { (void)param; return x * act_sigmoid(x); }
 /* s(x) (1 + x (1 - s(x))), with 1 - s(x) taken as s(-x) so that it does not
  * round to 0 for large x. */
 static double silu_df(double x, double param)
 {
     (void)param;
-    return sigmoid(x) * (1.0 + x * sigmoid(-x));
+    return act_sigmoid(x) * (1.0 + x * act_sigmoid(-x));
 }
 /* f'' = s(1-s) (2 + x (1 - 2s)) vanishes where x tanh(x/2) = 2, at
  * x = 2.39935728051546766783; the value there, from mpmath findroot at 50
@@ -166,7 +167,7 @@ static double mish_df(double x, double param)
 {
     (void)param;
     double sp = softplus(x);
-    return tanh(sp) + x * sech2(sp) * sigmoid(x);
+    return tanh(sp) + x * sech2(sp) * act_sigmoid(x);
 }
 /* Max of f' at x = 1.49057117948542845929 (root of f'' by mpmath findroot at
  * 50 digits, checked by long-double bisection).  (The minimum, -0.1125 at
@@ -175,7 +176,7 @@ static double mish_dmax(double param) { (void)param; return 1.088498161251727861
 
 /* ---- softplus -------------------------------------------------------------- */
 static double softplus_f(double x, double param) { (void)param; return softplus(x); }
-static double softplus_df(double x, double param) { (void)param; return sigmoid(x); }
+static double softplus_df(double x, double param) { (void)param; return act_sigmoid(x); }
 /* A supremum: sigmoid approaches 1 as x -> inf. */
 
 /* ---- softsign -------------------------------------------------------------- */
@@ -244,40 +245,49 @@ ACT_BULK(softsign)
 ACT_BULK(smelu)
 
 /* ---- the table ------------------------------------------------------------- */
+/* One row per activation; ACT_ROW fills in its f, f' and the whole-layer
+ * forms ACT_BULK made from them, so a row cannot pair mismatched functions.
+ *      name          description
+ *      parameter name, default, allowed low, high, low bound open
+ *      largest |f'|, pieces (NULL: smooth) */
+#define ACT_ROW(name, desc, pname, pdef, plo, phi, popen, dmax, piece) \
+    {#name, desc, name##_f, name##_df, pname, pdef, plo, phi, popen, dmax, piece, \
+     name##_forward, name##_backward}
+
 const act_info act_table[] = {
-    {"linear", "identity f(x)=x; f'=1 everywhere (no saturation)",
-     linear_f, linear_df, NULL, 0, 0, 0, 0, dmax_one, NULL, linear_forward, linear_backward},
-    {"step", "Heaviside: 1 for x>0, 0 for x<=0 (f(0)=0); f'=0 everywhere, so no gradient flows",
-     step_f, step_df, NULL, 0, 0, 0, 0, dmax_zero, piece_at_zero, step_forward, step_backward},
-    {"sigmoid", "logistic 1/(1+e^-x); f' peaks at 0.25 at x=0",
-     sigmoid_f, sigmoid_df, NULL, 0, 0, 0, 0, sigmoid_dmax, NULL, sigmoid_forward, sigmoid_backward},
-    {"hard_sigmoid", "PyTorch Hardsigmoid clamp(x/6+1/2,0,1); f'=1/6 on (-3,3), 0 elsewhere incl. x=+-3",
-     hard_sigmoid_f, hard_sigmoid_df, NULL, 0, 0, 0, 0, hard_sigmoid_dmax, piece_hard_sigmoid, hard_sigmoid_forward, hard_sigmoid_backward},
-    {"tanh", "tanh(x); f'=1-tanh^2 peaks at 1 at x=0",
-     tanh_f, tanh_df, NULL, 0, 0, 0, 0, dmax_one, NULL, tanh_forward, tanh_backward},
-    {"hardtanh", "clamp(x,-1,1); f'=1 on (-1,1), 0 elsewhere incl. x=+-1",
-     hardtanh_f, hardtanh_df, NULL, 0, 0, 0, 0, dmax_one, piece_hardtanh, hardtanh_forward, hardtanh_backward},
-    {"relu", "max(0,x); f'=1 for x>0, 0 for x<=0 (f'(0)=0)",
-     relu_f, relu_df, NULL, 0, 0, 0, 0, dmax_one, piece_at_zero, relu_forward, relu_backward},
-    {"leaky_relu", "x for x>0, slope*x otherwise; f'=1 for x>0, slope for x<=0 (f'(0)=slope)",
-     leaky_relu_f, leaky_relu_df, "slope", 0.01, -1.0, 1.0, 0, leaky_relu_dmax, piece_at_zero, leaky_relu_forward, leaky_relu_backward},
-    {"elu", "x for x>0, alpha*(e^x-1) otherwise; f'=1 for x>0, alpha*e^x for x<=0 (f'(0)=alpha)",
-     elu_f, elu_df, "alpha", 1.0, 0.0, 1e6, 0, elu_dmax, piece_at_zero, elu_forward, elu_backward},
-    {"selu", "lambda*elu, alpha=1.6733, lambda=1.0507 (Klambauer 2017); f'(0)=lambda*alpha=1.7581, the max",
-     selu_f, selu_df, NULL, 0, 0, 0, 0, selu_dmax, piece_at_zero, selu_forward, selu_backward},
-    {"gelu", "x*Phi(x), exact erf form; f'(0)=0.5, f' peaks at 1.1289 at x=sqrt(2)",
-     gelu_f, gelu_df, NULL, 0, 0, 0, 0, gelu_dmax, NULL, gelu_forward, gelu_backward},
-    {"silu", "x*sigmoid(x), also called swish; f'(0)=0.5, f' peaks at 1.0998 at x=2.3994",
-     silu_f, silu_df, NULL, 0, 0, 0, 0, silu_dmax, NULL, silu_forward, silu_backward},
-    {"mish", "x*tanh(softplus(x)); f' peaks at 1.0885 at x=1.4906",
-     mish_f, mish_df, NULL, 0, 0, 0, 0, mish_dmax, NULL, mish_forward, mish_backward},
-    {"softplus", "log(1+e^x); f'=sigmoid(x), tends to 1 as x->inf (sup, never reached)",
-     softplus_f, softplus_df, NULL, 0, 0, 0, 0, dmax_one, NULL, softplus_forward, softplus_backward},
-    {"softsign", "x/(1+|x|); f'=1/(1+|x|)^2 peaks at 1 at x=0, decays only polynomially",
-     softsign_f, softsign_df, NULL, 0, 0, 0, 0, dmax_one, piece_at_zero, softsign_forward, softsign_backward},
-    {"smelu", "SmeLU (Shamir 2020): 0 for x<=-beta, (x+beta)^2/(4beta) between, x for x>=beta; "
+    ACT_ROW(linear, "identity f(x)=x; f'=1 everywhere (no saturation)",
+            NULL, 0, 0, 0, 0, dmax_one, NULL),
+    ACT_ROW(step, "Heaviside: 1 for x>0, 0 for x<=0 (f(0)=0); f'=0 everywhere, so no gradient flows",
+            NULL, 0, 0, 0, 0, dmax_zero, piece_at_zero),
+    ACT_ROW(sigmoid, "logistic 1/(1+e^-x); f' peaks at 0.25 at x=0",
+            NULL, 0, 0, 0, 0, sigmoid_dmax, NULL),
+    ACT_ROW(hard_sigmoid, "PyTorch Hardsigmoid clamp(x/6+1/2,0,1); f'=1/6 on (-3,3), 0 elsewhere incl. x=+-3",
+            NULL, 0, 0, 0, 0, hard_sigmoid_dmax, piece_hard_sigmoid),
+    ACT_ROW(tanh, "tanh(x); f'=1-tanh^2 peaks at 1 at x=0",
+            NULL, 0, 0, 0, 0, dmax_one, NULL),
+    ACT_ROW(hardtanh, "clamp(x,-1,1); f'=1 on (-1,1), 0 elsewhere incl. x=+-1",
+            NULL, 0, 0, 0, 0, dmax_one, piece_hardtanh),
+    ACT_ROW(relu, "max(0,x); f'=1 for x>0, 0 for x<=0 (f'(0)=0)",
+            NULL, 0, 0, 0, 0, dmax_one, piece_at_zero),
+    ACT_ROW(leaky_relu, "x for x>0, slope*x otherwise; f'=1 for x>0, slope for x<=0 (f'(0)=slope)",
+            "slope", 0.01, -1.0, 1.0, 0, leaky_relu_dmax, piece_at_zero),
+    ACT_ROW(elu, "x for x>0, alpha*(e^x-1) otherwise; f'=1 for x>0, alpha*e^x for x<=0 (f'(0)=alpha)",
+            "alpha", 1.0, 0.0, 1e6, 0, elu_dmax, piece_at_zero),
+    ACT_ROW(selu, "lambda*elu, alpha=1.6733, lambda=1.0507 (Klambauer 2017); f'(0)=lambda*alpha=1.7581, the max",
+            NULL, 0, 0, 0, 0, selu_dmax, piece_at_zero),
+    ACT_ROW(gelu, "x*Phi(x), exact erf form; f'(0)=0.5, f' peaks at 1.1289 at x=sqrt(2)",
+            NULL, 0, 0, 0, 0, gelu_dmax, NULL),
+    ACT_ROW(silu, "x*sigmoid(x), also called swish; f'(0)=0.5, f' peaks at 1.0998 at x=2.3994",
+            NULL, 0, 0, 0, 0, silu_dmax, NULL),
+    ACT_ROW(mish, "x*tanh(softplus(x)); f' peaks at 1.0885 at x=1.4906",
+            NULL, 0, 0, 0, 0, mish_dmax, NULL),
+    ACT_ROW(softplus, "log(1+e^x); f'=sigmoid(x), tends to 1 as x->inf (sup, never reached)",
+            NULL, 0, 0, 0, 0, dmax_one, NULL),
+    ACT_ROW(softsign, "x/(1+|x|); f'=1/(1+|x|)^2 peaks at 1 at x=0, decays only polynomially",
+            NULL, 0, 0, 0, 0, dmax_one, piece_at_zero),
+    ACT_ROW(smelu, "SmeLU (Shamir 2020): 0 for x<=-beta, (x+beta)^2/(4beta) between, x for x>=beta; "
               "C1: f'(-beta)=0, f'(beta)=1",
-     smelu_f, smelu_df, "beta", 1.0, 0.0, 1e6, 1, dmax_one, piece_smelu, smelu_forward, smelu_backward},
+            "beta", 1.0, 0.0, 1e6, 1, dmax_one, piece_smelu),
 };
 
 const int act_count = (int)(sizeof act_table / sizeof act_table[0]);

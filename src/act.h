@@ -37,6 +37,9 @@ typedef struct {
 extern const act_info act_table[];
 extern const int act_count;
 
+/* The logistic function, stable for any x (shared with the output layers). */
+double act_sigmoid(double x);
+
 /* Index of the activation called name, or -1. */
 int act_find(const char *name);
 

@@ -1,6 +1,8 @@
 /* loss.c: output layers and losses, forward and backward side by side. */
 #include "loss.h"
 
+#include "act.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -41,13 +43,6 @@ static double softmax_ce(const double *z, double *a, double *dz, const int *labe
     return total / B;
 }
 
-static double sigmoid_of(double x)
-{
-    if (x >= 0) return 1.0 / (1.0 + exp(-x));
-    double e = exp(x);
-    return e / (1.0 + e);
-}
-
 /* sigmoid + binary cross-entropy per unit, in the stable form
  * max(z,0) - z t + log1p(e^-|z|);  dL/dz = (sigmoid(z) - t) / N
  * with N = B*K (element mean) or B (sum over outputs, mean over batch). */
@@ -60,7 +55,7 @@ static double sigmoid_bce(const double *z, double *a, double *dz, const int *lab
         for (int k = 0; k < K; k++) {
             size_t j = (size_t)i * K + k;
             double t = target(labels[i], k, K);
-            a[j] = sigmoid_of(z[j]);
+            a[j] = act_sigmoid(z[j]);
             total += fmax(z[j], 0.0) - z[j] * t + log1p(exp(-fabs(z[j])));
             if (dz) dz[j] = (a[j] - t) / n;
         }
