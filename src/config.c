@@ -124,13 +124,16 @@ void config_allowed(int key, char *buf, size_t size)
         snprintf(buf, size, "comma-separated positive integers, at most %d of them", VG_MAX_DEPTH);
         break;
     case KT_HRANGE: snprintf(buf, size, "auto, or LO:HI with LO < HI"); break;
+    case KT_BIASINIT:
+        snprintf(buf, size, "a number from -1e6 to 1e6, or normal:STD with STD from 0 to 1e6");
+        break;
     case KT_HQUANT:
         snprintf(buf, size, "a comma-separated list of act, preact, delta, grad_w");
         break;
     case KT_DATASET: {
         char names[512];
         list_choices(k->type, names, sizeof names);
-        snprintf(buf, size, "one of %s, or csv:PATH", names);
+        snprintf(buf, size, "one of %s, csv:PATH, or idx:IMAGES[,LABELS]", names);
         break;
     }
     case KT_ACT: {
@@ -267,6 +270,18 @@ static int set_hist_range(vg_config *c, const char *key, const char *value, vg_e
     return VG_OK;
 }
 
+static int set_bias_init(vg_config *c, const char *key, const char *value, vg_error *err)
+{
+    int normal = strncmp(value, "normal:", 7) == 0;
+    double v;
+    if (!parse_real(normal ? value + 7 : value, &v))
+        return bad_value(key, value, "is not a number or normal:STD", err);
+    if (fabs(v) > 1e6 || (normal && v < 0)) return bad_value(key, value, "is out of range", err);
+    c->bias_init.normal = normal;
+    c->bias_init.value = v;
+    return VG_OK;
+}
+
 static int set_hist_quantities(vg_config *c, const char *key, const char *value, vg_error *err)
 {
     int mask = 0;
@@ -318,7 +333,7 @@ static int set_value(vg_config *c, int key, const char *value, vg_error *err)
         return VG_OK;
     case KT_DATASET:
         if (strlen(value) >= k->size) return bad_value(k->name, value, "is too long", err);
-        if (strncmp(value, "csv:", 4) == 0) {
+        if (strncmp(value, "csv:", 4) == 0 || strncmp(value, "idx:", 4) == 0) {
             if (value[4] == '\0') return bad_value(k->name, value, "names no file", err);
         } else if (find_choice(KT_DATASET, value) < 0) {
             return bad_value(k->name, value, "is not a dataset", err);
@@ -329,6 +344,7 @@ static int set_value(vg_config *c, int key, const char *value, vg_error *err)
     case KT_WIDTHS: return set_widths(c, k->name, value, err);
     case KT_HRANGE: return set_hist_range(c, k->name, value, err);
     case KT_HQUANT: return set_hist_quantities(c, k->name, value, err);
+    case KT_BIASINIT: return set_bias_init(c, k->name, value, err);
     case KT_LOSS:
     case KT_INIT:
     case KT_OPTIM: {
@@ -405,8 +421,11 @@ int config_resolve(vg_config *c, vg_error *err)
     }
 
     const char *ds = c->dataset;
-    if (strncmp(ds, "csv:", 4) != 0) {
+    int file_spec = strncmp(ds, "csv:", 4) == 0 || strncmp(ds, "idx:", 4) == 0;
+    if (!file_spec) {
         const data_info *d = &data_table[data_find(ds)];
+        /* Files are read whole unless n_samples says otherwise. */
+        if (d->from_file && !c->given[KEY_n_samples]) c->n_samples = 0;
         if (d->fixed_features) {
             if (c->n_features != 0 && c->n_features != d->fixed_features)
                 return vg_fail(err, VG_EUSAGE, "dataset %s has %d features; n_features=%lld is "
@@ -423,16 +442,16 @@ int config_resolve(vg_config *c, vg_error *err)
         } else if (c->n_classes == 0) {
             c->n_classes = 3;
         }
-        if (c->n_samples < 1)
+        if (c->n_samples < 1 && !d->from_file)
             return vg_fail(err, VG_EUSAGE, "dataset %s needs n_samples >= 1", d->name);
     } else {
         if (c->given[KEY_n_features])
-            return vg_fail(err, VG_EUSAGE, "n_features is set by the file for dataset=csv:PATH; "
-                           "remove the key");
+            return vg_fail(err, VG_EUSAGE, "n_features is set by the file for dataset=%.4sPATH; "
+                           "remove the key", ds);
         /* A file's rows are all used unless n_samples says otherwise. */
         if (!c->given[KEY_n_samples]) c->n_samples = 0;
     }
-    if (strncmp(ds, "csv:", 4) != 0 && c->batch_size > 0) {
+    if (!file_spec && !data_table[data_find(ds)].from_file && c->batch_size > 0) {
         /* The training split of a synthetic set is known now (data_split's
          * rounding); a csv file's is checked when it is read. */
         long long n_test = (long long)floor(c->test_frac * (double)c->n_samples + 0.5);
@@ -442,6 +461,10 @@ int config_resolve(vg_config *c, vg_error *err)
                            "examples; allowed: 1 to %lld, or 0 for the full batch", c->batch_size,
                            n_train, n_train);
     }
+    if (c->loss_sum_outputs &&
+        strcmp(loss_table[c->loss].name, "softmax_ce") == 0)
+        return vg_fail(err, VG_EUSAGE, "loss_sum_outputs=1 applies to sigmoid_bce and mse; "
+                       "softmax_ce is already summed over the outputs");
     if (c->n_classes == 1)
         return vg_fail(err, VG_EUSAGE, "n_classes=1: a classifier needs at least 2 classes");
 
@@ -488,6 +511,12 @@ void config_format(const vg_config *c, int key, char *buf, size_t size)
             snprintf(buf, size, "%s:%s", lo, hi);
         }
         break;
+    case KT_BIASINIT: {
+        char v[32];
+        csv_format_double(v, c->bias_init.value);
+        snprintf(buf, size, "%s%s", c->bias_init.normal ? "normal:" : "", v);
+        break;
+    }
     case KT_HQUANT:
         buf[0] = '\0';
         for (int q = 0; q < HIST_QUANTITY_COUNT; q++)

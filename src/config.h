@@ -30,7 +30,8 @@ enum key_type {
     KT_DATASET,  /* a data_table name or csv:PATH */
     KT_WIDTHS,   /* comma-separated positive integers; empty = width x depth */
     KT_HRANGE,   /* "auto" or LO:HI with LO < HI */
-    KT_HQUANT    /* comma-separated subset of act, preact, delta, grad_w */
+    KT_HQUANT,   /* comma-separated subset of act, preact, delta, grad_w */
+    KT_BIASINIT  /* a constant, or normal:STD */
 };
 
 enum {
@@ -43,7 +44,7 @@ enum {
       "name of the experiment; out defaults to results/<name>")                                 \
     X(out, KT_STR, "", 0, 0, KEY_OUTPUT, "output directory (default results/<name>)")           \
     X(dataset, KT_DATASET, "spiral", 0, 0, 0,                                                   \
-      "xor, spiral, blobs, circles, teacher, or csv:PATH")                                      \
+      "a dataset of vgrad list, csv:PATH or idx:IMAGES[,LABELS]")                                      \
     X(n_samples, KT_INT, "300", 0, 100000000, 0,                                                \
       "examples to generate (synthetic); csv: first n rows, 0 = all")                           \
     X(n_features, KT_INT, "0", 0, 1000000, 0,                                                   \
@@ -65,11 +66,16 @@ enum {
     X(activation, KT_ACT, "sigmoid", 0, 0, 0,                                                   \
       "hidden activation, NAME or NAME:PARAM (see vgrad list)")                                 \
     X(loss, KT_LOSS, "softmax_ce", 0, 0, 0, "output layer and loss (see vgrad list)")           \
+    X(loss_sum_outputs, KT_BOOL, "0", 0, 1, 0,                                                  \
+      "1: sigmoid_bce and mse sum over the outputs (mean over the batch only), as Nielsen's "   \
+      "book does")                                                                              \
     X(init, KT_INIT, "glorot_standard", 0, 0, 0, "weight initialiser (see vgrad list)")         \
     X(init_std, KT_REAL, "0.01", 0, 1e6, 0, "std of init=normal")                               \
     X(init_bound, KT_REAL, "0.05", 0, 1e6, 0, "bound of init=uniform")                          \
     X(init_gain, KT_REAL, "1", 0, 1e6, 0, "multiplies every initialiser")                       \
-    X(bias_init, KT_REAL, "0", -1e6, 1e6, 0, "constant initial bias")                           \
+    X(bias, KT_BOOL, "1", 0, 1, 0, "0: layers without bias vectors")                            \
+    X(bias_init, KT_BIASINIT, "0", -1e6, 1e6, 0,                                                \
+      "initial biases: a constant, or normal:STD for N(0, STD^2)")                              \
     X(optimizer, KT_OPTIM, "sgd", 0, 0, 0, "sgd, momentum or adam")                             \
     X(lr, KT_REAL, "0.1", 0, 1e6, 0, "learning rate")                                           \
     X(momentum, KT_REAL, "0.9", 0, 0.999999, 0, "momentum coefficient (optimizer=momentum)")    \
@@ -111,9 +117,14 @@ typedef struct {
     long long n_samples, n_features, n_classes, label_col, data_seed;
     long long depth, width, steps, batch_size, log_every, seed, hist_every, hist_bins;
     /* KT_BOOL */
-    int standardize;
+    int standardize, bias, loss_sum_outputs;
     /* KT_REAL */
-    double noise, test_frac, init_std, init_bound, init_gain, bias_init;
+    double noise, test_frac, init_std, init_bound, init_gain;
+    /* KT_BIASINIT */
+    struct {
+        int normal;         /* 1: N(0, value^2); 0: the constant value */
+        double value;
+    } bias_init;
     double lr, momentum, adam_beta1, adam_beta2, adam_eps, weight_decay, clip_norm;
     /* KT_ACT: table index and parameter */
     int activation;

@@ -1,10 +1,14 @@
 /* data.c: synthetic datasets, csv files, splits and standardisation. */
 #include "data.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <zlib.h>
 
 #include "csvio.h"
 
@@ -159,17 +163,147 @@ static int gen_teacher(dataset *d, const data_params *p, rng_state *rng, vg_erro
     return VG_OK;
 }
 
+/* gauss: inputs N(0,1) in n_features dims, labels uniform over n_classes:
+ * for the statistics of signals through a network at initialisation. */
+static int gen_gauss(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    int rc = check_params("gauss", p, err);
+    if (rc == VG_OK) rc = alloc_set(d, p->n_samples, p->n_features, p->n_classes, err);
+    if (rc != VG_OK) return rc;
+    size_t cells = (size_t)d->n * d->n_features;
+    for (size_t k = 0; k < cells; k++) d->X[k] = rng_normal(rng);
+    for (int i = 0; i < d->n; i++) d->y[i] = (int)rng_below(rng, (uint64_t)p->n_classes);
+    return VG_OK;
+}
+
+/* ---- IDX files (LeCun's MNIST format), plain or gzip ------------------------ */
+
+/* Reads a whole IDX file of unsigned bytes: magic 0x00 0x00 0x08 ndim, ndim
+ * big-endian 32-bit sizes, then the bytes.  *count = first size, *item =
+ * product of the others. */
+static int read_idx(const char *path, int want_dims, unsigned char **bytes, int *count,
+                    size_t *item, vg_error *err)
+{
+    gzFile f = gzopen(path, "rb");
+    if (!f) return vg_fail(err, VG_EUSAGE, "%s: cannot open: %s", path, strerror(errno));
+    unsigned char head[4 + 4 * 4];
+    int rc = VG_OK;
+    *bytes = NULL;
+    if (gzread(f, head, 4) != 4) {
+        rc = vg_fail(err, VG_EUSAGE, "%s: truncated: no IDX header", path);
+    } else if (head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] != want_dims) {
+        rc = vg_fail(err, VG_EUSAGE, "%s: wrong magic number %02x%02x%02x%02x; expected "
+                     "000008%02x (unsigned bytes, %d dimensions)", path, head[0], head[1],
+                     head[2], head[3], want_dims, want_dims);
+    } else if (gzread(f, head + 4, (unsigned)(4 * want_dims)) != 4 * want_dims) {
+        rc = vg_fail(err, VG_EUSAGE, "%s: truncated in the header", path);
+    }
+    size_t total = 1;
+    for (int k = 0; k < want_dims && rc == VG_OK; k++) {
+        const unsigned char *b = head + 4 + 4 * k;
+        uint32_t n = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+        if (n == 0 || n > 100000000u || !vg_mul_size(total, n, &total) || total > ((size_t)1 << 34))
+            rc = vg_fail(err, VG_EUSAGE, "%s: dimension %d has an impossible size %u", path,
+                         k + 1, n);
+        if (k == 0) *count = (int)n;
+    }
+    if (rc == VG_OK) {
+        *item = total / (size_t)*count;
+        *bytes = malloc(total);
+        if (!*bytes) rc = vg_fail(err, VG_EFAIL, "out of memory for %s", path);
+    }
+    size_t got = 0;
+    while (rc == VG_OK && got < total) {
+        unsigned chunk = total - got > (1u << 30) ? (1u << 30) : (unsigned)(total - got);
+        int n = gzread(f, *bytes + got, chunk);
+        if (n <= 0) break;
+        got += (size_t)n;
+    }
+    if (rc == VG_OK && got < total)
+        rc = vg_fail(err, VG_EUSAGE, "%s: truncated: %zu of %zu data bytes", path, got, total);
+    gzclose(f);
+    if (rc != VG_OK) {
+        free(*bytes);
+        *bytes = NULL;
+    }
+    return rc;
+}
+
+/* Images (IDX, 3 dims) scaled to [0, 1], and labels (IDX, 1 dim) when a
+ * labels file is given (else every label is 0).  n_samples > 0 keeps the
+ * first n. */
+static int load_idx(dataset *d, const char *images, const char *labels, const data_params *p,
+                    vg_error *err)
+{
+    unsigned char *px = NULL, *lb = NULL;
+    int n, n_labels = 0;
+    size_t pixels, one;
+    int rc = read_idx(images, 3, &px, &n, &pixels, err);
+    if (rc == VG_OK && labels) {
+        rc = read_idx(labels, 1, &lb, &n_labels, &one, err);
+        if (rc == VG_OK && n_labels != n)
+            rc = vg_fail(err, VG_EUSAGE, "%s has %d labels but %s has %d images", labels,
+                         n_labels, images, n);
+    }
+    if (rc == VG_OK && p->n_samples > n)
+        rc = vg_fail(err, VG_EUSAGE, "%s has %d images, fewer than n_samples=%d", images, n,
+                     p->n_samples);
+    int keep = p->n_samples > 0 ? p->n_samples : n;
+    int max_label = 1;
+    for (int i = 0; rc == VG_OK && lb && i < keep; i++)
+        if (lb[i] > max_label) max_label = lb[i];
+    int K = p->n_classes > 0 ? p->n_classes : max_label + 1;
+    for (int i = 0; rc == VG_OK && lb && i < keep; i++)
+        if (lb[i] >= K)
+            rc = vg_fail(err, VG_EUSAGE, "%s: label %d of item %d out of range: n_classes is %d",
+                         labels, lb[i], i, K);
+    if (rc == VG_OK && pixels > 100000000)
+        rc = vg_fail(err, VG_EUSAGE, "%s: %zu values per image is too many", images, pixels);
+    if (rc == VG_OK) rc = alloc_set(d, keep, (int)pixels, K, err);
+    if (rc == VG_OK) {
+        size_t cells = (size_t)keep * pixels;
+        for (size_t k = 0; k < cells; k++) d->X[k] = px[k] / 255.0;
+        for (int i = 0; i < keep; i++) d->y[i] = lb ? lb[i] : 0;
+    }
+    free(px);
+    free(lb);
+    return rc;
+}
+
+/* The Debian package dataset-fashion-mnist. */
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist/"
+
+static int gen_fashion(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    (void)rng;
+    return load_idx(d, FASHION_DIR "train-images-idx3-ubyte.gz",
+                    FASHION_DIR "train-labels-idx1-ubyte.gz", p, err);
+}
+
+static int gen_fashion_test(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    (void)rng;
+    return load_idx(d, FASHION_DIR "t10k-images-idx3-ubyte.gz",
+                    FASHION_DIR "t10k-labels-idx1-ubyte.gz", p, err);
+}
+
 const data_info data_table[] = {
     {"xor", "2 features uniform in [-1,1], label x0*x1 > 0, Gaussian noise of std noise", 2, 2,
-     gen_xor},
+     0, gen_xor},
     {"spiral", "n_classes interleaved spiral arms in 2-D (CS231n), angle noise of std noise", 2, 0,
-     gen_spiral},
+     0, gen_spiral},
     {"blobs", "n_classes Gaussian clusters (centres N(0,16)) in n_features dims, spread noise", 0,
-     0, gen_blobs},
+     0, 0, gen_blobs},
     {"circles", "two concentric circles of radius 1 and 0.5, Gaussian noise of std noise", 2, 2,
-     gen_circles},
+     0, gen_circles},
     {"teacher", "N(0,1) inputs labelled by a random 2-hidden-layer tanh teacher network", 0, 0,
-     gen_teacher},
+     0, gen_teacher},
+    {"gauss", "N(0,1) inputs in n_features dims, labels uniform over n_classes", 0, 0, 0,
+     gen_gauss},
+    {"fashion_mnist", "Fashion-MNIST training set (60000 28x28 images, 10 classes; Debian "
+                      "dataset-fashion-mnist), pixels in [0,1]", 784, 10, 1, gen_fashion},
+    {"fashion_mnist_test", "Fashion-MNIST test set (10000 images)", 784, 10, 1,
+     gen_fashion_test},
 };
 const int data_count = (int)(sizeof data_table / sizeof data_table[0]);
 
@@ -248,10 +382,26 @@ int data_load(dataset *d, const char *spec, const data_params *p, rng_state *rng
 {
     memset(d, 0, sizeof *d);
     if (strncmp(spec, "csv:", 4) == 0) return load_csv(d, spec + 4, p, err);
+    if (strncmp(spec, "idx:", 4) == 0) {
+        /* idx:IMAGES[,LABELS] */
+        char images[4096];
+        const char *comma = strchr(spec + 4, ',');
+        size_t len = comma ? (size_t)(comma - spec - 4) : strlen(spec + 4);
+        if (len == 0 || len >= sizeof images)
+            return vg_fail(err, VG_EUSAGE, "dataset '%s': allowed: idx:IMAGES[,LABELS]", spec);
+        memcpy(images, spec + 4, len);
+        images[len] = '\0';
+        return load_idx(d, images, comma ? comma + 1 : NULL, p, err);
+    }
     int i = data_find(spec);
     if (i < 0) {
-        return vg_fail(err, VG_EUSAGE, "unknown dataset '%s'; allowed: xor, spiral, blobs, "
-                       "circles, teacher, or csv:PATH", spec);
+        char names[512] = "";
+        for (int k = 0; k < data_count; k++) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s, ", data_table[k].name);
+        }
+        return vg_fail(err, VG_EUSAGE, "unknown dataset '%s'; allowed: %scsv:PATH or "
+                       "idx:IMAGES[,LABELS]", spec, names);
     }
     return data_table[i].generate(d, p, rng, err);
 }

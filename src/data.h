@@ -2,8 +2,11 @@
  * doubles with an integer class label per example in [0, n_classes).
  *
  * Synthetic sets are generated from the data stream of the RNG, so the same
- * seed always gives the same data.  `csv:PATH` reads a file (see csvio.h).
- * The table data_table lists the synthetic generators; csv is a prefix form. */
+ * seed always gives the same data.  `csv:PATH` reads a file (see csvio.h),
+ * `idx:IMAGES[,LABELS]` reads IDX files (plain or gzip, through zlib), and
+ * the table's file rows (fashion_mnist) read the IDX files of a Debian
+ * package.  The table data_table lists the named sets; csv: and idx: are
+ * prefix forms. */
 #ifndef VG_DATA_H
 #define VG_DATA_H
 
@@ -31,6 +34,7 @@ typedef struct {
     const char *desc;
     int fixed_features;  /* 0: uses n_features; else the input dimension it always has */
     int fixed_classes;   /* 0: uses n_classes; else the class count it always has */
+    int from_file;       /* reads files: n_samples = 0 (all) unless given */
     int (*generate)(dataset *d, const data_params *p, rng_state *rng, vg_error *err);
 } data_info;
 

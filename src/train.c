@@ -55,7 +55,10 @@ static int init_weights(trainer *t, vg_error *err)
         int rc = init_table[cfg->init].fill(net->W[l], net->dims[l], net->dims[l - 1], &p, &rng,
                                             err);
         if (rc != VG_OK) return rc;
-        for (int j = 0; j < net->dims[l]; j++) net->b[l][j] = cfg->bias_init;
+        /* Biases after their layer's weights, from the same stream. */
+        for (int j = 0; j < net->dims[l] && net->has_bias; j++)
+            net->b[l][j] = cfg->bias_init.normal ? cfg->bias_init.value * rng_normal(&rng)
+                                                 : cfg->bias_init.value;
     }
     return VG_OK;
 }
@@ -102,8 +105,8 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     }
     int dims[VG_MAX_DEPTH + 2];
     fill_dims(cfg, n_in, n_out, dims);
-    rc = mlp_create(&t->net, dims, L, t->B, &act_table[cfg->activation], cfg->act_param, loss, 0,
-                    1, err);
+    rc = mlp_create(&t->net, dims, L, t->B, &act_table[cfg->activation], cfg->act_param, loss,
+                    cfg->loss_sum_outputs, cfg->bias, err);
     if (rc != VG_OK) goto fail;
     rc = optim_create(&t->opt, cfg->optimizer, t->net.n_params, err);
     if (rc != VG_OK) goto fail;

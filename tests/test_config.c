@@ -34,7 +34,8 @@ static void test_round_trip(void)
     config_defaults(&cfg);
     const char *args[] = {"activation=leaky_relu:0.2", "widths=30,20,10", "lr=0.001",
                           "clip_norm=1e-300", "dataset=csv:/tmp/x.csv", "standardize=1",
-                          "seed=9007199254740991"};
+                          "seed=9007199254740991", "bias_init=normal:0.5", "hist_range=-1:2.5",
+                          "hist_quantities=delta,act"};
     for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) CHECK(set(&cfg, args[i], &err) == 0);
     CHECK(config_resolve(&cfg, &err) == 0);
     CHECK(cfg.depth == 3);
@@ -60,6 +61,10 @@ static void test_round_trip(void)
     CHECK_STR(buf, "30,20,10");
     config_format(&cfg, KEY_lr, buf, sizeof buf);
     CHECK_STR(buf, "0.001");
+    config_format(&cfg, KEY_bias_init, buf, sizeof buf);
+    CHECK_STR(buf, "normal:0.5");
+    config_format(&cfg, KEY_hist_quantities, buf, sizeof buf);
+    CHECK_STR(buf, "act,delta");
 }
 
 static void expect_error(const char *arg, const char *needle)
@@ -92,7 +97,14 @@ static void test_errors(void)
     expect_error("loss=hinge", "allowed: one of softmax_ce, sigmoid_bce, mse");
     expect_error("init=kaiming", "allowed: one of normal, uniform, glorot_standard");
     expect_error("optimizer=rmsprop", "allowed: one of sgd, momentum, adam");
-    expect_error("dataset=moons", "allowed: one of xor, spiral, blobs, circles, teacher, or csv:PATH");
+    expect_error("dataset=moons", "allowed: one of xor, spiral, blobs, circles, teacher, gauss, "
+                                  "fashion_mnist, fashion_mnist_test, csv:PATH, or idx:IMAGES[,LABELS]");
+    expect_error("bias_init=normal:-1", "key 'bias_init': 'normal:-1' is out of range");
+    expect_error("bias_init=uniform:1", "is not a number or normal:STD");
+    expect_error("loss_sum_outputs=1", "applies to sigmoid_bce and mse");
+    expect_error("hist_range=1:0", "key 'hist_range': '1:0' is not a range");
+    expect_error("hist_quantities=act,act", "is not a list of distinct quantities");
+    expect_error("hist_quantities=weights", "allowed: a comma-separated list of act, preact");
     expect_error("dataset=csv:", "names no file");
     expect_error("widths=3,,4", "is not a list of widths");
     expect_error("widths=3,4,", "ends with a comma");

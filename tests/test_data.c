@@ -2,6 +2,7 @@
  * split and standardisation. */
 #include <stdlib.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "data.h"
 #include "test.h"
@@ -27,6 +28,7 @@ static void test_generators(void)
 {
     for (int g = 0; g < data_count; g++) {
         const data_info *info = &data_table[g];
+        if (info->from_file) continue;   /* test_idx reads files */
         int F = info->fixed_features ? info->fixed_features : 5;
         int K = info->fixed_classes ? info->fixed_classes : 4;
         dataset a, b, c;
@@ -57,7 +59,8 @@ static void test_generators(void)
     CHECK(load(&d, "spiral", 0, 2, 3, 1, &err) == VG_EUSAGE);
     CHECK_CONTAINS(err.msg, "n_samples");
     CHECK(load(&d, "moons", 10, 2, 3, 1, &err) == VG_EUSAGE);
-    CHECK_CONTAINS(err.msg, "allowed: xor, spiral, blobs, circles, teacher, or csv:PATH");
+    CHECK_CONTAINS(err.msg, "allowed: xor, spiral, blobs, circles, teacher, gauss, "
+                            "fashion_mnist, fashion_mnist_test, csv:PATH or idx:IMAGES[,LABELS]");
 }
 
 static void write_file(const char *name, const char *text, char *path)
@@ -157,12 +160,98 @@ static void test_split_and_standardize(void)
     data_free(&d);
 }
 
+/* Writes an IDX file of unsigned bytes: header for dims, then n bytes of
+ * data (fewer than the header says, to make a truncated file). */
+static void write_idx(const char *name, int ndim, const unsigned *dims, const unsigned char *data,
+                      size_t n, int magic3, int gz, char *path)
+{
+    snprintf(path, 256, "%s/%s", dir, name);
+    unsigned char head[4 + 12] = {0, 0, (unsigned char)magic3, (unsigned char)ndim};
+    for (int k = 0; k < ndim; k++) {
+        head[4 + 4 * k] = (unsigned char)(dims[k] >> 24);
+        head[5 + 4 * k] = (unsigned char)(dims[k] >> 16);
+        head[6 + 4 * k] = (unsigned char)(dims[k] >> 8);
+        head[7 + 4 * k] = (unsigned char)dims[k];
+    }
+    if (gz) {
+        gzFile f = gzopen(path, "wb");
+        gzwrite(f, head, (unsigned)(4 + 4 * ndim));
+        if (n) gzwrite(f, data, (unsigned)n);
+        gzclose(f);
+    } else {
+        FILE *f = fopen(path, "wb");
+        fwrite(head, 1, (size_t)(4 + 4 * ndim), f);
+        fwrite(data, 1, n, f);
+        fclose(f);
+    }
+}
+
+static void test_idx(void)
+{
+    unsigned char px[3 * 2 * 2] = {0, 255, 51, 102, 1, 2, 3, 4, 5, 6, 7, 255};
+    unsigned char lb[3] = {2, 0, 1};
+    unsigned img_dims[3] = {3, 2, 2}, lab_dims[1] = {3}, two[1] = {2};
+    char images[256], labels[256], spec[600], bad[256];
+    dataset d;
+    vg_error err;
+    data_params p = {0, 0, 0, 0, -1};
+    for (int gz = 0; gz < 2; gz++) {
+        write_idx(gz ? "img.gz" : "img", 3, img_dims, px, sizeof px, 8, gz, images);
+        write_idx(gz ? "lab.gz" : "lab", 1, lab_dims, lb, sizeof lb, 8, gz, labels);
+        snprintf(spec, sizeof spec, "idx:%s,%s", images, labels);
+        CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+        CHECK(d.n == 3 && d.n_features == 4 && d.n_classes == 3);
+        CHECK(d.X[0] == 0.0 && d.X[1] == 1.0 && d.X[2] == 0.2 && d.X[11] == 1.0);
+        CHECK(d.y[0] == 2 && d.y[2] == 1);
+        data_free(&d);
+    }
+    p.n_samples = 2;
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n == 2);
+    data_free(&d);
+    p.n_samples = 0;
+    /* Corruptions, each named with its file. */
+    write_idx("magic", 3, img_dims, px, sizeof px, 9, 0, bad);
+    snprintf(spec, sizeof spec, "idx:%s,%s", bad, labels);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "magic: wrong magic number 00000903");
+    write_idx("short.gz", 3, img_dims, px, sizeof px - 1, 8, 1, bad);
+    snprintf(spec, sizeof spec, "idx:%s,%s", bad, labels);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "short.gz: truncated: 11 of 12 data bytes");
+    write_idx("two", 1, two, lb, 2, 8, 0, bad);
+    snprintf(spec, sizeof spec, "idx:%s,%s", images, bad);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "two has 2 labels but");
+    snprintf(spec, sizeof spec, "idx:%s/none,%s", dir, labels);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "none: cannot open");
+}
+
+/* gauss: N(0,1) inputs, labels uniform. */
+static void test_gauss(void)
+{
+    dataset d;
+    vg_error err;
+    CHECK(load(&d, "gauss", 20000, 5, 4, 3, &err) == VG_OK);
+    double s = 0, ss = 0;
+    int count[4] = {0};
+    for (int k = 0; k < 100000; k++) s += d.X[k], ss += d.X[k] * d.X[k];
+    for (int i = 0; i < d.n; i++) count[d.y[i]]++;
+    CHECK_NEAR(s / 100000, 0.0, 0.02);
+    CHECK_NEAR(ss / 100000, 1.0, 0.02);
+    for (int k = 0; k < 4; k++) CHECK(abs(count[k] - 5000) < 300);
+    data_free(&d);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     test_generators();
     test_csv();
     test_split_and_standardize();
+    test_idx();
+    test_gauss();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) return 1;

@@ -86,6 +86,31 @@ static void test_gradients(void)
     }
 }
 
+/* Without biases the weights' gradients still check. */
+static void test_no_bias(void)
+{
+    int dims[4] = {3, 5, 4, 3};
+    mlp net;
+    vg_error err;
+    CHECK(mlp_create(&net, dims, 3, 6, &act_table[act_find("tanh")], 0,
+                     &loss_table[loss_find("softmax_ce")], 0, 0, &err) == VG_OK);
+    rng_state rng;
+    rng_seed(&rng, 3, 1);
+    init_params p = {0, 0, 1.5};
+    for (int l = 1; l <= 3; l++)
+        init_table[init_find("xavier_normal")].fill(net.W[l], dims[l], dims[l - 1], &p, &rng, &err);
+    for (int k = 0; k < 18; k++) net.a[0][k] = rng_normal(&rng);
+    int labels[6] = {0, 1, 2, 0, 1, 2};
+    gradcheck_layer r[4];
+    gradcheck_run(&net, labels, 6, 1000, &rng, r);
+    for (int l = 1; l <= 3; l++) {
+        CHECK(r[l].checked == dims[l] * dims[l - 1]);
+        CHECK(r[l].rel_error <= 1e-9);
+        CHECK(r[l].max_abs_grad > 1e-4);
+    }
+    mlp_free(&net);
+}
+
 /* sum_outputs multiplies the element-mean sigmoid_bce loss by K. */
 static void test_sum_outputs(void)
 {
@@ -233,6 +258,7 @@ int main(void)
 {
     test_gradients();
     test_sum_outputs();
+    test_no_bias();
     test_worked_example();
     test_stats();
     test_norm_no_underflow();

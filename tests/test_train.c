@@ -343,6 +343,53 @@ static void test_histograms(void)
     free_table(&t);
 }
 
+/* bias=0 trains without biases; bias_init=normal:STD draws them;
+ * loss_sum_outputs multiplies sigmoid_bce's loss by the outputs. */
+static void test_bias_and_loss_keys(void)
+{
+    char wdir[512], save[600], p[600];
+    snprintf(wdir, sizeof wdir, "%s/nobias_w", tmpdir);
+    snprintf(save, sizeof save, "save_weights=%s", wdir);
+    const char *a1[] = {"depth=2", "width=8", "steps=5", "bias=0", "bias_init=3", save};
+    run_result res;
+    CHECK(configure(a1, 6, "nobias") && run(&res) == 0);
+    snprintf(p, sizeof p, "%s/b1.csv", wdir);
+    CHECK(access(p, F_OK) != 0);
+    snprintf(p, sizeof p, "%s/W1.csv", wdir);
+    CHECK(access(p, F_OK) == 0);
+    table t;
+    path_of(p, "nobias", "layers.csv");
+    CHECK(read_table(p, &t));
+    for (int r = 1; r < t.rows; r++) {
+        CHECK(num(&t, r, "grad_b_norm") == 0.0);
+        CHECK(num(&t, r, "grad_w_norm") > 0.0);
+    }
+    free_table(&t);
+
+    snprintf(wdir, sizeof wdir, "%s/normal_w", tmpdir);
+    snprintf(save, sizeof save, "save_weights=%s", wdir);
+    const char *a2[] = {"depth=1", "width=2000", "steps=0", "bias_init=normal:0.5", save};
+    CHECK(configure(a2, 5, "normalbias") && run(&res) == 0);
+    snprintf(p, sizeof p, "%s/b1.csv", wdir);
+    FILE *f = fopen(p, "r");
+    double v, s = 0, ss = 0;
+    int n = 0;
+    while (f && fscanf(f, "%lf", &v) == 1) s += v, ss += v * v, n++;
+    if (f) fclose(f);
+    CHECK(n == 2000);
+    CHECK_NEAR(sqrt(ss / n - (s / n) * (s / n)), 0.5, 0.03);
+
+    double loss[2];
+    for (int sum = 0; sum < 2; sum++) {
+        const char *a3[] = {"depth=2", "steps=0", "loss=sigmoid_bce", "n_classes=5",
+                            "dataset=blobs", sum ? "loss_sum_outputs=1" : "loss_sum_outputs=0"};
+        CHECK(configure(a3, 6, "sum") && run(&res) == 0);
+        loss[sum] = res.final_loss;
+    }
+    CHECK(loss[0] > 0.1);
+    CHECK_NEAR(loss[1] / loss[0], 5.0, 1e-12);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) return 1;
@@ -353,6 +400,7 @@ int main(void)
     test_weights_round_trip();
     test_steps_zero();
     test_histograms();
+    test_bias_and_loss_keys();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
