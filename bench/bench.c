@@ -105,8 +105,9 @@ int main(int argc, char **argv)
         long steps = (long)(budget / (now() - t0 + 1e-9));
         if (steps < 3) steps = 3;
         run_result res;
+        const run_sinks no_sinks = {NULL, NULL, NULL, NULL};
         cfg.steps = 2;
-        trainer_run(&t, NULL, NULL, NULL, &res, &err);
+        trainer_run(&t, &no_sinks, &res, &err);
         cfg.steps = steps - 1;  /* trainer_run makes steps + 1 passes */
         double best_dgemm = 1e300, best_vgrad = 1e300;
         for (int rep = 0; rep < 3; rep++) {
@@ -115,7 +116,7 @@ int main(int argc, char **argv)
             double d = (now() - t0) / steps;
             if (d < best_dgemm) best_dgemm = d;
             t0 = now();
-            trainer_run(&t, NULL, NULL, NULL, &res, &err);
+            trainer_run(&t, &no_sinks, &res, &err);
             d = (now() - t0) / steps;
             if (d < best_vgrad) best_vgrad = d;
         }

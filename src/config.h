@@ -100,7 +100,9 @@ enum {
       "which histograms: act, preact, delta, grad_w")                                           \
     X(load_weights, KT_STR, "", 0, 0, 0, "directory of W<l>.csv, b<l>.csv to start from")       \
     X(save_weights, KT_STR, "", 0, 0, KEY_OUTPUT,                                               \
-      "directory to write the initial weights to")
+      "directory to write the initial weights to")                                              \
+    X(save_predictions, KT_BOOL, "0", 0, 1, KEY_OUTPUT,                                         \
+      "1: write the final network's outputs on the test split to predictions.csv")
 
 #define VG_KEY_ENUM(key, type, def, lo, hi, flags, help) KEY_##key,
 enum { VG_KEYS(VG_KEY_ENUM) VG_KEY_COUNT };
@@ -117,7 +119,7 @@ typedef struct {
     long long n_samples, n_features, n_classes, label_col, data_seed;
     long long depth, width, steps, batch_size, log_every, seed, hist_every, hist_bins;
     /* KT_BOOL */
-    int standardize, bias, loss_sum_outputs;
+    int standardize, bias, loss_sum_outputs, save_predictions;
     /* KT_REAL */
     double noise, test_frac, init_std, init_bound, init_gain;
     /* KT_BIASINIT */

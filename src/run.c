@@ -67,9 +67,9 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
-enum { F_LAYERS, F_TRAIN, F_HIST, F_RUNS, F_TIMING, F_COUNT };
+enum { F_LAYERS, F_TRAIN, F_HIST, F_PREDICTIONS, F_RUNS, F_TIMING, F_COUNT };
 static const char *const file_names[F_COUNT] = {"layers.csv", "train.csv", "hist.csv",
-                                                "runs.csv", "timing.csv"};
+                                                "predictions.csv", "runs.csv", "timing.csv"};
 
 int run_single(const vg_config *cfg, run_result *res, vg_error *err)
 {
@@ -93,8 +93,10 @@ int run_single(const vg_config *cfg, run_result *res, vg_error *err)
     trainer_layers_header(&files[F_LAYERS]);
     trainer_train_header(&files[F_TRAIN], t.test_columns);
     trainer_hist_header(&files[F_HIST]);
+    trainer_predictions_header(&files[F_PREDICTIONS]);
     double setup_seconds = seconds_since(&t0);
-    rc = trainer_run(&t, &files[F_LAYERS], &files[F_TRAIN], &files[F_HIST], res, err);
+    run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST], &files[F_PREDICTIONS]};
+    rc = trainer_run(&t, &sinks, res, err);
     if (rc != VG_OK) goto done;
     runs_header(&files[F_RUNS]);
     runs_row(&files[F_RUNS], cfg, t.run_id, res);

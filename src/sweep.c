@@ -621,9 +621,9 @@ int experiment_expand(experiment *e, vg_error *err)
  * directory when complete: a run directory exists only for a finished run,
  * which is how --resume knows what not to compute again. */
 
-enum { F_LAYERS, F_TRAIN, F_HIST, F_RUNS, F_TIMING, F_COUNT };
+enum { F_LAYERS, F_TRAIN, F_HIST, F_PREDICTIONS, F_RUNS, F_TIMING, F_COUNT };
 static const char *const result_files[F_COUNT] = {"layers.csv", "train.csv", "hist.csv",
-                                                  "runs.csv", "timing.csv"};
+                                                  "predictions.csv", "runs.csv", "timing.csv"};
 
 const char *experiment_out(const experiment *e)
 {
@@ -740,11 +740,13 @@ static run_status run_one(const experiment *e, int i, const char *dir)
     }
     if (io == VG_OK && have_trainer) {
         t.test_columns = e->test_columns;
-        rc = trainer_run(&t, &files[F_LAYERS], &files[F_TRAIN], &files[F_HIST], &res, &err);
+        run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST],
+                           &files[F_PREDICTIONS]};
+        rc = trainer_run(&t, &sinks, &res, &err);
     }
     if (io == VG_OK && rc != VG_OK) {
         /* The rows of a failed run are not kept: its runs.csv row says why. */
-        for (int f = F_LAYERS; f <= F_HIST; f++) {
+        for (int f = F_LAYERS; f <= F_PREDICTIONS; f++) {
             csvout_abort(&files[f]);
             char path[SWEEP_PATH];
             snprintf(path, sizeof path, "%s/%s", tmp, result_files[f]);
@@ -782,6 +784,7 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
         trainer_layers_header(&files[F_LAYERS]);
         trainer_train_header(&files[F_TRAIN], test_columns);
         trainer_hist_header(&files[F_HIST]);
+        trainer_predictions_header(&files[F_PREDICTIONS]);
         runs_header(&files[F_RUNS]);
         timing_header(&files[F_TIMING]);
         for (int i = 0; i < n; i++) {

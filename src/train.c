@@ -298,9 +298,38 @@ static int is_logged(const vg_config *cfg, long long step)
     return step % cfg->log_every == 0 || step == cfg->steps;
 }
 
-int trainer_run(trainer *t, csv_out *layers, csv_out *train, csv_out *hist, run_result *res,
-                vg_error *err)
+void trainer_predictions_header(csv_out *predictions)
 {
+    csvout_header(predictions, "run_id,split,example,label,output,value");
+}
+
+/* The outputs of the network on the test split (or the training set), in
+ * chunks of the batch size through the forward buffers. */
+static void write_predictions(trainer *t, csv_out *out)
+{
+    const dataset *d = t->test.n ? &t->test : &t->train;
+    const char *split = t->test.n ? "test" : "train";
+    int K = t->net.dims[t->net.L];
+    for (int first = 0; first < d->n; first += t->B) {
+        int B = d->n - first < t->B ? d->n - first : t->B;
+        load_batch(t, d, NULL, first, B);
+        mlp_forward(&t->net, t->labels, B, 0);
+        for (int i = 0; i < B; i++)
+            for (int k = 0; k < K; k++) {
+                csvout_str(out, t->run_id);
+                csvout_str(out, split);
+                csvout_int(out, first + i);
+                csvout_int(out, t->labels[i]);
+                csvout_int(out, k);
+                csvout_num(out, t->net.a[t->net.L][(size_t)i * K + k]);
+                csvout_endrow(out);
+            }
+    }
+}
+
+int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err)
+{
+    csv_out *layers = out->layers, *train = out->train, *hist = out->hist;
     const vg_config *cfg = t->cfg;
     mlp *net = &t->net;
     int B = t->B, n_train = t->train.n;
@@ -407,9 +436,11 @@ int trainer_run(trainer *t, csv_out *layers, csv_out *train, csv_out *hist, run_
                             scale, 0.0);
         }
     }
+    if (out->predictions && cfg->save_predictions) write_predictions(t, out->predictions);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     res->train_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if ((layers && layers->failed) || (train && train->failed) || (hist && hist->failed))
+    if ((layers && layers->failed) || (train && train->failed) || (hist && hist->failed) ||
+        (out->predictions && out->predictions->failed))
         return vg_fail(err, VG_EFAIL, "writing the logs failed");
     return VG_OK;
 }

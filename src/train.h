@@ -59,15 +59,23 @@ void trainer_free(trainer *t);
 void trainer_layers_header(csv_out *layers);
 void trainer_train_header(csv_out *train, int with_test);
 void trainer_hist_header(csv_out *hist);
+void trainer_predictions_header(csv_out *predictions);
 
-/* Trains, writing rows to layers, train and hist (any may be NULL).
+/* Where a run's rows go; any may be NULL. */
+typedef struct {
+    csv_out *layers, *train, *hist, *predictions;
+} run_sinks;
+
+/* Trains, writing rows to the sinks.
  * Histograms (hist.csv) are written at every step that is a multiple of
  * hist_every: one row per layer, quantity and bin; a fixed hist_range
- * counts values outside it in the edge bins; NaN values are not counted.  A
+ * counts values outside it in the edge bins; NaN values are not counted.
+ * With save_predictions, the outputs of the final network on the test split
+ * (the training set without one) go to predictions, one row per example
+ * and output unit.  A
  * divergence is a result (res->status), not an error; the return value is
  * VG_EFAIL only for failed writes. */
-int trainer_run(trainer *t, csv_out *layers, csv_out *train, csv_out *hist, run_result *res,
-                vg_error *err);
+int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err);
 
 /* Loads the first B training examples (in order) into the input of the
  * network and their labels into t->labels; returns B.  For gradcheck. */

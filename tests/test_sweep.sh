@@ -16,12 +16,12 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 # same DIR1 DIR2: the result files and run directories are byte-identical
 # (manifest and timing.csv record times, so they are left out).
 same() {
-    for f in layers.csv train.csv hist.csv runs.csv experiment.ini; do
+    for f in layers.csv train.csv hist.csv predictions.csv runs.csv experiment.ini; do
         cmp -s "$1/$f" "$2/$f" || { bad "$1/$f and $2/$f differ"; return; }
     done
     for d in "$1"/.runs/*/; do
         id=$(basename "$d")
-        for f in layers.csv train.csv hist.csv runs.csv; do
+        for f in layers.csv train.csv hist.csv predictions.csv runs.csv; do
             cmp -s "$d/$f" "$2/.runs/$id/$f" || { bad "run $id: $f differs"; return; }
         done
     done
@@ -40,6 +40,8 @@ width = 8
 log_every = 5
 batch_size = 50
 hist_every = 5
+save_predictions = 1
+test_frac = 0.2
 
 [sweep]
 depth = 2, 3

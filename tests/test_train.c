@@ -390,6 +390,35 @@ static void test_bias_and_loss_keys(void)
     CHECK_NEAR(loss[1] / loss[0], 5.0, 1e-12);
 }
 
+/* save_predictions: softmax outputs of every test example, summing to 1. */
+static void test_predictions(void)
+{
+    const char *args[] = {"depth=2", "steps=20", "test_frac=0.2", "n_samples=100",
+                          "save_predictions=1"};
+    run_result res;
+    CHECK(configure(args, 5, "pred") && run(&res) == 0);
+    table t;
+    char p[512];
+    path_of(p, "pred", "predictions.csv");
+    CHECK(read_table(p, &t));
+    CHECK(t.rows == 1 + 20 * 3);
+    long correct = 0;
+    for (int r = 1; r + 2 < t.rows; r += 3) {
+        double sum = 0, best = -1;
+        int arg = -1;
+        for (int k = 0; k < 3; k++) {
+            double v = num(&t, r + k, "value");
+            sum += v;
+            if (v > best) best = v, arg = k;
+        }
+        CHECK_NEAR(sum, 1.0, 1e-12);
+        CHECK_STR(t.cell[r][col(&t, "split")], "test");
+        correct += arg == atoi(t.cell[r][col(&t, "label")]);
+    }
+    CHECK_NEAR(correct / 20.0, res.final_test_accuracy, 1e-12);
+    free_table(&t);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) return 1;
@@ -401,6 +430,7 @@ int main(void)
     test_steps_zero();
     test_histograms();
     test_bias_and_loss_keys();
+    test_predictions();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
