@@ -1,0 +1,59 @@
+# lib.awk: what the reproduction checks share (gawk).  Reads runs.csv
+# first (cfg[run_id, key] for every configuration key, by header name), then
+# layers.csv or train.csv (row[column] for the current row, by header
+# name).  A figure's own awk file adds per-run values with put(group,
+# value) and ends with claim(...) lines that write claims.csv rows.
+
+BEGIN { FPAT = "([^,]*)|(\"[^\"]*\")"; OFS = "," }
+
+FNR == 1 { file++; for (i = 1; i <= NF; i++) col[file, $i] = i; next }
+
+file == 1 { for (k = 2; k <= NF; k++) { h = colname(1, k); cfg[$1, h] = unquote($k) } next }
+
+{ for (k = 1; k <= NF; k++) row[colname(file, k)] = $k }
+
+function colname(f, i,    key, parts) {
+    if ((f, i) in names) return names[f, i]
+    for (key in col) {
+        split(key, parts, SUBSEP)
+        if (parts[1] == f && col[key] == i) { names[f, i] = parts[2]; return parts[2] }
+    }
+    return ""
+}
+
+function unquote(s) { return s ~ /^".*"$/ ? substr(s, 2, length(s) - 2) : s }
+
+# Values of one group (one configuration, several seeds).
+function put(group, v) { n[group]++; val[group, n[group]] = v }
+
+function sort_group(group,    i, j, t) {
+    for (i = 1; i <= n[group]; i++) s[i] = val[group, i]
+    for (i = 2; i <= n[group]; i++) {
+        t = s[i]
+        for (j = i - 1; j >= 1 && s[j] > t; j--) s[j + 1] = s[j]
+        s[j + 1] = t
+    }
+}
+
+function median(group,    m) {
+    sort_group(group)
+    m = n[group]
+    return m % 2 ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2
+}
+function minimum(group) { sort_group(group); return s[1] }
+function maximum(group) { sort_group(group); return s[n[group]] }
+
+# claim(figure, text, published, group, rule, tolerance): rule "rel" (the
+# median within tolerance x |published|), "abs" (within tolerance),
+# "spread" (published inside min..max widened by tolerance x its width),
+# "above"/"below" (the median beyond published).
+function claim(figure, text, published, group, rule, tolerance,    med, lo, hi, ok, w) {
+    if (!(group in n)) { print figure, "\"" text "\"", published, "", "", "", rule, tolerance, "no data"; return }
+    med = median(group); lo = minimum(group); hi = maximum(group)
+    if (rule == "rel") ok = (med - published) <= tolerance * (published < 0 ? -published : published) && (published - med) <= tolerance * (published < 0 ? -published : published)
+    else if (rule == "abs") ok = med - published <= tolerance && published - med <= tolerance
+    else if (rule == "spread") { w = hi - lo; ok = published >= lo - tolerance * w && published <= hi + tolerance * w }
+    else if (rule == "above") ok = med > published
+    else if (rule == "below") ok = med < published
+    printf "%s,\"%s\",%.6g,%.6g,%.6g,%.6g,%s,%g,%s\n", figure, text, published, med, lo, hi, rule, tolerance, ok ? "yes" : "NO"
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# test_reproduce.sh: the reduced ([quick]) version of every figure runs and
+# every published claim it checks holds (scripts/reproduce.sh exits 1
+# otherwise).  The tolerances are justified in scripts/figures/*.awk.
+#   tests/test_reproduce.sh PATH_TO_VGRAD
+set -u
+root="$(cd "$(dirname "$0")/.." && pwd)"
+tmp=$(mktemp -d /tmp/vgrad_repro.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+for ini in "$root"/experiments/figures/*.ini; do
+    fig=$(basename "$ini" .ini)
+    if VGRAD="$1" VGRAD_FIGURES="$tmp" "$root/scripts/reproduce.sh" "$fig" --quick >"$tmp/log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $fig: $(cat "$tmp/log")" >&2
+        grep ',NO$\|no data$' "$tmp/$fig/claims.csv" >&2
+    fi
+    n=$(($(wc -l <"$tmp/$fig/claims.csv") - 1))
+    if [ "$n" -ge 3 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $fig: $n claims" >&2; fi
+done
+echo "reproduce: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
