@@ -39,7 +39,8 @@ for fig in "$@"; do
         scripts/fetch-mnist.sh >/dev/null
     fi
     "$vgrad" sweep "experiments/figures/$fig.ini" $quick -q "out=$out" >/dev/null
-    files="$out/runs.csv $out/layers.csv"
+    "$vgrad" activations range=-6:6 points=1201 "out=$out/activations.csv"
+    files="$out/runs.csv $out/activations.csv $out/layers.csv"
     grep -q '^[^,]*,[^,]*,' "$out/train.csv" 2>/dev/null && files="$files $out/train.csv"
     [ "$(wc -l <"$out/hist.csv")" -gt 1 ] && files="$files $out/hist.csv"
     {
