@@ -91,6 +91,8 @@ enum {
     X(log_every, KT_INT, "10", 1, 1000000000, 0,                                                \
       "record every N steps (step 0 and the last step always)")                                 \
     X(seed, KT_INT, "1", 0, 9007199254740991.0, 0, "seed of the initial weights and shuffling") \
+    X(shuffle_seed, KT_INT, "0", 0, 9007199254740991.0, 0,                                      \
+      "seed of the minibatch order alone; 0 = use seed")                                        \
     X(hist_every, KT_INT, "0", 0, 1000000000, 0,                                                \
       "write histograms to hist.csv every N steps (from step 0); 0 = off")                      \
     X(hist_bins, KT_INT, "30", 1, 100000, 0, "bins per histogram")                              \
@@ -117,7 +119,8 @@ typedef struct {
     char save_weights[VG_PATH_MAX];
     /* KT_INT */
     long long n_samples, n_features, n_classes, label_col, data_seed;
-    long long depth, width, steps, batch_size, log_every, seed, hist_every, hist_bins;
+    long long depth, width, steps, batch_size, log_every, seed, shuffle_seed, hist_every,
+        hist_bins;
     /* KT_BOOL */
     int standardize, bias, loss_sum_outputs, save_predictions;
     /* KT_REAL */

@@ -126,7 +126,8 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
         goto fail;
     }
     for (int i = 0; i < n_train; i++) t->order[i] = i;
-    rng_seed(&t->shuffle_rng, (uint64_t)cfg->seed, RNG_STREAM_SHUFFLE);
+    rng_seed(&t->shuffle_rng, (uint64_t)(cfg->shuffle_seed ? cfg->shuffle_seed : cfg->seed),
+             RNG_STREAM_SHUFFLE);
 
     t->test_columns = t->test.n > 0;
     rc = cfg->load_weights[0] ? weights_load(&t->net, cfg->load_weights, err)

@@ -46,14 +46,18 @@ function maximum(group) { sort_group(group); return s[n[group]] }
 # claim(figure, text, published, group, rule, tolerance): rule "rel" (the
 # median within tolerance x |published|), "abs" (within tolerance),
 # "spread" (published inside min..max widened by tolerance x its width),
-# "above"/"below" (the median beyond published).
-function claim(figure, text, published, group, rule, tolerance,    med, lo, hi, ok, w) {
+# "above"/"below" (the median beyond published).  A rule prefixed "info-"
+# reports a comparison the source made in another setting: its verdict is
+# written "yes" or "no" (lower case), and reproduce.sh fails only on "NO".
+function claim(figure, text, published, group, rule, tolerance,    med, lo, hi, ok, w, info) {
     if (!(group in n)) { print figure, "\"" text "\"", published, "", "", "", rule, tolerance, "no data"; return }
     med = median(group); lo = minimum(group); hi = maximum(group)
+    info = sub(/^info-/, "", rule)
     if (rule == "rel") ok = (med - published) <= tolerance * (published < 0 ? -published : published) && (published - med) <= tolerance * (published < 0 ? -published : published)
     else if (rule == "abs") ok = med - published <= tolerance && published - med <= tolerance
     else if (rule == "spread") { w = hi - lo; ok = published >= lo - tolerance * w && published <= hi + tolerance * w }
     else if (rule == "above") ok = med > published
     else if (rule == "below") ok = med < published
-    printf "%s,\"%s\",%.6g,%.6g,%.6g,%.6g,%s,%g,%s\n", figure, text, published, med, lo, hi, rule, tolerance, ok ? "yes" : "NO"
+    printf "%s,\"%s\",%.6g,%.6g,%.6g,%.6g,%s%s,%g,%s\n", figure, text, published, med, lo, hi,
+           info ? "info-" : "", rule, tolerance, ok ? "yes" : info ? "no" : "NO"
 }
