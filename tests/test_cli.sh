@@ -5,10 +5,8 @@
 #   tests/test_cli.sh PATH_TO_VGRAD
 set -u
 vgrad=$1
-tmp=$(mktemp -d /tmp/vgrad_cli.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
+test_name=cli
+. "$(dirname "$0")/lib.sh"
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
@@ -134,5 +132,4 @@ if [ -s "$tmp/keys" ] && cmp -s "$tmp/keys" "$tmp/readme_keys"; then ok; else
     bad "README key table differs from 'vgrad help keys' (regenerate it)"
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -6,12 +6,8 @@
 set -u
 vgrad=$1
 dir="$(dirname "$0")/../experiments"
-tmp=$(mktemp -d /tmp/vgrad_exp.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+test_name=experiments
+. "$(dirname "$0")/lib.sh"
 
 count=0
 for f in "$dir"/*.ini; do
@@ -32,5 +28,4 @@ for f in "$dir"/*.ini; do
     fi
 done
 if [ "$count" -ge 6 ]; then ok; else bad "only $count experiment files"; fi
-echo "experiments: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

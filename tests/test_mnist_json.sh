@@ -7,12 +7,8 @@
 set -u
 vgrad=$1
 script="$(dirname "$0")/../scripts/fetch-mnist.sh"
-tmp=$(mktemp -d /tmp/vgrad_mnist.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+test_name=mnist_json
+. "$(dirname "$0")/lib.sh"
 
 # digits K: class k holds K digits whose pixels are all k/10 (the first
 # pixel of digit i is i/100, to check the order within a class).
@@ -63,5 +59,4 @@ corrupt "has no data array" '{ "pixels": [] }'
 corrupt "is not JSON" '{ "data": [0, 0.5'
 corrupt "holds values outside \[0,1\]" "{ \"data\": [$(awk 'BEGIN { for (p = 0; p < 784; p++) printf "%s%d", (p ? "," : ""), p == 5 ? 255 : 0 }')] }"
 
-echo "mnist_json: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

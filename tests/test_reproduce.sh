@@ -5,10 +5,8 @@
 #   tests/test_reproduce.sh PATH_TO_VGRAD
 set -u
 root="$(cd "$(dirname "$0")/.." && pwd)"
-tmp=$(mktemp -d /tmp/vgrad_repro.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
+test_name=reproduce
+. "$(dirname "$0")/lib.sh"
 for ini in "$root"/experiments/figures/*.ini; do
     fig=$(basename "$ini" .ini)
     if VGRAD="$1" VGRAD_FIGURES="$tmp" "$root/scripts/reproduce.sh" "$fig" --quick >"$tmp/log" 2>&1; then
@@ -21,5 +19,4 @@ for ini in "$root"/experiments/figures/*.ini; do
     n=$(($(wc -l <"$tmp/$fig/claims.csv") - 1))
     if [ "$n" -ge 3 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $fig: $n claims" >&2; fi
 done
-echo "reproduce: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

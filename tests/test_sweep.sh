@@ -6,12 +6,8 @@
 #   tests/test_sweep.sh PATH_TO_VGRAD
 set -u
 vgrad=$1
-tmp=$(mktemp -d /tmp/vgrad_sweep.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+test_name=sweep
+. "$(dirname "$0")/lib.sh"
 
 # same DIR1 DIR2: the result files and run directories are byte-identical
 # (manifest and timing.csv record times, so they are left out).
@@ -164,5 +160,4 @@ if [ "$((done_now + already))" -eq 24 ] && [ "$already" -ge "$finished" ]; then 
 fi
 same "$tmp/whole" "$tmp/killed"
 
-echo "sweep: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
