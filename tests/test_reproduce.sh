@@ -10,13 +10,12 @@ test_name=reproduce
 for ini in "$root"/experiments/figures/*.ini; do
     fig=$(basename "$ini" .ini)
     if VGRAD="$1" VGRAD_FIGURES="$tmp" "$root/scripts/reproduce.sh" "$fig" --quick >"$tmp/log" 2>&1; then
-        passed=$((passed + 1))
+        ok
     else
-        failed=$((failed + 1))
-        echo "FAIL: $fig: $(cat "$tmp/log")" >&2
+        bad "$fig: $(cat "$tmp/log")"
         grep ',NO$\|no data$' "$tmp/$fig/claims.csv" >&2
     fi
     n=$(($(wc -l <"$tmp/$fig/claims.csv") - 1))
-    if [ "$n" -ge 3 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $fig: $n claims" >&2; fi
+    if [ "$n" -ge 3 ]; then ok; else bad "$fig: $n claims"; fi
 done
 finish
