@@ -9,7 +9,7 @@ build_type=${2:-Release}
 compiler=${3:-gcc}
 
 packages="build-essential cmake pkg-config clang libopenblas-dev liblapacke-dev libcsv-dev
-libinih-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist gawk"
+libinih-dev zlib1g-dev libgsl-dev gnuplot-nox dataset-fashion-mnist gawk"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

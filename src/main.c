@@ -19,6 +19,7 @@
 #include "optim.h"
 #include "run.h"
 #include "sweep.h"
+#include "theory.h"
 #include "train.h"
 #include "vg.h"
 
@@ -47,6 +48,7 @@ static const char usage[] =
     "  run key=value ...         train one configuration, write CSV logs to out=DIR\n"
     "  gradcheck key=value ...   check backprop against finite differences\n"
     "      [--tol 1e-6] [--samples 64] [--examples 16]\n"
+    "  theory key=value ...      mean-field predictions: q*, chi_1, depth scale, theory.csv\n"
     "  activations [range=-6:6] [points=1201] [out=FILE]\n"
     "                            CSV of activation,x,f,df for every activation\n"
     "  sweep FILE [key=value ...] [-j N] [--quick] [--dry-run] [--resume] [--shard K/N]\n"
@@ -213,6 +215,59 @@ static int cmd_gradcheck(int argc, char **argv)
         return VG_EFAIL;
     }
     fprintf(stderr, "vgrad: gradcheck passed (tol %g, %d examples)\n", tol, B);
+    return 0;
+}
+
+/* vgrad theory: mean-field predictions for a configuration (theory.h). */
+static int cmd_theory(int argc, char **argv)
+{
+    static vg_config cfg;
+    vg_error err = {0, ""};
+    if (parse_config(&cfg, argc, argv, &err) != VG_OK) return die(&err);
+    trainer t;
+    if (trainer_setup(&t, &cfg, &err) != VG_OK) return die(&err);
+    /* The inputs' mean square per feature, over the training set. */
+    size_t cells = (size_t)t.train.n * t.train.n_features;
+    double input_q = 0.0;
+    for (size_t k = 0; k < cells; k++) input_q += t.train.X[k] * t.train.X[k];
+    input_q /= (double)cells;
+    int n_in = t.net.dims[0], n_out = t.net.dims[t.net.L];
+    trainer_free(&t);
+    theory_result r;
+    if (theory_compute(&cfg, n_in, n_out, input_q, &r, &err) != VG_OK) return die(&err);
+
+    char path[VG_PATH_MAX + 32];
+    csv_out o;
+    snprintf(path, sizeof path, "%s/theory.csv", cfg.out);
+    int rc = vg_make_dir(cfg.out, &err);
+    if (rc == VG_OK) rc = csvout_open(&o, path, &err);
+    if (rc != VG_OK) {
+        theory_free(&r);
+        return die(&err);
+    }
+    csvout_header(&o, "layer,q,chi,log10_delta_ratio,log10_grad_w_ratio");
+    for (int l = 1; l <= r.depth; l++) {
+        csvout_int(&o, l);
+        csvout_num(&o, r.q[l]);
+        csvout_num(&o, r.chi[l]);
+        csvout_num(&o, r.log10_delta_ratio[l]);
+        csvout_num(&o, r.log10_grad_w_ratio[l]);
+        csvout_endrow(&o);
+    }
+    if (csvout_commit(&o, &err) != VG_OK) {
+        theory_free(&r);
+        return die(&err);
+    }
+    char act[64];
+    config_format(&cfg, KEY_activation, act, sizeof act);
+    const char *regime = r.chi1 == 0.0          ? "no gradient passes (f' = 0): theory is void"
+                         : isinf(r.depth_scale) ? "edge of chaos: gradients neither vanish nor explode"
+                         : r.chi1 < 1.0         ? "gradients vanish"
+                                                : "gradients explode";
+    printf("%s sigma_w^2=%.6g sigma_b^2=%.6g: q*=%.6g chi_1=%.6g (norm factor %.6g per layer), "
+           "depth scale %.6g layers; %s; wrote %s\n", act, r.sigma_w2, r.sigma_b2, r.q_star,
+           r.chi1, sqrt(r.chi1), fabs(r.depth_scale), regime, path);
+    theory_free(&r);
     return 0;
 }
 
@@ -417,9 +472,10 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "gradcheck") == 0) return cmd_gradcheck(argc - 2, argv + 2);
     if (strcmp(cmd, "activations") == 0) return cmd_activations(argc - 2, argv + 2);
+    if (strcmp(cmd, "theory") == 0) return cmd_theory(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 2, argv + 2, argc, argv);
     if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0) return cmd_list();
-    return usage_error("unknown command '%s'; allowed: run, sweep, merge, gradcheck, activations, "
-                       "list, help, --version", cmd);
+    return usage_error("unknown command '%s'; allowed: run, sweep, merge, gradcheck, theory, "
+                       "activations, list, help, --version", cmd);
 }

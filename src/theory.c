@@ -1,0 +1,146 @@
+/* theory.c: the length map, chi and the depth scale by Gauss-Hermite
+ * quadrature. */
+#include "theory.h"
+
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "init.h"
+
+#define GH_NODES 256
+
+/* Nodes and weights of the rule for the weight exp(-x^2/2), computed once.
+ * An even count puts no node at 0 and keeps the rule symmetric, so the
+ * expectations of ReLU-family integrands (0.5 and q/2) come out exact. */
+static double gh_x[GH_NODES], gh_w[GH_NODES];
+static int gh_ready = 0;
+
+static int gh_init(void)
+{
+    if (gh_ready) return 1;
+    gsl_integration_fixed_workspace *w =
+        gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, GH_NODES, 0.0, 0.5, 0.0, 0.0);
+    if (!w) return 0;
+    const double *x = gsl_integration_fixed_nodes(w), *wt = gsl_integration_fixed_weights(w);
+    for (int i = 0; i < GH_NODES; i++) {
+        gh_x[i] = x[i];
+        gh_w[i] = wt[i] / sqrt(2.0 * 3.14159265358979323846);
+    }
+    gsl_integration_fixed_free(w);
+    gh_ready = 1;
+    return 1;
+}
+
+double theory_gauss_mean(const act_info *act, double param, double q, int which)
+{
+    if (!gh_init()) return NAN;
+    double s = sqrt(q), sum = 0.0;
+    for (int i = 0; i < GH_NODES; i++) {
+        double x = s * gh_x[i];
+        double v = which == 2 ? act->df(x, param) : act->f(x, param);
+        sum += gh_w[i] * (which == 0 ? v : v * v);
+    }
+    return sum;
+}
+
+int theory_compute(const vg_config *cfg, int n_in, int n_out, double input_q, theory_result *r,
+                   vg_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (!gh_init()) return vg_fail(err, VG_EFAIL, "GSL could not build the quadrature rule");
+    double sigma_b2 = 0.0;
+    if (cfg->bias) {
+        if (cfg->bias_init.normal)
+            sigma_b2 = cfg->bias_init.value * cfg->bias_init.value;
+        else if (cfg->bias_init.value != 0.0)
+            return vg_fail(err, VG_EUSAGE, "mean-field theory needs random or zero biases; "
+                           "allowed: bias_init=0, bias_init=normal:STD or bias=0");
+    }
+    const act_info *act = &act_table[cfg->activation];
+    double p = cfg->act_param;
+    int D = cfg->n_widths;
+    size_t n = (size_t)D + 2;
+    r->q = calloc(n, sizeof(double));
+    r->chi = calloc(n, sizeof(double));
+    r->log10_delta_ratio = calloc(n, sizeof(double));
+    r->log10_grad_w_ratio = calloc(n, sizeof(double));
+    double *sw2 = calloc(n, sizeof(double)), *ea2 = calloc(n, sizeof(double));
+    int *dims = calloc(n, sizeof(int));
+    if (!r->q || !r->chi || !r->log10_delta_ratio || !r->log10_grad_w_ratio || !sw2 || !ea2 ||
+        !dims) {
+        free(sw2);
+        free(ea2);
+        free(dims);
+        theory_free(r);
+        return vg_fail(err, VG_EFAIL, "out of memory");
+    }
+    r->depth = D;
+    dims[0] = n_in;
+    for (int l = 1; l <= D; l++) dims[l] = cfg->widths[l - 1];
+    dims[D + 1] = n_out;
+    init_params ip = {cfg->init_std, cfg->init_bound, cfg->init_gain};
+    for (int l = 1; l <= D + 1; l++) {
+        double sd = init_std_of(cfg->init, dims[l], dims[l - 1], &ip) * cfg->init_gain;
+        sw2[l] = dims[l - 1] * sd * sd;
+    }
+    /* Forward: q_l and E[phi^2] of each hidden layer. */
+    ea2[0] = input_q;
+    for (int l = 1; l <= D; l++) {
+        r->q[l] = sw2[l] * ea2[l - 1] + sigma_b2;
+        ea2[l] = theory_gauss_mean(act, p, r->q[l], 1);
+    }
+    /* Backward factors between adjacent layers. */
+    for (int l = 1; l <= D; l++) {
+        r->chi[l] = sw2[l + 1] * theory_gauss_mean(act, p, r->q[l], 2);
+        r->log10_delta_ratio[l] = 0.5 * log10(r->chi[l]);
+        /* ||dW_l||^2 ~ ||delta_l||^2 n_{l-1} E[a_{l-1}^2]: the ratio of
+         * layer l to l+1 adds the activations' part. */
+        r->log10_grad_w_ratio[l] =
+            0.5 * log10(r->chi[l] * (dims[l - 1] * ea2[l - 1]) / (dims[l] * ea2[l]));
+    }
+    /* The fixed point of the hidden layers' map (the second hidden layer's
+     * sigma_w^2, which the first can differ from when n_in != width). */
+    double s2 = D >= 2 ? sw2[2] : sw2[1];
+    /* q* = 0 is the fixed point when the map fixes 0 (phi(0) = 0, no bias
+     * variance) and its slope there, lim s2 E[phi(sqrt(q) z)^2] / q, is at
+     * most 1: iterating would only creep towards it like 1/l.  Quantities
+     * at q* = 0 are the limits q -> 0+, taken at a tiny q. */
+    const double tiny = 1e-200;
+    int converged = 0;
+    double q = r->q[1] > 0 ? r->q[1] : 1.0;
+    if (sigma_b2 == 0.0 && act->f(0.0, p) == 0.0 &&
+        s2 * theory_gauss_mean(act, p, tiny, 1) / tiny <= 1.0 + 1e-12) {
+        /* A map that fixes q_1 too is the identity (ReLU at sigma_w^2 = 2):
+         * every q is a fixed point, and the network keeps its q_1. */
+        double q1 = r->q[1] > 0 ? r->q[1] : 1.0;
+        q = fabs(s2 * theory_gauss_mean(act, p, q1, 1) - q1) <= 1e-12 * q1 ? q1 : 0.0;
+        converged = 1;
+    }
+    for (int it = 0; it < 20000 && !converged; it++) {
+        double next = s2 * theory_gauss_mean(act, p, q, 1) + sigma_b2;
+        converged = fabs(next - q) <= 1e-14 * fabs(q);
+        q = next;
+        if (!isfinite(q) || q > 1e300) break;
+    }
+    r->sigma_w2 = s2;
+    r->sigma_b2 = sigma_b2;
+    r->q_star = converged ? q : NAN;
+    r->chi1 = converged ? s2 * theory_gauss_mean(act, p, q > tiny ? q : tiny, 2) : NAN;
+    /* At the edge of chaos (to rounding) the depth scale is infinite. */
+    r->depth_scale = fabs(r->chi1 - 1.0) < 1e-12 ? INFINITY : -1.0 / log(r->chi1);
+    free(sw2);
+    free(ea2);
+    free(dims);
+    return VG_OK;
+}
+
+void theory_free(theory_result *r)
+{
+    free(r->q);
+    free(r->chi);
+    free(r->log10_delta_ratio);
+    free(r->log10_grad_w_ratio);
+    memset(r, 0, sizeof *r);
+}

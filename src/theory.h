@@ -1,0 +1,44 @@
+/* theory.h: mean-field predictions of signal and gradient propagation at
+ * initialisation (Poole et al. 2016; Schoenholz et al. 2017).
+ *
+ * With sigma_w^2 = fan_in Var(W) and sigma_b^2 = Var(b) of each layer, the
+ * pre-activation variance follows the length map
+ *     q_l = sigma_w^2 E[phi(sqrt(q_{l-1}) z)^2] + sigma_b^2,   z ~ N(0,1)
+ * (q_1 = sigma_w^2 E[x^2] + sigma_b^2 from the data), and the expected
+ * squared norm of the back-propagated delta changes between layers by
+ *     chi_l = sigma_w^2(l+1) E[phi'(sqrt(q_l) z)^2].
+ * At the fixed point q* of the map, chi_1 = sigma_w^2 E[phi'(sqrt(q*) z)^2]
+ * decides: gradients vanish (chi_1 < 1) or explode (> 1) over the depth
+ * scale xi = -1 / ln(chi_1).  Gaussian expectations use GSL's Gauss-Hermite
+ * rule (gsl_integration_fixed_hermite, 256 nodes). */
+#ifndef VG_THEORY_H
+#define VG_THEORY_H
+
+#include "act.h"
+#include "config.h"
+#include "vg.h"
+
+/* E[g(sqrt(q) z)] for z ~ N(0,1), with g = f (which = 0), f^2 (1) or
+ * f'^2 (2) of an activation. */
+double theory_gauss_mean(const act_info *act, double param, double q, int which);
+
+typedef struct {
+    double sigma_w2, sigma_b2;  /* of the hidden layers (the first hidden layer's) */
+    double q_star;              /* fixed point of the length map (NAN if none found) */
+    double chi1;                /* sigma_w^2 E[phi'(sqrt(q*) z)^2] */
+    double depth_scale;         /* -1 / ln(chi1); INFINITY at chi1 = 1 */
+    int depth;                  /* hidden layers */
+    double *q;                  /* q_l, l = 1..depth (index 0 unused) */
+    double *chi;                /* chi_l, l = 1..depth */
+    double *log10_delta_ratio;  /* predicted log10(delta_norm_l / delta_norm_{l+1}) */
+    double *log10_grad_w_ratio; /* predicted log10(grad_w_norm_l / grad_w_norm_{l+1}) */
+} theory_result;
+
+/* Predictions for the network of cfg (resolved) whose inputs have mean
+ * square input_q and n_in features, n_out outputs.  VG_EUSAGE when the
+ * configuration is outside the theory (constant non-zero biases). */
+int theory_compute(const vg_config *cfg, int n_in, int n_out, double input_q, theory_result *r,
+                   vg_error *err);
+void theory_free(theory_result *r);
+
+#endif

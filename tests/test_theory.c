@@ -1,0 +1,97 @@
+/* test_theory.c: mean-field predictions against the reference values of
+ * the issue (an independent computation), the ReLU-family closed forms, and
+ * the quadrature against a fine trapezoid rule. */
+#include <math.h>
+
+#include "act.h"
+#include "config.h"
+#include "test.h"
+#include "theory.h"
+
+static vg_config cfg;
+
+static theory_result predict(const char *act, double sigma_w2, double sigma_b2)
+{
+    vg_error err;
+    char arg[128];
+    config_defaults(&cfg);
+    snprintf(arg, sizeof arg, "activation=%s", act);
+    config_set_arg(&cfg, arg, &err);
+    config_set_arg(&cfg, "init=lecun_normal", &err);   /* fan_in Var(W) = 1 */
+    snprintf(arg, sizeof arg, "init_gain=%.17g", sqrt(sigma_w2));
+    config_set_arg(&cfg, arg, &err);
+    snprintf(arg, sizeof arg, "bias_init=normal:%.17g", sqrt(sigma_b2));
+    config_set_arg(&cfg, arg, &err);
+    config_set_arg(&cfg, "width=100", &err);
+    config_resolve(&cfg, &err);
+    theory_result r;
+    if (theory_compute(&cfg, 100, 10, 1.0, &r, &err) != VG_OK) fprintf(stderr, "%s\n", err.msg);
+    return r;
+}
+
+/* E[g] by the trapezoid rule on [-14, 14] with 2e5 intervals. */
+static double trapezoid(const act_info *a, double q, int which)
+{
+    const int n = 200000;
+    double h = 28.0 / n, sum = 0;
+    for (int i = 0; i <= n; i++) {
+        double z = -14.0 + h * i, x = sqrt(q) * z;
+        double v = which == 2 ? a->df(x, a->param_default) : a->f(x, a->param_default);
+        double g = which == 0 ? v : v * v;
+        sum += (i == 0 || i == n ? 0.5 : 1.0) * g * exp(-0.5 * z * z);
+    }
+    return sum * h / sqrt(2 * 3.14159265358979323846);
+}
+
+int main(void)
+{
+    /* The issue's reference values, to the digits given. */
+    theory_result r = predict("tanh", 1.0, 0.05);
+    CHECK_NEAR(r.chi1, 0.759, 5e-4);
+    CHECK(r.q_star > 0 && r.depth_scale > 0);
+    theory_free(&r);
+    r = predict("tanh", 1.5, 0.05);
+    CHECK_NEAR(r.chi1, 0.9386, 5e-5);
+    theory_free(&r);
+    r = predict("sigmoid", 1.0, 0.0);
+    CHECK_NEAR(r.chi1, 0.0557, 5e-5);
+    CHECK_NEAR(sqrt(r.chi1), 0.236, 5e-4);
+    theory_free(&r);
+    /* ReLU with He init: chi_1 = sigma_w^2 / 2 = 1, exactly. */
+    r = predict("relu", 2.0, 0.0);
+    CHECK_NEAR(r.chi1, 1.0, 1e-13);
+    CHECK(isinf(r.depth_scale));
+    for (int l = 1; l < r.depth; l++) CHECK_NEAR(r.log10_delta_ratio[l], 0.0, 1e-13);
+    theory_free(&r);
+    /* leaky ReLU of slope a: chi_1 = sigma_w^2 (1 + a^2) / 2. */
+    r = predict("leaky_relu:0.3", 1.0, 0.0);
+    CHECK_NEAR(r.chi1, (1 + 0.09) / 2, 1e-13);
+    theory_free(&r);
+    r = predict("relu", 1.7, 0.0);
+    CHECK_NEAR(r.chi1, 0.85, 1e-13);
+    theory_free(&r);
+    /* Odd activation without bias at sigma_w^2 = 1: q* = 0, chi_1 = 1. */
+    r = predict("tanh", 1.0, 0.0);
+    CHECK_NEAR(r.q_star, 0.0, 1e-12);
+    CHECK_NEAR(r.chi1, 1.0, 1e-12);
+    theory_free(&r);
+
+    /* Quadrature against the trapezoid rule (smooth integrands).  Gauss-
+     * Hermite converges more slowly when the integrand has complex poles
+     * near the real axis (tanh'(sqrt(q) z)^2 at large q has them at
+     * |Im z| = pi / (2 sqrt(q))): 256 nodes leave 3e-10 there, hence 1e-9. */
+    const char *smooth[] = {"tanh", "sigmoid", "gelu", "silu", "softplus"};
+    for (int i = 0; i < 5; i++) {
+        const act_info *a = &act_table[act_find(smooth[i])];
+        for (double q = 0.1; q < 5; q *= 3)
+            for (int which = 0; which < 3; which++) {
+                double gh = theory_gauss_mean(a, a->param_default, q, which);
+                double tr = trapezoid(a, q, which);
+                if (!(fabs(gh - tr) <= 1e-9))
+                    fprintf(stderr, "  %s q=%g which=%d\n", smooth[i], q, which);
+                CHECK_NEAR(gh, tr, 1e-9);
+                if (which == 1) CHECK(gh > 1e-3);   /* not zeros against zeros */
+            }
+    }
+    return test_report("test_theory");
+}
