@@ -19,6 +19,7 @@
 #include "optim.h"
 #include "run.h"
 #include "sweep.h"
+#include "jacobian.h"
 #include "theory.h"
 #include "train.h"
 #include "vg.h"
@@ -49,6 +50,8 @@ static const char usage[] =
     "  gradcheck key=value ...   check backprop against finite differences\n"
     "      [--tol 1e-6] [--samples 64] [--examples 16]\n"
     "  theory key=value ...      mean-field predictions: q*, chi_1, depth scale, theory.csv\n"
+    "  jacobian key=value ... [--inputs 3]\n"
+    "                            singular values of the input-output Jacobian, jacobian.csv\n"
     "  activations [range=-6:6] [points=1201] [out=FILE]\n"
     "                            CSV of activation,x,f,df for every activation\n"
     "  sweep FILE [key=value ...] [-j N] [--quick] [--dry-run] [--resume] [--shard K/N]\n"
@@ -271,6 +274,61 @@ static int cmd_theory(int argc, char **argv)
     return 0;
 }
 
+/* vgrad jacobian: singular values of the input-output Jacobian at
+ * initialisation for the first --inputs examples, to jacobian.csv. */
+static int cmd_jacobian(int argc, char **argv)
+{
+    double inputs = 3;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--inputs") == 0) {
+            if (parse_flag_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL, 1, 1e6, &inputs))
+                return VG_EUSAGE;
+            i++;
+        } else if (argv[i][0] == '-') {
+            return usage_error("unknown option '%s'; allowed: --inputs N", argv[i]);
+        } else {
+            argv[n++] = argv[i];
+        }
+    }
+    static vg_config cfg;
+    vg_error err = {0, ""};
+    if (parse_config(&cfg, n, argv, &err) != VG_OK) return die(&err);
+    trainer t;
+    if (trainer_setup(&t, &cfg, &err) != VG_OK) return die(&err);
+    int B = trainer_first_batch(&t, (int)inputs);
+    mlp_forward(&t.net, t.labels, B, 0);
+    int m = t.net.dims[t.net.L - 1] < t.net.dims[0] ? t.net.dims[t.net.L - 1] : t.net.dims[0];
+    double *sv = malloc((size_t)m * sizeof(double));
+    char path[VG_PATH_MAX + 32];
+    csv_out o;
+    snprintf(path, sizeof path, "%s/jacobian.csv", cfg.out);
+    int rc = sv ? vg_make_dir(cfg.out, &err) : vg_fail(&err, VG_EFAIL, "out of memory");
+    if (rc == VG_OK) rc = csvout_open(&o, path, &err);
+    if (rc == VG_OK) csvout_header(&o, "run_id,example,index,singular_value");
+    double lo = INFINITY, hi = 0;
+    for (int i = 0; i < B && rc == VG_OK; i++) {
+        rc = jacobian_singular_values(&t.net, i, sv, &err);
+        for (int k = 0; k < m && rc == VG_OK; k++) {
+            csvout_str(&o, t.run_id);
+            csvout_int(&o, i);
+            csvout_int(&o, k);
+            csvout_num(&o, sv[k]);
+            csvout_endrow(&o);
+            if (sv[k] < lo) lo = sv[k];
+            if (sv[k] > hi) hi = sv[k];
+        }
+    }
+    if (rc == VG_OK) rc = csvout_commit(&o, &err);
+    else csvout_abort(&o);
+    free(sv);
+    trainer_free(&t);
+    if (rc != VG_OK) return die(&err);
+    printf("jacobian %s: %d inputs x %d singular values in [%.6g, %.6g]; wrote %s\n", t.run_id, B,
+           m, lo, hi, path);
+    return 0;
+}
+
 static int cmd_activations(int argc, char **argv)
 {
     double lo = -6, hi = 6;
@@ -473,9 +531,10 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "gradcheck") == 0) return cmd_gradcheck(argc - 2, argv + 2);
     if (strcmp(cmd, "activations") == 0) return cmd_activations(argc - 2, argv + 2);
     if (strcmp(cmd, "theory") == 0) return cmd_theory(argc - 2, argv + 2);
+    if (strcmp(cmd, "jacobian") == 0) return cmd_jacobian(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 2, argv + 2, argc, argv);
     if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 2, argv + 2);
     if (strcmp(cmd, "list") == 0) return cmd_list();
     return usage_error("unknown command '%s'; allowed: run, sweep, merge, gradcheck, theory, "
-                       "activations, list, help, --version", cmd);
+                       "jacobian, activations, list, help, --version", cmd);
 }

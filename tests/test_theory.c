@@ -2,12 +2,14 @@
  * the issue (an independent computation), the ReLU-family closed forms, and
  * the quadrature against a fine trapezoid rule. */
 #include <math.h>
+#include <string.h>
 
 #include "act.h"
 #include "config.h"
 #include "test.h"
 #include "theory.h"
 #include "train.h"
+#include "jacobian.h"
 
 static vg_config cfg;
 
@@ -87,8 +89,69 @@ static void test_measured_slope(void)
     }
 }
 
+/* Builds a trainer for args (gauss inputs) and runs the forward pass on
+ * its first B examples. */
+static int setup_forward(trainer *t, const char *const *args, int n, int B)
+{
+    vg_error err;
+    config_defaults(&cfg);
+    for (int i = 0; i < n; i++) config_set_arg(&cfg, args[i], &err);
+    if (config_resolve(&cfg, &err) != VG_OK || trainer_setup(t, &cfg, &err) != VG_OK) {
+        fprintf(stderr, "setup: %s\n", err.msg);
+        return 0;
+    }
+    trainer_first_batch(t, B);
+    mlp_forward(&t->net, t->labels, B, 0);
+    return 1;
+}
+
+/* Dynamical isometry: a linear network with orthogonal square layers has
+ * every singular value 1; with Gaussian init it does not.  And sum sv^2 =
+ * ||J||_F^2 against central differences of a tanh net's last hidden layer. */
+static void test_jacobian(void)
+{
+    trainer t;
+    vg_error err;
+    double sv[32];
+    const char *ortho[] = {"activation=linear", "init=orthogonal", "depth=12", "width=32",
+                           "dataset=gauss", "n_features=32", "bias=0"};
+    CHECK(setup_forward(&t, ortho, 7, 2));
+    CHECK(jacobian_singular_values(&t.net, 1, sv, &err) == VG_OK);
+    for (int k = 0; k < 32; k++) CHECK_NEAR(sv[k], 1.0, 1e-10);
+    trainer_free(&t);
+    const char *gauss[] = {"activation=linear", "init=lecun_normal", "depth=12", "width=32",
+                           "dataset=gauss", "n_features=32", "bias=0"};
+    CHECK(setup_forward(&t, gauss, 7, 2));
+    CHECK(jacobian_singular_values(&t.net, 0, sv, &err) == VG_OK);
+    CHECK(sv[0] / sv[31] > 100.0);
+    trainer_free(&t);
+
+    const char *tanh_net[] = {"activation=tanh", "init=xavier_normal", "init_gain=1.3", "depth=3",
+                              "width=6", "dataset=gauss", "n_features=5", "bias_init=normal:0.3"};
+    CHECK(setup_forward(&t, tanh_net, 8, 1));
+    double sv6[5], frob_sv = 0, frob_fd = 0, x0[5];
+    CHECK(jacobian_singular_values(&t.net, 0, sv6, &err) == VG_OK);
+    for (int k = 0; k < 5; k++) frob_sv += sv6[k] * sv6[k];
+    memcpy(x0, t.net.a[0], sizeof x0);
+    for (int k = 0; k < 5; k++) {
+        double plus[6], minus[6], h = 1e-5;
+        t.net.a[0][k] = x0[k] + h;
+        mlp_forward(&t.net, t.labels, 1, 0);
+        memcpy(plus, t.net.a[3], sizeof plus);
+        t.net.a[0][k] = x0[k] - h;
+        mlp_forward(&t.net, t.labels, 1, 0);
+        memcpy(minus, t.net.a[3], sizeof minus);
+        t.net.a[0][k] = x0[k];
+        for (int j = 0; j < 6; j++) frob_fd += pow((plus[j] - minus[j]) / (2 * h), 2);
+    }
+    CHECK(frob_sv > 0.01);
+    CHECK_NEAR(frob_sv / frob_fd, 1.0, 1e-8);
+    trainer_free(&t);
+}
+
 int main(void)
 {
+    test_jacobian();
     test_measured_slope();
     /* The issue's reference values, to the digits given. */
     theory_result r = predict("tanh", 1.0, 0.05);

@@ -1,0 +1,48 @@
+/* jacobian.c: J = D_D W_D ... D_1 W_1 and its singular values. */
+#include "jacobian.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <stdlib.h>
+#include <string.h>
+
+int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
+{
+    int D = net->L - 1, n_in = net->dims[0];
+    if (D < 1) return vg_fail(err, VG_EUSAGE, "the network has no hidden layer");
+    size_t max_rows = 0;
+    for (int l = 1; l <= D; l++)
+        if ((size_t)net->dims[l] > max_rows) max_rows = (size_t)net->dims[l];
+    double *a = malloc(max_rows * n_in * sizeof(double));
+    double *b = malloc(max_rows * n_in * sizeof(double));
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return vg_fail(err, VG_EFAIL, "out of memory for a %zu x %d Jacobian", max_rows, n_in);
+    }
+    /* J_1 (dims[1], n_in) = D_1 W_1; then J_l = D_l W_l J_{l-1}. */
+    double *J = a, *next = b;
+    memcpy(J, net->W[1], (size_t)net->dims[1] * n_in * sizeof(double));
+    for (int l = 1; l <= D; l++) {
+        int fo = net->dims[l];
+        if (l > 1) {
+            /* next (fo, n_in) = W_l (fo, fi) J (fi, n_in) */
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, n_in, net->dims[l - 1], 1.0,
+                        net->W[l], net->dims[l - 1], J, n_in, 0.0, next, n_in);
+            double *t = J;
+            J = next;
+            next = t;
+        }
+        const double *z = net->z[l] + (size_t)i * fo;
+        for (int j = 0; j < fo; j++) {
+            double d = net->act->df(z[j], net->act_param);
+            for (int k = 0; k < n_in; k++) J[(size_t)j * n_in + k] *= d;
+        }
+    }
+    int m = net->dims[D];
+    lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', m, n_in, J, n_in, sv, NULL, m, NULL, n_in);
+    free(a);
+    free(b);
+    if (info != 0) return vg_fail(err, VG_EFAIL, "LAPACKE_dgesdd failed (info %d)", (int)info);
+    return VG_OK;
+}
