@@ -129,6 +129,14 @@ static int parse_config(vg_config *cfg, int argc, char **argv, vg_error *err)
     return config_resolve(cfg, err);
 }
 
+/* Parses key=value arguments and sets up their trainer (data and network):
+ * the start of every command that inspects a configured network. */
+static int configured_trainer(int argc, char **argv, vg_config *cfg, trainer *t, vg_error *err)
+{
+    int rc = parse_config(cfg, argc, argv, err);
+    return rc != VG_OK ? rc : trainer_setup(t, cfg, err);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     static vg_config cfg;
@@ -185,14 +193,14 @@ static int cmd_gradcheck(int argc, char **argv)
     }
     static vg_config cfg;
     vg_error err = {0, ""};
-    if (parse_config(&cfg, n, keys, &err) != VG_OK) return die(&err);
     trainer t;
-    if (trainer_setup(&t, &cfg, &err) != VG_OK) return die(&err);
+    if (configured_trainer(n, keys, &cfg, &t, &err) != VG_OK) return die(&err);
     int B = trainer_first_batch(&t, (int)examples);
     gradcheck_layer *r = calloc((size_t)t.net.L + 1, sizeof *r);
     if (!r) {
         trainer_free(&t);
-        return usage_error("%s", "out of memory");
+        fprintf(stderr, "vgrad: error: out of memory\n");
+        return VG_EFAIL;
     }
     rng_state rng;
     rng_seed(&rng, (uint64_t)cfg.seed, RNG_STREAM_CHECK);
@@ -226,9 +234,8 @@ static int cmd_theory(int argc, char **argv)
 {
     static vg_config cfg;
     vg_error err = {0, ""};
-    if (parse_config(&cfg, argc, argv, &err) != VG_OK) return die(&err);
     trainer t;
-    if (trainer_setup(&t, &cfg, &err) != VG_OK) return die(&err);
+    if (configured_trainer(argc, argv, &cfg, &t, &err) != VG_OK) return die(&err);
     /* The inputs' mean square per feature, over the training set. */
     size_t cells = (size_t)t.train.n * t.train.n_features;
     double input_q = 0.0;
@@ -293,9 +300,8 @@ static int cmd_jacobian(int argc, char **argv)
     }
     static vg_config cfg;
     vg_error err = {0, ""};
-    if (parse_config(&cfg, n, argv, &err) != VG_OK) return die(&err);
     trainer t;
-    if (trainer_setup(&t, &cfg, &err) != VG_OK) return die(&err);
+    if (configured_trainer(n, argv, &cfg, &t, &err) != VG_OK) return die(&err);
     int B = trainer_first_batch(&t, (int)inputs);
     mlp_forward(&t.net, t.labels, B, 0);
     int m = t.net.dims[t.net.L - 1] < t.net.dims[0] ? t.net.dims[t.net.L - 1] : t.net.dims[0];
