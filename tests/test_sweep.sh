@@ -128,6 +128,20 @@ expect_usage "overlapping shards" merge "$tmp/never" "$tmp/s1" "$tmp/s1" "$tmp/s
 expect_usage "different experiments" merge "$tmp/never" "$tmp/s1" "$tmp/other" "$tmp/s3"
 expect_usage "is not a sweep directory" merge "$tmp/never" "$tmp/s1" "$tmp"
 
+# A run that fails for another reason than divergence (here: weights saved
+# for a depth-2 network loaded into a depth-3 one) is recorded with its
+# error; the other runs finish and the sweep exits 1.
+"$vgrad" run depth=2 width=8 steps=1 "save_weights=$tmp/w2" "out=$tmp/w2run" >/dev/null
+printf '[run]\nwidth = 8\nsteps = 3\nload_weights = %s\n[sweep]\ndepth = 2, 3\n' "$tmp/w2" >"$tmp/fail.ini"
+"$vgrad" sweep "$tmp/fail.ini" -q "out=$tmp/fail" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "1 of 2 runs failed" "$tmp/err" && grep -q ',ok,' "$tmp/fail/runs.csv" &&
+    grep -q ',failed,.*W3.csv is 3 x 8, the network needs 8 x 8' "$tmp/fail/runs.csv"; then
+    ok
+else
+    bad "failed run: rc $rc $(cat "$tmp/err") $(cut -c1-80 "$tmp/fail/runs.csv" 2>/dev/null)"
+fi
+
 # Kill -9 the whole sweep mid-way, resume, and compare with j1.
 cat >"$tmp/slow.ini" <<'INI'
 [run]
