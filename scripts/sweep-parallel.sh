@@ -1,70 +1,159 @@
 #!/bin/sh
-# sweep-parallel.sh: a sweep split into N shards run by GNU parallel,
-# locally or over SSH hosts, then merged.
+# sweep-parallel.sh: one sweep split into N shards that GNU parallel runs,
+# here or over SSH hosts, then merged into one directory.
 #   scripts/sweep-parallel.sh FILE [-j N] [--hosts h1,h2,...] [--out DIR] [--resume]
 #                             [-- key=value ...]
-# Each shard is `vgrad sweep FILE --shard K/N -j 1 out=DIR/shards/K`; GNU
-# parallel runs N of them at a time (-j, default the number of cores here,
-# or one per host with --hosts) and keeps DIR/parallel.joblog, so --resume
-# reruns only the shards that did not finish (each shard resumes its own
-# finished runs too).  Then `vgrad merge DIR DIR/shards/1 .. N` writes the
-# sweep's files into DIR, byte-identical to one `vgrad sweep` (manifest and
-# timing.csv aside).
-# With --hosts, parallel runs the shards over SSH (-S): every host needs
-# vgrad and the experiment file at the same absolute paths, and DIR on a
-# shared file system.  VGRAD names the vgrad binary (default build/vgrad).
-set -eu
-root="$(cd "$(dirname "$0")/.." && pwd)"
+#
+# Shard K of N runs `vgrad sweep FILE --shard K/N -j 1 --quiet out=DIR/shards/K
+# key=value ...`, then `vgrad merge DIR DIR/shards/1 ... DIR/shards/N` writes
+# layers.csv, train.csv, runs.csv, experiment.ini and .runs/ into DIR, the
+# same bytes as one plain `vgrad sweep` (manifest and timing.csv hold times).
+#   -j N        the number of shards, all started at once; default: the
+#               number of cores here, or with --hosts the number of hosts
+#   --hosts L   run the shards over SSH on the hosts of L (GNU parallel's -S
+#               syntax: host, user@host, ':' for this machine), at most
+#               ceil(N / hosts) at a time on each
+#   --out DIR   default results/NAME (NAME from [experiment] name = in FILE,
+#               else FILE's base name), relative to the current directory,
+#               as for `vgrad sweep`; without --resume DIR must be new or empty
+#   --resume    continue an interrupted batch in DIR: GNU parallel reads
+#               DIR/parallel.joblog and runs the shards that did not finish
+#               or failed (--resume-failed), each shard skips its finished
+#               runs (vgrad's --resume), and the merge is done anew.  N is
+#               taken from DIR when -j is not given.
+#   -- k=v ...  overrides for every run, as for `vgrad sweep`
+# Remote hosts (--hosts): every host needs vgrad and FILE at the same
+# absolute paths as here, and DIR on a file system they all share (NFS or
+# similar), since the merge reads every shard here.  Each host also needs
+# SSH login without a password (ports and keys in ~/.ssh/config, or an ssh
+# command in PARALLEL_SSH) and perl (GNU parallel wraps remote commands in
+# it); the shards run in the same working directory as here (--workdir .).
+# vgrad is $VGRAD if set, else build/vgrad of this checkout.
+# Exit status: 0 all runs merged; 1 some runs failed (merged, as with
+# `vgrad sweep`, see DIR/runs.csv) or shards did not finish (not merged:
+# rerun with --resume); 2 bad usage, nothing run.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
 vgrad=${VGRAD:-$root/build/vgrad}
+usage="usage: sweep-parallel.sh FILE [-j N] [--hosts h1,h2,...] [--out DIR] [--resume] [-- key=value ...]"
 die() { echo "sweep-parallel: error: $*" >&2; exit 2; }
+fail() { echo "sweep-parallel: error: $*" >&2; exit 1; }
 
-[ $# -ge 1 ] || die "usage: sweep-parallel.sh FILE [-j N] [--hosts h1,h2] [--out DIR] [--resume] [-- key=value ...]"
+case "${1:-}" in
+    -h | --help) echo "$usage"; exit 0 ;;
+    "" | -*) die "$usage" ;;
+esac
 file=$1
 shift
-[ -r "$file" ] || die "cannot read experiment file '$file'"
-jobs=""
+[ -f "$file" ] && [ -r "$file" ] || die "cannot read experiment file '$file'"
+shards=""
 hosts=""
 out=""
 resume=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        -j) [ $# -ge 2 ] || die "-j needs a number"; jobs=$2; shift 2 ;;
-        --hosts) [ $# -ge 2 ] || die "--hosts needs a list"; hosts=$2; shift 2 ;;
-        --out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
-        --resume) resume=--resume; shift ;;
+        -j | --hosts | --out) [ $# -ge 2 ] || die "$1 needs a value"; opt=$1; value=$2; shift 2 ;;
+        -j*) opt=-j; value=${1#-j}; shift ;;
+        --resume) resume=1; shift; continue ;;
         --) shift; break ;;
-        *) die "unknown option '$1'; allowed: -j N, --hosts h1,h2, --out DIR, --resume, -- key=value ..." ;;
+        *) die "unknown option '$1'; allowed: -j N, --hosts h1,h2,..., --out DIR, --resume, -- key=value ..." ;;
+    esac
+    case "$opt" in
+        -j) shards=$value ;;
+        --hosts) hosts=$value ;;
+        --out) out=$value ;;
     esac
 done
-case "$jobs" in
-    "") if [ -n "$hosts" ]; then jobs=$(echo "$hosts" | tr ',' '\n' | grep -c .); else jobs=$(nproc); fi ;;
-    *[!0-9]* | 0) die "-j '$jobs': allowed: a number of shards from 1" ;;
+for override in "$@"; do
+    case "$override" in
+        out=*) die "'$override': give the directory with --out DIR" ;;
+        -*) die "'$override' after --: allowed: key=value overrides only" ;;
+    esac
+done
+case "$shards" in
+    "") ;;
+    *[!0-9]* | 0*) die "-j '$shards': allowed: a number of shards from 1" ;;
 esac
-command -v parallel >/dev/null 2>&1 || {
+n_hosts=0
+if [ -n "$hosts" ]; then
+    case "$hosts" in
+        *[[:space:]]*) die "--hosts '$hosts': no spaces; give ssh options in ~/.ssh/config or PARALLEL_SSH" ;;
+    esac
+    n_hosts=$(printf '%s\n' "$hosts" | tr ',' '\n' | grep -c .)
+    [ "$n_hosts" -gt 0 ] || die "--hosts '$hosts': allowed: a comma-separated list of hosts"
+fi
+case "$vgrad" in
+    /*) ;;
+    */*) vgrad=$(pwd)/$vgrad ;;
+    *) vgrad=$(command -v "$vgrad") || die "no '$VGRAD' on PATH (VGRAD)" ;;
+esac
+[ -f "$vgrad" ] && [ -x "$vgrad" ] || die "no vgrad at '$vgrad' (build it with scripts/setup.sh, or set VGRAD)"
+
+# The whole grid is checked before anything runs: a bad file or override
+# stops here with vgrad's own message.
+plan=$("$vgrad" sweep "$file" --dry-run "$@") || exit 2
+name=$(printf '%s\n' "$plan" | sed -n '1s/^experiment \(.*\): [0-9][0-9]* runs.*/\1/p')
+[ -n "$name" ] || die "cannot read the experiment name from '$vgrad sweep $file --dry-run'"
+[ -n "$out" ] || out="results/$name"
+case "$out" in /*) ;; *) out=$(pwd)/$out ;; esac
+case "$file" in /*) ;; *) file=$(pwd)/$file ;; esac
+
+# DIR is new, or (with --resume) a batch of this script: its shard count
+# comes from the shards themselves (vgrad writes K/N into .runs/shard).
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then
+    [ -n "$resume" ] || die "'$out' is not empty; add --resume to continue the batch there, or choose another --out"
+    [ -f "$out/parallel.joblog" ] || [ -d "$out/shards" ] ||
+        die "'$out' holds no sweep-parallel batch (no parallel.joblog or shards/); choose another --out"
+    earlier=""
+    for record in "$out"/shards/*/.runs/shard; do
+        [ -f "$record" ] && earlier=$(sed -n '1s|^[0-9]*/\([0-9]*\)$|\1|p' "$record") && break
+    done
+    if [ -n "$earlier" ]; then
+        [ -z "$shards" ] || [ "$shards" -eq "$earlier" ] ||
+            die "'$out' holds a batch of $earlier shards; resume it with -j $earlier"
+        shards=$earlier
+    fi
+fi
+if [ -z "$shards" ]; then
+    if [ "$n_hosts" -gt 0 ]; then shards=$n_hosts; else shards=$(nproc); fi
+fi
+
+if ! command -v parallel >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq parallel >&2
-}
+    echo "sweep-parallel: installing GNU parallel (Debian package parallel)" >&2
+    if ! $sudo apt-get update -qq >&2 ||
+        ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends parallel >&2; then
+        fail "could not install GNU parallel; install the Debian package 'parallel'"
+    fi
+fi
 
-# Validate the whole grid first: a bad value stops everything here.
-first=$("$vgrad" sweep "$file" "$@" --dry-run | head -1) || exit 2
-name=$(echo "$first" | sed -n 's/^experiment \(.*\): [0-9]* runs.*/\1/p')
-[ -n "$out" ] || out="$root/results/$name"
-case "$out" in /*) ;; *) out="$(pwd)/$out" ;; esac
-case "$file" in /*) ;; *) file="$(pwd)/$file" ;; esac
-mkdir -p "$out/shards"
+mkdir -p "$out/shards" || fail "cannot create '$out/shards'"
+# -q quotes every word, so paths and overrides reach vgrad unchanged, also
+# through ssh.  Locally all N shards start at once; over SSH each host gets
+# at most ceil(N / hosts) of them (parallel's -j counts per host).
+if [ "$n_hosts" -gt 0 ]; then
+    placement="-S $hosts --workdir . -j $(((shards + n_hosts - 1) / n_hosts))"
+else
+    placement="-j $shards"
+fi
+# Like one `vgrad sweep`, a failed run does not stop the others: every shard
+# runs to its end, and shards whose runs all finished (failed ones included)
+# still merge.
+# shellcheck disable=SC2086  # placement is split into words on purpose
+parallel --will-cite -q $placement --joblog "$out/parallel.joblog" ${resume:+--resume-failed} \
+    "$vgrad" sweep "$file" --shard "{}/$shards" -j 1 --quiet ${resume:+--resume} "out=$out/shards/{}" "$@" \
+    ::: $(seq 1 "$shards")
+failed_shards=$?
 
-remote=""
-[ -z "$hosts" ] || remote="-S $hosts --workdir ."
-# shellcheck disable=SC2086
-parallel --will-cite --halt soon,fail=1 -j "$jobs" $remote --joblog "$out/parallel.joblog" \
-    ${resume:+--resume-failed} \
-    "$vgrad" sweep "$file" --shard {}/"$jobs" -j 1 --quiet $resume "$@" "out=$out/shards/{}" \
-    ::: $(seq 1 "$jobs") >/dev/null
-shards=""
-for k in $(seq 1 "$jobs"); do shards="$shards $out/shards/$k"; done
-# The merged files are written anew from the shards on every call.
-rm -rf "$out/.runs" "$out/experiment.ini" "$out/manifest"
-for f in layers train hist predictions runs timing; do rm -f "$out/$f.csv"; done
-# shellcheck disable=SC2086
-"$vgrad" merge "$out" $shards
+# The merged files are derived from the shards: after --resume they are
+# written anew (the files of a sweep directory, as src/sweep.c lists them;
+# anything else in DIR, plots for example, stays).
+rm -rf "$out/.runs" "$out/experiment.ini" "$out/manifest" "$out/layers.csv" "$out/train.csv" \
+    "$out/hist.csv" "$out/predictions.csv" "$out/runs.csv" "$out/timing.csv"
+set --
+for k in $(seq 1 "$shards"); do set -- "$@" "$out/shards/$k"; done
+if ! "$vgrad" merge "$out" "$@"; then
+    fail "the shards did not all finish (see $out/parallel.joblog); rerun with --resume to continue"
+fi
+[ "$failed_shards" -eq 0 ] || fail "runs failed in $failed_shards of $shards shards (see $out/runs.csv)"

@@ -1,75 +1,148 @@
 #!/bin/sh
-# sweep-slurm.sh: a sweep as a Slurm job array of N shards and a merge job
-# that runs when all of them have succeeded.
+# sweep-slurm.sh: one sweep as a Slurm job array of N shards, and a merge
+# job that runs once every shard has succeeded.
 #   scripts/sweep-slurm.sh FILE N [--out DIR] [--sbatch "OPTIONS"] [-- key=value ...]
-# Array task K runs `vgrad sweep FILE --shard K/N -j 1 --resume
-# out=DIR/shards/K` (a requeued task continues where it stopped); the merge
-# job (--dependency=afterok:ARRAY) runs `vgrad merge DIR DIR/shards/1 .. N`.
-# Prints "array job ID" and "merge job ID".  Slurm's output goes to
-# DIR/slurm-ARRAY_K.out and DIR/slurm-merge-ID.out.
-# --sbatch passes options to both sbatch calls, for example
-#   --sbatch "--time=02:00:00 --mem=4G --partition=short --account=myproj"
-# (--time: the wall-clock limit of one shard; --mem: memory per shard, see
-# `vgrad sweep FILE --dry-run` for the largest run; --partition, --account,
-# --qos as your cluster wants them).  vgrad, the experiment file and DIR
-# must be on a file system every node sees; VGRAD names the binary
-# (default build/vgrad of this checkout).
-set -eu
-root="$(cd "$(dirname "$0")/.." && pwd)"
+#
+# Array task K runs `vgrad sweep FILE --shard K/N -j 1 --quiet --resume
+# out=DIR/shards/K key=value ...` (--resume: a requeued or resubmitted task
+# keeps the runs it finished).  The merge job, submitted with
+# --dependency=afterok:ARRAY, runs `vgrad merge DIR DIR/shards/1 ... N`,
+# which writes the sweep's files into DIR, the same bytes as one plain
+# `vgrad sweep` (manifest and timing.csv hold times).  Prints two lines,
+#   array job ID
+#   merge job ID
+# and writes the two batch scripts it submits, DIR/shard.sh and
+# DIR/merge.sh.  Slurm's output goes to DIR/slurm-ARRAY_K.out (one a task)
+# and DIR/slurm-merge-ID.out.  DIR defaults to results/NAME (NAME from
+# [experiment] name = in FILE, else FILE's base name) under the current
+# directory, as for `vgrad sweep`.  Submitting again into the same DIR
+# continues the batch (same FILE, N and overrides) and merges anew: do that
+# after a shard failed or hit its time limit.  Such a merge job never runs;
+# it stays pending (DependencyNeverSatisfied) unless the cluster sets
+# DependencyParameters=kill_invalid_depend, so scancel it.
+#
+# --sbatch "OPTIONS" go to both sbatch calls (split at spaces), for example
+#   --sbatch "--time=02:00:00 --mem=2G --partition=short --account=myproj"
+# The common ones:
+#   --time=HH:MM:SS   wall-clock limit of one shard (and of the merge): about
+#                     (runs / N) times the longest run
+#   --mem=SIZE        memory of one shard, which runs one run at a time: the
+#                     "at most X MiB per run" of `vgrad sweep FILE --dry-run`
+#                     plus a few MiB for the program (a small sweep's shard
+#                     peaks near 7 MiB)
+#   --partition=P     the partition (queue) to run in; --account=A, --qos=Q
+#                     where the cluster charges or limits by them
+#   --mail-type=END,FAIL --mail-user=ADDR   mail when jobs end or fail
+# Each shard uses one core (-j 1), so --cpus-per-task is not needed.
+# vgrad, FILE and DIR must be on a file system every node sees (all paths
+# written into the jobs are absolute); vgrad is $VGRAD if set, else
+# build/vgrad of this checkout.
+# Exit status: 0 submitted; 1 sbatch failed (a submitted array is
+# cancelled again); 2 bad usage, nothing submitted.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
 vgrad=${VGRAD:-$root/build/vgrad}
+usage="usage: sweep-slurm.sh FILE N [--out DIR] [--sbatch \"OPTIONS\"] [-- key=value ...]"
 die() { echo "sweep-slurm: error: $*" >&2; exit 2; }
+fail() { echo "sweep-slurm: error: $*" >&2; exit 1; }
 
-[ $# -ge 2 ] || die "usage: sweep-slurm.sh FILE N [--out DIR] [--sbatch \"OPTIONS\"] [-- key=value ...]"
+case "${1:-}" in
+    -h | --help) echo "$usage"; exit 0 ;;
+esac
+[ $# -ge 2 ] || die "$usage"
 file=$1
-n=$2
+shards=$2
 shift 2
-[ -r "$file" ] || die "cannot read experiment file '$file'"
-case "$n" in *[!0-9]* | "" | 0) die "N '$n': allowed: a number of shards from 1" ;; esac
+[ -f "$file" ] && [ -r "$file" ] || die "cannot read experiment file '$file'"
+case "$shards" in
+    "" | *[!0-9]* | 0*) die "N '$shards': allowed: a number of shards from 1" ;;
+esac
 out=""
-opts=""
+options=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
-        --sbatch) [ $# -ge 2 ] || die "--sbatch needs options"; opts=$2; shift 2 ;;
+        --out | --sbatch) [ $# -ge 2 ] || die "$1 needs a value" ;;
+    esac
+    case "$1" in
+        --out) out=$2; shift 2 ;;
+        --sbatch) options=$2; shift 2 ;;
         --) shift; break ;;
         *) die "unknown option '$1'; allowed: --out DIR, --sbatch \"OPTIONS\", -- key=value ..." ;;
     esac
 done
-command -v sbatch >/dev/null 2>&1 || die "sbatch not found: this needs a Slurm cluster (slurm-client)"
+for override in "$@"; do
+    case "$override" in
+        out=*) die "'$override': give the directory with --out DIR" ;;
+        -*) die "'$override' after --: allowed: key=value overrides only" ;;
+    esac
+done
+case "$vgrad" in
+    /*) ;;
+    */*) vgrad=$(pwd)/$vgrad ;;
+    *) vgrad=$(command -v "$vgrad") || die "no '$VGRAD' on PATH (VGRAD)" ;;
+esac
+[ -f "$vgrad" ] && [ -x "$vgrad" ] || die "no vgrad at '$vgrad' (build it with scripts/setup.sh, or set VGRAD)"
+command -v sbatch >/dev/null 2>&1 || die "no sbatch here: this needs a Slurm cluster (Debian package slurm-client)"
 
-# Validate the whole grid before submitting anything.
-first=$("$vgrad" sweep "$file" "$@" --dry-run | head -1) || exit 2
-name=$(echo "$first" | sed -n 's/^experiment \(.*\): [0-9]* runs.*/\1/p')
-[ -n "$out" ] || out="$root/results/$name"
-case "$out" in /*) ;; *) out="$(pwd)/$out" ;; esac
-case "$file" in /*) ;; *) file="$(pwd)/$file" ;; esac
-case "$vgrad" in /*) ;; *) vgrad="$(pwd)/$vgrad" ;; esac
-mkdir -p "$out/shards"
+# The whole grid is checked before anything is submitted: a bad file or
+# override stops here with vgrad's own message.
+plan=$("$vgrad" sweep "$file" --dry-run "$@") || exit 2
+name=$(printf '%s\n' "$plan" | sed -n '1s/^experiment \(.*\): [0-9][0-9]* runs.*/\1/p')
+[ -n "$name" ] || die "cannot read the experiment name from '$vgrad sweep $file --dry-run'"
+[ -n "$out" ] || out="results/$name"
+case "$out" in /*) ;; *) out=$(pwd)/$out ;; esac
+case "$file" in /*) ;; *) file=$(pwd)/$file ;; esac
 
-# The two batch scripts, with every argument quoted for sh.
+# DIR is new, or a batch of this script with the same N (vgrad writes K/N
+# into each shard's .runs/shard).
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then
+    [ -d "$out/shards" ] || die "'$out' is not empty and holds no sweep-slurm batch (no shards/); choose another --out"
+    for record in "$out"/shards/*/.runs/shard; do
+        [ -f "$record" ] || continue
+        earlier=$(sed -n '1s|^[0-9]*/\([0-9]*\)$|\1|p' "$record")
+        [ "$earlier" = "$shards" ] || die "'$out' holds a batch of $earlier shards; submit it again with N = $earlier"
+        break
+    done
+fi
+mkdir -p "$out/shards" || fail "cannot create '$out/shards'"
+
+# The two batch scripts, every argument quoted for sh.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 overrides=""
-for a in "$@"; do overrides="$overrides $(quote "$a")"; done
+for override in "$@"; do overrides="$overrides $(quote "$override")"; done
 {
     echo "#!/bin/sh"
-    echo "set -e"
-    echo "$(quote "$vgrad") sweep $(quote "$file") --shard \"\$SLURM_ARRAY_TASK_ID\"/$n -j 1 --quiet --resume$overrides $(quote "out=$out/shards")/\"\$SLURM_ARRAY_TASK_ID\""
-} >"$out/shard.sh"
-shards=""
-for k in $(seq 1 "$n"); do shards="$shards $(quote "$out/shards/$k")"; done
+    echo "# Written by scripts/sweep-slurm.sh: array task K of 1-$shards runs shard K/$shards."
+    echo "exec $(quote "$vgrad") sweep $(quote "$file") --shard \"\$SLURM_ARRAY_TASK_ID/$shards\" -j 1 --quiet --resume \\"
+    echo "    $(quote "out=$out/shards")/\"\$SLURM_ARRAY_TASK_ID\"$overrides"
+} >"$out/shard.sh" || fail "cannot write '$out/shard.sh'"
 {
     echo "#!/bin/sh"
-    echo "set -e"
-    echo "$(quote "$vgrad") merge $(quote "$out")$shards"
-} >"$out/merge.sh"
+    echo "# Written by scripts/sweep-slurm.sh: merges the $shards shards once all have succeeded."
+    echo "# The merged files are derived from the shards, so a second merge replaces them"
+    echo "# (the files of a sweep directory as src/sweep.c lists them; nothing else)."
+    echo "cd $(quote "$out") || exit 1"
+    echo "rm -rf .runs experiment.ini manifest layers.csv train.csv hist.csv predictions.csv runs.csv timing.csv"
+    printf 'exec %s merge %s' "$(quote "$vgrad")" "$(quote "$out")"
+    for k in $(seq 1 "$shards"); do printf ' %s' "$(quote "$out/shards/$k")"; done
+    echo
+} >"$out/merge.sh" || fail "cannot write '$out/merge.sh'"
+chmod +x "$out/shard.sh" "$out/merge.sh"
 
+# --chdir: the jobs need no particular directory, but one every node has.
+# The user's options come after ours, so they may override --job-name or
+# --chdir; --array, --output and --dependency are this script's.
+# shellcheck disable=SC2086  # options are split into words on purpose
+array=$(sbatch --parsable --job-name="vgrad-$name" --chdir="$out" $options \
+    --array="1-$shards" --output="$out/slurm-%A_%a.out" "$out/shard.sh") ||
+    fail "sbatch of the job array failed (options: ${options:-none})"
+array=${array%%;*} # --parsable prints ID or ID;CLUSTER
 # shellcheck disable=SC2086
-array=$(sbatch --parsable --array=1-"$n" --job-name=vgrad-sweep $opts \
-    --output="$out/slurm-%A_%a.out" "$out/shard.sh")
-array=${array%%;*}
-# shellcheck disable=SC2086
-merge=$(sbatch --parsable --dependency=afterok:"$array" --job-name=vgrad-merge $opts \
-    --output="$out/slurm-merge-%j.out" "$out/merge.sh")
+if ! merge=$(sbatch --parsable --job-name="vgrad-$name-merge" --chdir="$out" $options \
+    --dependency="afterok:$array" --output="$out/slurm-merge-%j.out" "$out/merge.sh"); then
+    scancel "$array" 2>/dev/null
+    fail "sbatch of the merge job failed; job array $array cancelled again"
+fi
 merge=${merge%%;*}
 echo "array job $array"
 echo "merge job $merge"

@@ -1,16 +1,33 @@
 #!/bin/sh
 # test_parallel.sh: scripts/sweep-parallel.sh runs the shards of a sweep
-# with GNU parallel (installed when missing) and merges them; the result is
-# byte-identical to a plain local `vgrad sweep` of the same file; --resume
-# after a finished batch recomputes nothing; a bad grid stops before
-# anything runs.
+# with GNU parallel (installed when missing) and merges them: the result is
+# byte-identical to a plain local `vgrad sweep` of the same file (timing
+# aside); --resume on the finished batch succeeds and touches no shard file;
+# --hosts goes through ssh (a stand-in that runs here); bad usage stops
+# before anything runs.  Paths hold spaces on purpose.
 #   tests/test_parallel.sh PATH_TO_VGRAD
 set -u
 test_name=parallel
 . "$(dirname "$0")/lib.sh"
-vgrad=$1
-script="$(dirname "$0")/../scripts/sweep-parallel.sh"
-cat >"$tmp/grid.ini" <<'INI'
+trap 'exit 130' INT TERM HUP # run lib.sh's EXIT trap on a signal too
+[ $# -eq 1 ] || { echo "usage: tests/test_$test_name.sh PATH_TO_VGRAD" >&2; exit 2; }
+vgrad=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+script="$(cd "$(dirname "$0")/.." && pwd)/scripts/sweep-parallel.sh"
+# Every call of the script is bounded in time, so a hang fails the test.
+sweep_parallel() { VGRAD="$vgrad" timeout 60 sh "$script" "$@"; }
+
+if ! command -v parallel >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "parallel: installing GNU parallel" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends parallel >/dev/null
+fi
+command -v parallel >/dev/null 2>&1 || { bad "GNU parallel is not installed and could not be"; finish; exit 1; }
+
+mkdir -p "$tmp/in put"
+grid="$tmp/in put/grid.ini"
+cat >"$grid" <<'INI'
 [experiment]
 name = pgrid
 [run]
@@ -23,22 +40,89 @@ depth = 2, 3
 activation = tanh, relu
 seed = 1..3
 INI
-"$vgrad" sweep "$tmp/grid.ini" -j 2 -q "out=$tmp/local" >/dev/null || bad "local sweep"
-VGRAD="$vgrad" sh "$script" "$tmp/grid.ini" -j 3 --out "$tmp/par" >"$tmp/log" 2>&1 || bad "sweep-parallel: $(cat "$tmp/log")"
-for f in layers.csv train.csv hist.csv predictions.csv runs.csv experiment.ini; do
-    if [ -s "$tmp/par/$f" ] && cmp -s "$tmp/local/$f" "$tmp/par/$f"; then ok; else bad "$f differs"; fi
-done
-if [ "$(wc -l <"$tmp/par/parallel.joblog")" -eq 4 ]; then ok; else bad "joblog: $(cat "$tmp/par/parallel.joblog")"; fi
-# Resume of a finished batch: every shard reports its runs as done already.
-VGRAD="$vgrad" sh "$script" "$tmp/grid.ini" -j 3 --out "$tmp/par" --resume >"$tmp/log" 2>&1 || bad "resume: $(cat "$tmp/log")"
-for k in 1 2 3; do
-    if [ -d "$tmp/par/shards/$k/.runs" ]; then ok; else bad "shard $k missing"; fi
-done
-if cmp -s "$tmp/local/runs.csv" "$tmp/par/runs.csv"; then ok; else bad "runs.csv after resume differs"; fi
-# Overrides pass through; a bad value stops before any shard runs.
-VGRAD="$vgrad" sh "$script" "$tmp/grid.ini" -j 2 --out "$tmp/bad" -- depth=0 >/dev/null 2>"$tmp/err"
-rc=$?
-if [ $rc -eq 2 ] && grep -q "key 'depth'" "$tmp/err" && [ ! -d "$tmp/bad/shards/1" ]; then ok; else
-    bad "bad override: rc $rc $(cat "$tmp/err")"
+local_dir="$tmp/local"
+par="$tmp/out dir/par"
+
+# same_as_local DIR WHEN: the merged files of DIR equal the local sweep's,
+# and so does .runs/ but for the times in each run's timing.csv.
+same_as_local() {
+    for f in layers.csv train.csv hist.csv predictions.csv runs.csv experiment.ini; do
+        if [ -s "$1/$f" ] && cmp -s "$local_dir/$f" "$1/$f"; then ok; else bad "$2: $f differs or is missing"; fi
+    done
+    if diff -r -x timing.csv "$local_dir/.runs" "$1/.runs" >"$tmp/diff" 2>&1; then ok; else
+        bad "$2: .runs differs: $(head -5 "$tmp/diff")"
+    fi
+}
+
+"$vgrad" sweep "$grid" -j 2 --quiet "out=$local_dir" >/dev/null || bad "local sweep failed"
+
+# Three shards of 4 runs each, one joblog line per shard, each exit 0.
+sweep_parallel "$grid" -j 3 --out "$par" >"$tmp/log" 2>&1 || bad "sweep-parallel exited $?: $(cat "$tmp/log")"
+same_as_local "$par" "-j 3"
+if [ "$(awk -F '\t' 'NR > 1 && $7 == 0' "$par/parallel.joblog" | wc -l)" -eq 3 ]; then ok; else
+    bad "joblog: expected 3 shards with exit 0: $(cat "$par/parallel.joblog")"
 fi
+for k in 1 2 3; do
+    if [ "$(cat "$par/shards/$k/.runs/shard" 2>/dev/null)" = "$k/3" ]; then ok; else bad "shard $k is not $k/3"; fi
+done
+
+# --resume on the finished batch (N read from DIR): it succeeds, the merge
+# is the same, and no file under shards/ nor the joblog was written again.
+snapshot() { find "$par/shards" "$par/parallel.joblog" -printf '%p %s %T@\n' | sort; }
+snapshot >"$tmp/before"
+sleep 1 # a rewrite would then show in the modification times
+sweep_parallel "$grid" --out "$par" --resume >"$tmp/log" 2>&1 || bad "--resume exited $?: $(cat "$tmp/log")"
+snapshot >"$tmp/after"
+if cmp -s "$tmp/before" "$tmp/after"; then ok; else
+    bad "--resume rewrote shard files: $(diff "$tmp/before" "$tmp/after" | head -6)"
+fi
+if grep -q "done now" "$tmp/log"; then bad "--resume ran shards again: $(cat "$tmp/log")"; else ok; fi
+same_as_local "$par" "--resume"
+
+# --hosts: GNU parallel wraps each shard for ssh (quoting, --workdir .).  A
+# stand-in ssh (PARALLEL_SSH) records the host and runs the command here.
+cat >"$tmp/ssh" <<'SSH'
+#!/bin/sh
+# ssh [options] HOST [--] COMMAND...: note HOST, run COMMAND on this machine.
+while [ $# -gt 0 ]; do
+    case "$1" in
+        -[lpoiF]) shift 2 ;;
+        -*) shift ;;
+        *) break ;;
+    esac
+done
+echo "$1" >>"$(dirname "$0")/hosts.log"
+shift
+[ "${1:-}" = "--" ] && shift
+exec sh -c "$*"
+SSH
+chmod +x "$tmp/ssh"
+PARALLEL_SSH="$tmp/ssh" sweep_parallel "$grid" --hosts node-a,node-b --out "$tmp/out dir/hosts" \
+    >"$tmp/log" 2>&1 || bad "--hosts exited $?: $(cat "$tmp/log")"
+same_as_local "$tmp/out dir/hosts" "--hosts"
+if [ "$(sort -u "$tmp/hosts.log" 2>/dev/null | tr '\n' ' ')" = "node-a node-b " ]; then ok; else
+    bad "--hosts node-a,node-b: the shards ran on '$(tr '\n' ' ' <"$tmp/hosts.log" 2>&1)'"
+fi
+
+# expect_usage NEEDLE ARGS...: exit 2, one stderr line holding NEEDLE, and
+# no shard directory made.
+expect_usage() {
+    needle=$1
+    shift
+    sweep_parallel "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    rc=$?
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] && grep -qF -- "$needle" "$tmp/stderr" &&
+        [ ! -e "$tmp/never/shards/1" ]; then
+        ok
+    else
+        bad "$*: rc $rc (expected 2), stderr '$(cat "$tmp/stderr")' (expected '$needle')"
+    fi
+}
+expect_usage "key 'depth': '0' is out of range" "$grid" -j 2 --out "$tmp/never" -- depth=0
+expect_usage "-j '0': allowed: a number of shards from 1" "$grid" -j 0 --out "$tmp/never"
+expect_usage "unknown option '--jobs'" "$grid" --jobs 2 --out "$tmp/never"
+expect_usage "cannot read experiment file" "$tmp/missing.ini" --out "$tmp/never"
+expect_usage "give the directory with --out DIR" "$grid" -- "out=$tmp/never"
+expect_usage "is not empty; add --resume" "$grid" -j 3 --out "$par"
+expect_usage "holds a batch of 3 shards; resume it with -j 3" "$grid" -j 2 --out "$par" --resume
 finish
