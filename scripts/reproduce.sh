@@ -1,7 +1,7 @@
 #!/bin/sh
 # reproduce.sh: lecture and paper figures, each an experiment file
 # (experiments/figures/FIGURE.ini) plus checks of its published numbers
-# (scripts/figures/FIGURE.awk) and, where scripts/plot.sh exists, its charts.
+# (scripts/figures/FIGURE.awk) and its charts (scripts/plot.sh).
 #   scripts/reproduce.sh FIGURE|all [--quick]
 # writes results/figures/FIGURE/ (the sweep, claims.csv, plots/) and, for
 # `all` without --quick, REPRODUCTIONS.md.  Exits 1 when a claim does not
@@ -49,9 +49,9 @@ for fig in "$@"; do
         gawk -f scripts/figures/lib.awk -f "scripts/figures/$fig.awk" $files
     } >"$out/claims.csv.tmp"
     mv "$out/claims.csv.tmp" "$out/claims.csv"
-    if [ -x scripts/plot.sh ]; then
-        scripts/plot.sh "$out" --format png >/dev/null 2>"$out/plot.log" ||
-            echo "reproduce: $fig: charts failed, see $out/plot.log" >&2
+    if ! scripts/plot.sh "$out" --format png >/dev/null 2>"$out/plot.err"; then
+        echo "reproduce: $fig: charts failed: $(head -n 1 "$out/plot.err")" >&2
+        failed=1
     fi
     secs=$(($(date +%s) - start))
     echo "$secs" >"$out/seconds"

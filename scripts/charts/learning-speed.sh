@@ -1,0 +1,93 @@
+#!/bin/sh
+# learning-speed.sh: a gradient norm of each layer against the training step,
+# log y, one line per layer coloured from the first hidden layer (dark) to the
+# output layer (light): Nielsen's figure (Neural Networks and Deep Learning,
+# ch. 5), where the first hidden layer learns far slower than the last.  One
+# panel per configuration (at most 6: the deepest networks, one per activation
+# first), median over seeds with a min-max band; at most 8 layers, evenly spaced.
+#   scripts/charts/learning-speed.sh RESULTS_DIR OUT_FILE
+#       [--metric grad_w_norm|delta_norm|grad_b_norm] [--where KEY=VALUE]...
+#       [--format png|svg|pdf] [--gp FILE] [--check]
+set -eu
+. "$(dirname "$0")/lib.sh"
+chart_args learning-speed "$@"
+need_csv "$dir/runs.csv" run_id
+need_csv "$dir/layers.csv" run_id step layer "$metric"
+[ "$check" -eq 0 ] || exit 0
+
+draw '
+BEGIN {
+    runs = dir "/runs.csv"
+    layers = dir "/layers.csv"
+    load_runs(runs)
+    apply_where(where)
+    differing()
+    groups()
+    pick_groups(6)
+    for (k = 1; k <= NPICKED; k++) panel_of[PICKED[k]] = k
+
+    # the layers to draw: every one up to 8, else 8 evenly spaced from 1 to L
+    csv_open(layers)
+    while (csv_next(layers)) {
+        i = RUNIX[col(layers, "run_id")]
+        if (!i || !INCL[i] || !(GROUP[i] in panel_of)) continue
+        l = col(layers, "layer") + 0
+        if (l > L) L = l
+        steps[col(layers, "step") + 0] = 1
+    }
+    if (length(steps) < 2) skip("a single logged step per run (steps=0): nothing to show over training")
+    nl = L <= 8 ? L : 8
+    for (s = 1; s <= nl; s++) {
+        l = nl == 1 ? 1 : int(1 + (L - 1) * (s - 1) / (nl - 1) + 0.5)
+        series_of[l] = s
+        SERLABEL[s] = l == L ? l " (output)" : l
+        SERSTYLE[s] = sprintf("lc palette frac layer_frac(%d, %d) dt %d", l, L, l == L ? 2 : 1)
+        SERFILL[s] = sprintf("fc palette frac layer_frac(%d, %d)", l, L)
+        SERWITH[s] = "lines"
+    }
+    NSER = nl
+    LEGTITLE = "layer l"
+
+    csv_open(layers)
+    while (csv_next(layers)) {
+        i = RUNIX[col(layers, "run_id")]
+        if (!i || !INCL[i] || !(GROUP[i] in panel_of)) continue
+        l = col(layers, "layer") + 0
+        if (!(l in series_of)) continue
+        v = col(layers, metric)
+        if (!finite(v)) { nonfinite++; continue }
+        if (v + 0 <= 0) { zero++; continue }
+        addv(panel_of[GROUP[i]], series_of[l], col(layers, "step"), v)
+    }
+    if (length(NV) == 0) skip("no positive finite " metric)
+    if (zero) note(zero " values of 0 not drawn (log axis)")
+    if (nonfinite) note(nonfinite " non-finite values not drawn")
+    flush_notes()
+
+    picked_labels()
+    gc = NPICKED <= 3 ? NPICKED : (NPICKED == 4 ? 2 : 3)
+    GRIDC = gc
+    GRIDR = int((NPICKED + gc - 1) / gc)
+    single = NPICKED == 1
+    sym = metric_symbol(metric)
+    figure_title("Learning speed: " tolower(metric_words(metric)) " " sym " of each layer during training", \
+                 (PCOMMON == "" ? "" : PCOMMON "; ") seeds_text(nincluded()))
+    grid(gc, GRIDR, single ? 560 : 400, single ? 400 : 300, legend_width(), 48)
+    range_of("")
+    log_axis("y", RMIN, RMAX)
+    n = asorti(steps, sl, "@ind_num_asc")
+    printf "set xrange [%.17g:%.17g]\n", sl[1], sl[n]
+    for (k = 1; k <= NPICKED; k++) {
+        PR[k] = int((k - 1) / gc) + 1
+        PC[k] = (k - 1) % gc + 1
+    }
+    for (k = 1; k <= NPICKED; k++) {
+        panel(PR[k], PC[k], PLABEL[k])
+        printf "set xlabel %s\n", (PR[k] == GRIDR || k + gc > NPICKED) ? "\"step\"" : "\"\""
+        printf "set ylabel %s\n", PC[k] == 1 ? "\"" sym "\"" : "\"\""
+        plot_panel(k)
+        if (k == 1) clear_title()
+    }
+    legend()
+    print "unset multiplot"
+}'

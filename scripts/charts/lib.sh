@@ -1,0 +1,160 @@
+# lib.sh: what the chart scripts share (sourced, POSIX sh).
+#   chart_args NAME "$@"      options common to every chart
+#   need_csv FILE COLUMN...   the file exists, has those columns and a row
+#   draw PROGRAM [FILE...]    gawk + lib.awk prints a gnuplot script; gnuplot draws it
+# A chart script prints one line, "NAME: wrote FILE" (with notes) or
+# "NAME: skipped: REASON", and exits 0 (written), 3 (skipped), 2 (bad input:
+# one line "plot: error: FILE: ..." on stderr) or 1 (gnuplot failed or warned).
+
+charts_dir=$(cd "$(dirname "$0")" && pwd)
+
+die() {
+    echo "plot: error: $*" >&2
+    exit 2
+}
+
+# chart_args NAME RESULTS_DIR OUT_FILE [options]: sets chart, dir, out,
+# format, step, metric, where (KEY=VALUE lines), quantity, gp, check.
+chart_args() {
+    chart=$1
+    shift
+    [ $# -ge 2 ] || die "$chart: usage: scripts/charts/$chart.sh RESULTS_DIR OUT_FILE [--format png|svg|pdf]" \
+        "[--step N] [--metric grad_w_norm|delta_norm|grad_b_norm] [--where KEY=VALUE] [--gp FILE] [--check]"
+    dir=${1%/}
+    out=$2
+    shift 2
+    format=""
+    step=""
+    metric=grad_w_norm
+    where=""
+    quantity=""
+    gp=""
+    check=0
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --format | --step | --metric | --where | --quantity | --gp)
+                [ $# -ge 2 ] || die "$1: needs a value"
+                case "$1" in
+                    --format) format=$2 ;;
+                    --step) step=$2 ;;
+                    --metric) metric=$2 ;;
+                    --where) where="$where$2
+" ;;
+                    --quantity) quantity=$2 ;;
+                    --gp) gp=$2 ;;
+                esac
+                shift 2
+                ;;
+            --check) check=1; shift ;;
+            *) die "$chart: unknown option '$1'; allowed: --format, --step, --metric, --where, --quantity, --gp, --check" ;;
+        esac
+    done
+    if [ -z "$format" ]; then
+        case "$out" in
+            *.png) format=png ;;
+            *.svg) format=svg ;;
+            *.pdf) format=pdf ;;
+            *) format=png ;;
+        esac
+    fi
+    case "$format" in
+        png | svg | pdf) ;;
+        *) die "--format: '$format' is not one of png, svg, pdf" ;;
+    esac
+    case "$step" in
+        "" | *[!0-9]*) [ -z "$step" ] || die "--step: '$step' is not a step number (0, 1, 2, ...)" ;;
+    esac
+    case "$metric" in
+        grad_w_norm | delta_norm | grad_b_norm) ;;
+        *) die "--metric: '$metric' is not one of grad_w_norm, delta_norm, grad_b_norm" ;;
+    esac
+    case "$where" in
+        "" | *=*) ;;
+        *) die "--where: '$where' is not KEY=VALUE" ;;
+    esac
+    [ -e "$dir" ] || die "$dir: no such directory"
+    [ -d "$dir" ] || die "$dir: not a directory"
+    if [ -z "$(ls -A "$dir")" ]; then die "$dir: empty directory (no runs.csv, layers.csv, train.csv)"; fi
+    if [ -n "$where" ] && [ -s "$dir/runs.csv" ]; then
+        keys=$(head -n 1 "$dir/runs.csv" | tr -d '\r')
+        printf '%s' "$where" | while IFS= read -r condition; do
+            case ",$keys," in
+                *",${condition%%=*},"*) ;;
+                *) die "--where $condition: '${condition%%=*}' is not a column of $dir/runs.csv" ;;
+            esac
+        done || exit 2
+    fi
+}
+
+# need_csv FILE COLUMN...: exits 2 naming the file and what it lacks.
+need_csv() {
+    file=$1
+    shift
+    [ -e "$file" ] || die "$file: missing (not a vgrad results directory?)"
+    [ -s "$file" ] || die "$file: empty (no header)"
+    header=$(head -n 1 "$file" | tr -d '\r')
+    for column in "$@"; do
+        case ",$header," in
+            *",$column,"*) ;;
+            *) die "$file: no column '$column' (needed by $chart)" ;;
+        esac
+    done
+    [ "$(head -n 2 "$file" | wc -l)" -ge 2 ] || die "$file: no rows (header only)"
+}
+
+# The PNG terminal: pngcairo when this gnuplot has it, else libgd's png.
+png_terminal() {
+    if [ -z "${VGRAD_PNG_TERM:-}" ]; then
+        if gnuplot -e 'set terminal pngcairo' >/dev/null 2>&1; then VGRAD_PNG_TERM=pngcairo; else VGRAD_PNG_TERM=png; fi
+        export VGRAD_PNG_TERM
+    fi
+    echo "$VGRAD_PNG_TERM"
+}
+
+# draw PROGRAM [FILE...]: runs the awk PROGRAM (with lib.awk; FILEs as
+# ARGV for reference) to write the gnuplot script, then gnuplot.  Anything
+# gnuplot prints on stderr (a warning too) is a failure.
+# make_work: $work, a temporary directory removed on exit.
+make_work() {
+    if [ -z "${work:-}" ]; then
+        work=$(mktemp -d "${TMPDIR:-/tmp}/vgrad_chart.XXXXXX")
+        trap 'rm -rf "$work"' EXIT
+    fi
+}
+
+draw() {
+    program=$1
+    shift
+    make_work
+    outdir=$(dirname "$out")
+    mkdir -p "$outdir" || die "$outdir: cannot create the output directory"
+    base=$(basename "$out")
+    partial="$outdir/.$base.tmp.$$"
+    rc=0
+    gawk -f "$charts_dir/lib.awk" \
+        -v status="$work/status" -v format="$format" -v term="$(png_terminal)" \
+        -v output="$partial" -v style="$charts_dir/style.gp" -v dir="$dir" \
+        -v step="$step" -v metric="$metric" -v where="$where" -v quantity="$quantity" \
+        -v vgrad="${VGRAD:-}" -v work="$work" \
+        -e "$program" "$@" >"$work/chart.gp" || rc=$?
+    [ "$rc" -eq 0 ] || exit "$rc"
+    touch "$work/status"
+    reason=$(sed -n 's/^skip //p' "$work/status" | head -n 1)
+    if [ -n "$reason" ]; then
+        echo "$chart: skipped: $reason"
+        exit 3
+    fi
+    notes=$(sed -n 's/^note //p' "$work/status" | awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }')
+    if [ -n "$gp" ]; then sed "s|$partial|$out|" "$work/chart.gp" >"$gp"; fi
+    if ! gnuplot "$work/chart.gp" >"$work/gnuplot.out" 2>"$work/gnuplot.err" || [ -s "$work/gnuplot.err" ]; then
+        rm -f "$partial"
+        echo "plot: $chart: gnuplot failed: $(grep -v '^ *$' "$work/gnuplot.err" | head -n 3 | paste -sd ' ' -)" >&2
+        exit 1
+    fi
+    if [ "$format" = svg ]; then
+        # a font list every browser can resolve, in place of gnuplot's one name
+        sed -i 's/font-family="[^"]*"/font-family="DejaVu Sans, Verdana, Arial, sans-serif"/g' "$partial"
+    fi
+    mv "$partial" "$out"
+    echo "$chart: wrote $out${notes:+ ($notes)}"
+}

@@ -1,0 +1,73 @@
+#!/bin/sh
+# loss.sh: training loss and accuracy against the step (and the test split's
+# when train.csv has them), one line per configuration, median over seeds
+# with a min-max band.  A network whose gradients vanish stays at the loss of
+# chance (ln K for K classes) and at accuracy 1/K.
+#   scripts/charts/loss.sh RESULTS_DIR OUT_FILE [--where KEY=VALUE]...
+#       [--format png|svg|pdf] [--gp FILE] [--check]
+set -eu
+. "$(dirname "$0")/lib.sh"
+chart_args loss "$@"
+need_csv "$dir/runs.csv" run_id
+need_csv "$dir/train.csv" run_id step loss accuracy
+[ "$check" -eq 0 ] || exit 0
+
+draw '
+BEGIN {
+    runs = dir "/runs.csv"
+    train = dir "/train.csv"
+    load_runs(runs)
+    apply_where(where)
+    differing()
+    groups()
+    assign("")
+    csv_open(train)
+    test = has_col(train, "test_loss") && has_col(train, "test_accuracy")
+    if (test) set_columns("loss accuracy test_loss test_accuracy", "training loss|training accuracy|test loss|test accuracy")
+    else set_columns("loss accuracy", "training loss|training accuracy")
+    while (csv_next(train)) {
+        i = RUNIX[col(train, "run_id")]
+        if (!i || !INCL[i]) continue
+        s = col(train, "step")
+        steps[s + 0] = 1
+        for (c = 1; c <= NCOLV; c++) {
+            v = col(train, COLV[c])
+            if (v == "") continue
+            if (!finite(v)) { nonfinite++; continue }
+            if (COLV[c] ~ /loss/ && v + 0 <= 0) { zero++; continue }
+            addv(pid(RROW[i], c), RSER[i], s, v)
+            if (!(c in ylo) || v + 0 < ylo[c]) ylo[c] = v + 0
+            if (!(c in yhi) || v + 0 > yhi[c]) yhi[c] = v + 0
+        }
+    }
+    if (length(steps) < 2) skip("a single logged step per run (steps=0): no training to show")
+    if (nonfinite) note(nonfinite " non-finite values not drawn (diverged runs)")
+    if (zero) note(zero " losses of 0 not drawn (log axis)")
+    flush_notes()
+
+    n = asorti(steps, sl, "@ind_num_asc")
+    layout(2)
+    figure_title("Loss and accuracy during training", seeds_text(nincluded()))
+    grid(GRIDC, GRIDR, 420, 300, legend_width(), 48)
+    printf "set xrange [%.17g:%.17g]\n", sl[1], sl[n]
+    print "set xtics autofreq; set mxtics default"
+    for (k = 1; k <= NPANEL; k++) {
+        p = PANELS[k]
+        c = (p - 1) % NCOLV + 1
+        panel(PR[p], PC[p], panel_title(p))
+        printf "set xlabel %s\n", (PR[p] == GRIDR || pid_below(p) < 0) ? "\"step\"" : "\"\""
+        if (COLV[c] ~ /loss/) {
+            print "set ylabel \"loss\""
+            if (yhi[c] / ylo[c] > 20) log_axis("y", ylo[c], yhi[c])
+            else { lin_axis("y", "*", "*"); print "set yrange [*:*] writeback" }
+        } else {
+            print "set ylabel \"accuracy\""
+            lin_axis("y", 0, 1.02)
+            print "set ytics 0, 0.2, 1"
+        }
+        plot_panel(p)
+        if (k == 1) clear_title()
+    }
+    legend()
+    print "unset multiplot"
+}'

@@ -1,0 +1,254 @@
+#!/bin/sh
+# test_plots.sh: the charts of scripts/plot.sh and the gallery of
+# scripts/report.sh, from a small sweep made here (3 activations x 2 depths x
+# 2 seeds, histograms every 10 steps).
+#   - plot.sh draws every chart in png, svg and pdf, with nothing on stderr
+#     (a gnuplot warning is a failure);
+#   - each PNG has the PNG signature, an IHDR of a plausible size and at least
+#     10 distinct colours that are not greys (decoded by netpbm: axes, grid and
+#     antialiased text are all grey, so a chart drawn blank has none; the data
+#     in Okabe-Ito or viridis colours gives dozens to thousands);
+#     each SVG parses as XML (xmllint); each PDF starts with %PDF and has one
+#     page (pdfinfo);
+#   - the legends name only the keys that differ, lines are medians over the
+#     two seeds with a band, every activation keeps its colour;
+#   - a single run: the depth chart and the histograms are skipped with a note;
+#   - each bad input (missing, empty directory, a missing file, column or
+#     row, a bad option) exits 2 with one line "plot: error: FILE: ...";
+#   - the gallery page loads in headless Chromium with every chart, refers to
+#     nothing outside itself, and its screenshot is not blank.
+# Installs the Debian packages it needs when they are missing (gnuplot-nox,
+# gawk, libxml2-utils, poppler-utils, netpbm, chromium).
+#   tests/test_plots.sh PATH_TO_VGRAD
+set -u
+test_name=plots
+. "$(dirname "$0")/lib.sh"
+[ $# -ge 1 ] || { echo "usage: tests/test_plots.sh PATH_TO_VGRAD" >&2; exit 2; }
+vgrad=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+plot="$root/scripts/plot.sh"
+report="$root/scripts/report.sh"
+export VGRAD="$vgrad"
+started=$(date +%s)
+
+# --- tools ---------------------------------------------------------------------
+missing=""
+for pair in gnuplot:gnuplot-nox gawk:gawk xmllint:libxml2-utils pdfinfo:poppler-utils \
+            pngtopnm:netpbm ppmhist:netpbm chromium:chromium; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
+done
+if [ -n "$missing" ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "test_plots: installing$missing" >&2
+    $sudo apt-get update -qq >/dev/null 2>&1
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 ||
+        echo "test_plots: could not install$missing" >&2
+    started=$(date +%s)   # the time limit is for the test, not the download
+fi
+
+# --- data ----------------------------------------------------------------------
+cat >"$tmp/plots-test.ini" <<'EOF'
+[experiment]
+name = plots-test
+description = Three activations at two depths, two seeds, histograms every 10 steps.
+[run]
+dataset = spiral
+n_samples = 150
+width = 12
+steps = 20
+log_every = 5
+lr = 0.1
+hist_every = 10
+hist_bins = 20
+[sweep]
+depth = 3, 6
+activation = sigmoid, tanh, relu
+seed = 1, 2
+EOF
+sweep="$tmp/sweep"
+if "$vgrad" sweep "$tmp/plots-test.ini" "out=$sweep" -q -j 2 >"$tmp/out" 2>&1; then ok; else
+    bad "the test sweep failed: $(cat "$tmp/out")"
+fi
+single="$tmp/single"
+"$vgrad" run depth=4 width=8 steps=10 log_every=5 "out=$single" >/dev/null 2>&1 || bad "vgrad run failed"
+
+charts="activations grad-by-layer depth-sweep heatmap learning-speed loss dead-saturated
+histograms-act histograms-preact histograms-delta histograms-grad_w"
+
+# byte N of FILE (0-based) as a number
+byte_at() { od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' '; }
+u32_at() { echo $(( $(byte_at "$1" "$2") * 16777216 + $(byte_at "$1" $(($2 + 1))) * 65536 + \
+                     $(byte_at "$1" $(($2 + 2))) * 256 + $(byte_at "$1" $(($2 + 3))) )); }
+# distinct colours that are not greys (r, g, b not all equal): axes, grid and
+# antialiased text are grey, so a chart drawn blank has none, while data drawn
+# in the Okabe-Ito or viridis colours has dozens to thousands
+colours() { pngtopnm "$1" 2>/dev/null | ppmhist -noheader 2>/dev/null | awk '!($1 == $2 && $2 == $3)' | wc -l; }
+
+check_png() {
+    file=$1
+    signature=$(od -An -tx1 -N 8 "$file" | tr -d ' \n')
+    if [ "$signature" = 89504e470d0a1a0a ]; then ok; else bad "$file: PNG signature is '$signature'"; fi
+    chunk=$(dd if="$file" bs=1 skip=12 count=4 2>/dev/null)
+    width=$(u32_at "$file" 16)
+    height=$(u32_at "$file" 20)
+    if [ "$chunk" = IHDR ] && [ "$width" -ge 300 ] && [ "$width" -le 6000 ] &&
+       [ "$height" -ge 200 ] && [ "$height" -le 6000 ]; then ok; else
+        bad "$file: first chunk '$chunk', ${width}x$height (expected IHDR, 300..6000 x 200..6000)"
+    fi
+    n=$(colours "$file")
+    if [ "$n" -ge 10 ]; then ok; else bad "$file: $n distinct non-grey colours (a blank chart has none)"; fi
+}
+check_svg() {
+    if xmllint --noout "$1" 2>"$tmp/xml.err" && grep -q '<svg' "$1" && grep -q '<path' "$1"; then ok; else
+        bad "$1: not an SVG that parses: $(head -n 3 "$tmp/xml.err")"
+    fi
+}
+check_pdf() {
+    header=$(head -c 5 "$1")
+    pages=$(pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p')
+    if [ "$header" = "%PDF-" ] && [ "$pages" = 1 ]; then ok; else
+        bad "$1: header '$header', $pages pages (expected %PDF-, 1 page)"
+    fi
+}
+
+# --- every chart in every format -------------------------------------------------
+for format in png svg pdf; do
+    out="$tmp/plots-$format"
+    if timeout 120 "$plot" "$sweep" --format "$format" --out "$out" >"$tmp/plot.out" 2>"$tmp/plot.err"; then ok; else
+        bad "plot.sh --format $format exited $?: $(head -n 3 "$tmp/plot.err")"
+    fi
+    if [ ! -s "$tmp/plot.err" ]; then ok; else
+        bad "plot.sh --format $format wrote on stderr (gnuplot warnings fail): $(head -n 3 "$tmp/plot.err")"
+    fi
+    lines=$(wc -l <"$tmp/plot.out")
+    if [ "$lines" -eq 11 ] && ! grep -q skipped "$tmp/plot.out"; then ok; else
+        bad "plot.sh --format $format: expected 11 charts written, got: $(cat "$tmp/plot.out")"
+    fi
+    for chart in $charts; do
+        file="$out/$chart.$format"
+        if [ -s "$file" ] && grep -q "wrote $file" "$tmp/plot.out"; then ok; else bad "$file: not written"; continue; fi
+        "check_$format" "$file"
+    done
+done
+
+# --- what the charts say ------------------------------------------------------------
+gp="$tmp/grad-by-layer.gp"
+"$root/scripts/charts/grad-by-layer.sh" "$sweep" "$tmp/gbl.png" --gp "$gp" >"$tmp/gbl.out" 2>&1 ||
+    bad "grad-by-layer.sh --gp: $(cat "$tmp/gbl.out")"
+# legend: the activation only (depth is the panel, seed the band)
+if grep -q '^set key .* title "activation"$' "$gp"; then ok; else
+    bad "grad-by-layer legend title is not 'activation': $(grep '^set key' "$gp" | head -n 1)"
+fi
+for a in sigmoid tanh relu; do
+    if grep -q "keyentry with lines lc rgb act_color(\"$a\") dt act_dash(\"$a\", 0) lw LW title \"$a\"" "$gp"; then ok; else
+        bad "grad-by-layer: no legend entry for $a in its own colour"
+    fi
+done
+if grep -q 'title "min-max over 2 seeds"' "$gp" && grep -q 'with filledcurves' "$gp"; then ok; else
+    bad "grad-by-layer: no min-max band over the 2 seeds"
+fi
+if grep -q 'set title "depth = 3"' "$gp" && grep -q 'set title "depth = 6"' "$gp"; then ok; else
+    bad "grad-by-layer: no panel per depth"
+fi
+# the first block (depth 3, sigmoid) holds layers 1..4 with n = 2 seeds each
+rows=$(awk '/^\$d_1_1 << EOD/ { on = 1; next } /^EOD/ { on = 0 } on && $5 == 2' "$gp" | wc -l)
+if [ "$rows" -eq 4 ]; then ok; else bad "grad-by-layer: depth 3 sigmoid block has $rows rows of 2 seeds, expected 4"; fi
+# the activation colours are those of style.gp, where sigmoid is vermilion
+colour=$(gnuplot -e "load '$root/scripts/charts/style.gp'; print act_color('sigmoid'), act_color('smelu:0.5'), act_dash('relu', 0), act_dash('softplus', 0)" 2>&1)
+if [ "$colour" = "#D55E00 #000000 1 2" ]; then ok; else bad "style.gp activation styles: '$colour'"; fi
+
+# --- a single run: skipped charts say why ---------------------------------------------
+if "$plot" "$single" --format png >"$tmp/single.out" 2>"$tmp/single.err" && [ ! -s "$tmp/single.err" ]; then ok; else
+    bad "plot.sh on a single run: $(head -n 3 "$tmp/single.err")"
+fi
+if grep -q '^depth-sweep: skipped: only one depth (4)$' "$tmp/single.out" &&
+   grep -q '^histograms: skipped: hist.csv has no rows' "$tmp/single.out" &&
+   grep -q '^grad-by-layer: wrote ' "$tmp/single.out"; then ok; else
+    bad "plot.sh on a single run: $(cat "$tmp/single.out")"
+fi
+
+# --- bad input: exit 2, one line naming the file ------------------------------------------
+expect_error() {  # DESCRIPTION PATTERN plot.sh-arguments...
+    what=$1
+    pattern=$2
+    shift 2
+    rc=0
+    "$plot" "$@" >"$tmp/bad.out" 2>"$tmp/bad.err" || rc=$?
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/bad.err")" -eq 1 ] && grep -q "^plot: error: $pattern" "$tmp/bad.err" &&
+       [ ! -s "$tmp/bad.out" ]; then ok; else
+        bad "$what: exit $rc, stderr '$(cat "$tmp/bad.err")', stdout '$(head -n 2 "$tmp/bad.out")' (expected 2 and 'plot: error: $pattern')"
+    fi
+}
+broken() {  # NAME: a copy of the sweep's CSV files to break
+    rm -rf "$tmp/$1"
+    mkdir -p "$tmp/$1"
+    cp "$sweep"/*.csv "$tmp/$1/"
+    echo "$tmp/$1"
+}
+expect_error "missing directory" "$tmp/nope: no such directory" "$tmp/nope"
+mkdir "$tmp/empty"
+expect_error "empty directory" "$tmp/empty: empty directory" "$tmp/empty"
+d=$(broken no-runs); rm "$d/runs.csv"
+expect_error "no runs.csv" "$d/runs.csv: missing" "$d"
+d=$(broken no-column)
+gawk -F, -v OFS=, '{ $6 = ""; sub(/,,/, ","); print }' "$sweep/layers.csv" >"$d/layers.csv"
+expect_error "layers.csv without grad_w_norm" "$d/layers.csv: no column 'grad_w_norm'" "$d"
+d=$(broken header-only); head -n 1 "$sweep/layers.csv" >"$d/layers.csv"
+expect_error "layers.csv with a header only" "$d/layers.csv: no rows" "$d"
+d=$(broken empty-file); : >"$d/train.csv"
+expect_error "empty train.csv" "$d/train.csv: empty" "$d"
+d=$(broken no-loss); sed '1s/,loss,/,lost,/' "$sweep/train.csv" >"$d/train.csv"
+expect_error "train.csv without loss" "$d/train.csv: no column 'loss'" "$d"
+d=$(broken no-count); sed '1s/,count$/,counts/' "$sweep/hist.csv" >"$d/hist.csv"
+expect_error "hist.csv without count" "$d/hist.csv: no column 'count'" "$d"
+expect_error "--metric" "--metric: 'grad_norm' is not one of" "$sweep" --metric grad_norm
+expect_error "--format" "--format: 'gif' is not one of png, svg, pdf" "$sweep" --format gif
+expect_error "--step" "--step: 'first' is not a step number" "$sweep" --step first
+expect_error "--where" "--where colour=red: 'colour' is not a column of" "$sweep" --where colour=red
+if [ ! -e "$tmp/no-column/plots" ] && [ ! -e "$tmp/empty/plots" ]; then ok; else bad "a bad input left a plots directory"; fi
+# a hist.csv with a header only is no error: the histograms are skipped
+d=$(broken no-hist); head -n 1 "$sweep/hist.csv" >"$d/hist.csv"
+if "$plot" "$d" >"$tmp/nohist.out" 2>&1 && grep -q '^histograms: skipped: hist.csv has no rows' "$tmp/nohist.out"; then ok; else
+    bad "header-only hist.csv: $(cat "$tmp/nohist.out")"
+fi
+
+# --- the gallery in a browser --------------------------------------------------------------
+if timeout 120 "$report" "$sweep" >"$tmp/report.out" 2>"$tmp/report.err" && [ -s "$sweep/index.html" ] && [ ! -s "$tmp/report.err" ]; then ok; else
+    bad "report.sh: $(cat "$tmp/report.out" "$tmp/report.err" | head -n 3)"
+fi
+page="$sweep/index.html"
+svgs=$(grep -c '^<svg' "$page")
+if [ "$svgs" -eq 11 ]; then ok; else bad "index.html inlines $svgs SVG charts, expected 11"; fi
+if ! grep -Eiq '(src|href)="(https?:)?//|@import|<link|url\(https?:' "$page"; then ok; else
+    bad "index.html refers to something outside itself: $(grep -Eio '(src|href)="(https?:)?//[^"]*' "$page" | head -n 1)"
+fi
+if grep -q 'plots-test' "$page" && grep -q 'hist_every = 10' "$page" && grep -q '<th>activation</th>' "$page"; then ok; else
+    bad "index.html lacks the experiment name, experiment.ini or the runs table"
+fi
+browser() {  # chromium in a fresh profile, no network, no GPU
+    profile=$(mktemp -d "$tmp/chromium.XXXXXX")
+    timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" "$@" 2>>"$tmp/chromium.err"
+}
+if command -v chromium >/dev/null 2>&1; then
+    browser --virtual-time-budget=5000 --dump-dom "file://$page" >"$tmp/dom.html"
+    check=$(grep -o '<p id="image-check"[^>]*>[^<]*' "$tmp/dom.html")
+    if echo "$check" | grep -q 'data-charts="11"' && echo "$check" | grep -q 'data-failed="0"'; then ok; else
+        bad "chromium: the page did not load every chart: '$check' $(tail -n 2 "$tmp/chromium.err")"
+    fi
+    browser --hide-scrollbars --window-size=1280,1600 --virtual-time-budget=5000 \
+        --screenshot="$tmp/shot.png" "file://$page" >/dev/null
+    n=$( [ -s "$tmp/shot.png" ] && colours "$tmp/shot.png" || echo 0)
+    if [ "$n" -gt 50 ]; then ok; else bad "chromium screenshot: $n distinct non-grey colours (blank?)"; fi
+else
+    bad "chromium is not installed and could not be installed"
+fi
+
+# --- time ---------------------------------------------------------------------------------
+seconds=$(($(date +%s) - started))
+echo "test_plots: ${seconds} s (limit 180 s)" >&2
+if [ "$seconds" -lt 180 ]; then ok; else bad "took ${seconds}s (limit 180)"; fi
+finish
