@@ -49,7 +49,9 @@ static const char usage[] =
     "  run key=value ...         train one configuration, write CSV logs to out=DIR\n"
     "  gradcheck key=value ...   check backprop against finite differences\n"
     "      [--tol 1e-6] [--samples 64] [--examples 16]\n"
-    "  theory key=value ...      mean-field predictions: q*, chi_1, depth scale, theory.csv\n"
+    "  theory key=value ... [--edge-of-chaos SIGMA_B2_MAX]\n"
+    "                            mean-field predictions: q*, chi_1, depth scale, theory.csv\n"
+    "                            (and the line chi_1 = 1 of the activation, edge_of_chaos.csv)\n"
     "  jacobian key=value ... [--inputs 3]\n"
     "                            singular values of the input-output Jacobian, jacobian.csv\n"
     "  activations [range=-6:6] [points=1201] [out=FILE]\n"
@@ -229,13 +231,68 @@ static int cmd_gradcheck(int argc, char **argv)
     return 0;
 }
 
+/* The line chi_1 = 1 that vgrad theory --edge-of-chaos writes. */
+enum { EDGE_POINTS = 201 };
+typedef struct {
+    double q[EDGE_POINTS], sw2[EDGE_POINTS], sb2[EDGE_POINTS];
+} edge_line;
+
+/* Writes the points of e with sigma_b^2 >= 0 to out/edge_of_chaos.csv and
+ * prints what it wrote. */
+static int write_edge_of_chaos(const vg_config *cfg, const edge_line *e)
+{
+    vg_error err = {0, ""};
+    char path[VG_PATH_MAX + 32];
+    csv_out o;
+    snprintf(path, sizeof path, "%s/edge_of_chaos.csv", cfg->out);
+    if (csvout_open(&o, path, &err) != VG_OK) return die(&err);
+    csvout_header(&o, "q_star,sigma_w2,sigma_b2");
+    int rows = 0;
+    for (int i = 0; i < EDGE_POINTS; i++) {
+        if (e->sb2[i] < 0.0) continue;   /* below the physical region */
+        csvout_num(&o, e->q[i]);
+        csvout_num(&o, e->sw2[i]);
+        csvout_num(&o, e->sb2[i]);
+        csvout_endrow(&o);
+        rows++;
+    }
+    if (csvout_commit(&o, &err) != VG_OK) return die(&err);
+    int first = EDGE_POINTS - rows, last = EDGE_POINTS - 1;
+    printf("edge of chaos (chi_1 = 1): %d points from sigma_w^2=%.6g sigma_b^2=%.6g to "
+           "sigma_w^2=%.6g sigma_b^2=%.6g; wrote %s\n", rows, e->sw2[first], e->sb2[first],
+           e->sw2[last], e->sb2[last], path);
+    return 0;
+}
+
 /* vgrad theory: mean-field predictions for a configuration (theory.h). */
 static int cmd_theory(int argc, char **argv)
 {
+    double edge_max = 0;   /* --edge-of-chaos SIGMA_B2_MAX; 0: not asked for */
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--edge-of-chaos") == 0) {
+            if (parse_flag_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL, 1e-12, 1e6,
+                                 &edge_max))
+                return VG_EUSAGE;
+            i++;
+        } else if (argv[i][0] == '-') {
+            return usage_error("unknown option '%s'; allowed: --edge-of-chaos SIGMA_B2_MAX",
+                               argv[i]);
+        } else {
+            argv[n++] = argv[i];
+        }
+    }
     static vg_config cfg;
     vg_error err = {0, ""};
     trainer t;
-    if (configured_trainer(argc, argv, &cfg, &t, &err) != VG_OK) return die(&err);
+    if (configured_trainer(n, argv, &cfg, &t, &err) != VG_OK) return die(&err);
+    static edge_line edge;
+    if (edge_max > 0 &&
+        theory_edge_of_chaos(&act_table[cfg.activation], cfg.act_param, edge_max, EDGE_POINTS,
+                             edge.q, edge.sw2, edge.sb2, &err) != VG_OK) {
+        trainer_free(&t);
+        return die(&err);
+    }
     /* The inputs' mean square per feature, over the training set. */
     size_t cells = (size_t)t.train.n * t.train.n_features;
     double input_q = 0.0;
@@ -278,7 +335,7 @@ static int cmd_theory(int argc, char **argv)
            "depth scale %.6g layers; %s; wrote %s\n", act, r.sigma_w2, r.sigma_b2, r.q_star,
            r.chi1, sqrt(r.chi1), fabs(r.depth_scale), regime, path);
     theory_free(&r);
-    return 0;
+    return edge_max > 0 ? write_edge_of_chaos(&cfg, &edge) : 0;
 }
 
 /* vgrad jacobian: singular values of the input-output Jacobian at

@@ -144,3 +144,46 @@ void theory_free(theory_result *r)
     free(r->log10_grad_w_ratio);
     memset(r, 0, sizeof *r);
 }
+
+/* sigma_w^2 and sigma_b^2 of the point of the edge of chaos with fixed
+ * point q (theory.h); q = 0 is the limit, sigma_b^2 = -sigma_w^2 phi(0)^2. */
+static void edge_point(const act_info *act, double param, double q, double *sw2, double *sb2)
+{
+    if (q == 0.0) {
+        double d = act->df(0.0, param), f0 = act->f(0.0, param);
+        *sw2 = 1.0 / (d * d);
+        *sb2 = f0 == 0.0 ? 0.0 : -*sw2 * f0 * f0;
+        return;
+    }
+    *sw2 = 1.0 / theory_gauss_mean(act, param, q, 2);
+    *sb2 = q - *sw2 * theory_gauss_mean(act, param, q, 1);
+}
+
+int theory_edge_of_chaos(const act_info *act, double param, double sigma_b2_max, int n,
+                         double *q_star, double *sigma_w2, double *sigma_b2, vg_error *err)
+{
+    if (!gh_init()) return vg_fail(err, VG_EFAIL, "GSL could not build the quadrature rule");
+    if (n < 2 || !(sigma_b2_max > 0.0))
+        return vg_fail(err, VG_EUSAGE, "the edge of chaos needs at least 2 points and sigma_b^2 > 0");
+    /* Bracket the q* where sigma_b^2 reaches the maximum, then bisect. */
+    double lo = 0.0, hi = 1.0 / 64, sw2, sb2;
+    for (edge_point(act, param, hi, &sw2, &sb2); !(sb2 >= sigma_b2_max);
+         edge_point(act, param, hi, &sw2, &sb2)) {
+        if (hi > 1e6 || !isfinite(sw2))
+            return vg_fail(err, VG_EUSAGE, "%s has no edge of chaos up to sigma_b^2 = %g "
+                           "(sigma_b^2 = %g at q* = %g)", act->name, sigma_b2_max, sb2, hi);
+        lo = hi;
+        hi *= 2;
+    }
+    while (hi - lo > 1e-12 * hi) {
+        double mid = 0.5 * (lo + hi);
+        edge_point(act, param, mid, &sw2, &sb2);
+        if (sb2 >= sigma_b2_max) hi = mid;
+        else lo = mid;
+    }
+    for (int i = 0; i < n; i++) {
+        q_star[i] = hi * i / (n - 1);
+        edge_point(act, param, q_star[i], &sigma_w2[i], &sigma_b2[i]);
+    }
+    return VG_OK;
+}

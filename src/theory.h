@@ -41,4 +41,19 @@ int theory_compute(const vg_config *cfg, int n_in, int n_out, double input_q, th
                    vg_error *err);
 void theory_free(theory_result *r);
 
+/* The edge of chaos of an activation: the line chi_1 = 1 in the
+ * (sigma_w^2, sigma_b^2) plane, parametrised by the fixed point q* it has
+ * there (Schoenholz et al. 2017).  At a fixed point q* with chi_1 = 1,
+ *     sigma_w^2 = 1 / E[phi'(sqrt(q*) z)^2],
+ *     sigma_b^2 = q* - sigma_w^2 E[phi(sqrt(q*) z)^2],
+ * closed forms, with no iteration of the map.  Fills n >= 2 points, q*
+ * evenly from 0 (the limit q -> 0+) to the q* at which sigma_b^2 reaches
+ * sigma_b2_max (found by bisection to 1e-12 relative), into the caller's
+ * arrays q_star, sigma_w2 and sigma_b2 of n each.  Points below
+ * sigma_b^2 = 0 (phi(0) != 0 near q* = 0) are filled too; callers drop
+ * them.  VG_EUSAGE when sigma_b^2 stays below sigma_b2_max up to q* = 1e6
+ * (ReLU and linear: the line is the one point sigma_b^2 = 0). */
+int theory_edge_of_chaos(const act_info *act, double param, double sigma_b2_max, int n,
+                         double *q_star, double *sigma_w2, double *sigma_b2, vg_error *err);
+
 #endif

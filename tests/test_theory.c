@@ -149,8 +149,47 @@ static void test_jacobian(void)
     trainer_free(&t);
 }
 
+/* The edge of chaos of tanh: it starts at sigma_w^2 = 1, sigma_b^2 = 0
+ * (chi_1 = sigma_w^2 at q* = 0), ends at the sigma_b^2 asked for, rises in
+ * both, and each point, fed back as a configuration, has chi_1 = 1 by the
+ * iterated length map of theory_compute (an independent route to q*).
+ * Near q* = 0 the map's fixed point converges too slowly to iterate, so the
+ * check starts at the 10th point. ReLU has no such line. */
+static void test_edge_of_chaos(void)
+{
+    enum { N = 41 };
+    double q[N], sw2[N], sb2[N];
+    vg_error err;
+    const act_info *tanh_act = &act_table[act_find("tanh")];
+    CHECK(theory_edge_of_chaos(tanh_act, 0, 0.3, N, q, sw2, sb2, &err) == VG_OK);
+    CHECK(q[0] == 0.0 && sw2[0] == 1.0 && sb2[0] == 0.0);
+    CHECK_NEAR(sb2[N - 1], 0.3, 1e-10);
+    int rising = 1;
+    for (int i = 1; i < N; i++) rising &= sw2[i] > sw2[i - 1] && sb2[i] > sb2[i - 1];
+    CHECK(rising);
+    CHECK(sw2[N - 1] > 2.4 && sw2[N - 1] < 2.6);
+    for (int i = 10; i < N; i += 10) {
+        theory_result r = predict("tanh", sw2[i], sb2[i]);
+        CHECK_NEAR(r.q_star, q[i], 1e-9);
+        CHECK_NEAR(r.chi1, 1.0, 1e-9);
+        theory_free(&r);
+    }
+    /* Pennington et al. 2017 take sigma_w^2 = 1.05 with sigma_b^2 = 2.01e-5
+     * as a critical tanh network: on this line within 2%. */
+    CHECK(theory_edge_of_chaos(tanh_act, 0, 1e-4, N, q, sw2, sb2, &err) == VG_OK);
+    double at_105 = NAN;
+    for (int i = 1; i < N; i++)
+        if (sw2[i - 1] <= 1.05 && sw2[i] > 1.05)
+            at_105 = sb2[i - 1] + (sb2[i] - sb2[i - 1]) * (1.05 - sw2[i - 1]) / (sw2[i] - sw2[i - 1]);
+    CHECK_NEAR(at_105 / 2.01e-5, 1.0, 0.02);
+    CHECK(theory_edge_of_chaos(&act_table[act_find("relu")], 0, 0.3, N, q, sw2, sb2, &err) ==
+          VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "relu has no edge of chaos");
+}
+
 int main(void)
 {
+    test_edge_of_chaos();
     test_jacobian();
     test_measured_slope();
     /* The reference values, to the digits given. */
