@@ -64,6 +64,7 @@ hist_quantities() {
 chart_list() {
     echo "activations activations"
     echo "grad-by-layer grad-by-layer"
+    echo "grad-by-layer grad-by-layer-theory --theory"
     echo "depth-sweep depth-sweep"
     echo "heatmap heatmap"
     echo "learning-speed learning-speed"

@@ -47,6 +47,7 @@ function html(s) {
 function heading(name) {
     if (name == "activations") return "The activation functions and their derivatives"
     if (name == "grad-by-layer") return "Gradient norm by layer"
+    if (name == "grad-by-layer-theory") return "Gradient norm by layer against the mean-field prediction"
     if (name == "depth-sweep") return "First-layer gradient against depth"
     if (name == "heatmap") return "Gradient norm over layers and steps"
     if (name == "learning-speed") return "Learning speed of each layer"
@@ -66,6 +67,7 @@ function hist_words(q) {
 function caption(name) {
     if (name == "activations") return "The dot marks the largest f′: below 1 (sigmoid 0.25), every layer can only shrink the gradient; flat f′ = 0 regions are where units die or saturate."
     if (name == "grad-by-layer") return "Log scale: a line falling towards layer 1 is a vanishing gradient, a rising one an exploding gradient; a flat line passes the gradient through."
+    if (name == "grad-by-layer-theory") return "The dashed line is what mean-field theory (vgrad theory) predicts from the output layer down for a wide network at initialisation: where the solid line leaves it, finite width, the data or the output layer are showing."
     if (name == "depth-sweep") return "A straight falling line on the log axis is a gradient that vanishes exponentially with depth; a ratio near 1 at every depth is a network that trains."
     if (name == "heatmap") return "Dark rows at the bottom that stay dark are first layers that receive no gradient during training; grey cells are exact zeros (dead units)."
     if (name == "learning-speed") return "Nielsen’s figure: the distance between the dark (first) and light (last) lines is how many times slower the first layer learns."
@@ -159,7 +161,7 @@ BEGIN {
         printf "<figcaption>%s", html(caption(CH[k]))
         if (CHNOTE[k] != "") printf " <span class=\"note\">(%s)</span>", html(CHNOTE[k])
         printf "<br><span class=\"note\">scripts/charts/%s.sh</span></figcaption>\n</figure>\n", \
-               CH[k] ~ /^histograms/ ? "histograms" : CH[k]
+               CH[k] ~ /^histograms/ ? "histograms" : CH[k] == "grad-by-layer-theory" ? "grad-by-layer.sh --theory" : CH[k]
     }
     if (NSK) {
         print "<h2>Charts not drawn</h2><ul>"

@@ -74,7 +74,7 @@ fi
 single="$tmp/single"
 "$vgrad" run depth=4 width=8 steps=10 log_every=5 "out=$single" >/dev/null 2>&1 || bad "vgrad run failed"
 
-charts="activations grad-by-layer depth-sweep heatmap learning-speed loss dead-saturated
+charts="activations grad-by-layer grad-by-layer-theory depth-sweep heatmap learning-speed loss dead-saturated
 histograms-act histograms-preact histograms-delta histograms-grad_w"
 
 # byte N of FILE (0-based) as a number
@@ -123,8 +123,8 @@ for format in png svg pdf; do
         bad "plot.sh --format $format wrote on stderr (gnuplot warnings fail): $(head -n 3 "$tmp/plot.err")"
     fi
     lines=$(wc -l <"$tmp/plot.out")
-    if [ "$lines" -eq 11 ] && ! grep -q skipped "$tmp/plot.out"; then ok; else
-        bad "plot.sh --format $format: expected 11 charts written, got: $(cat "$tmp/plot.out")"
+    if [ "$lines" -eq 12 ] && ! grep -q skipped "$tmp/plot.out"; then ok; else
+        bad "plot.sh --format $format: expected 12 charts written, got: $(cat "$tmp/plot.out")"
     fi
     for chart in $charts; do
         file="$out/$chart.$format"
@@ -158,6 +158,37 @@ if [ "$rows" -eq 4 ]; then ok; else bad "grad-by-layer: depth 3 sigmoid block ha
 # the activation colours are those of style.gp, where sigmoid is vermilion
 colour=$(gnuplot -e "load '$root/scripts/charts/style.gp'; print act_color('sigmoid'), act_color('smelu:0.5'), act_dash('relu', 0), act_dash('softplus', 0)" 2>&1)
 if [ "$colour" = "#D55E00 #000000 1 2" ]; then ok; else bad "style.gp activation styles: '$colour'"; fi
+
+# --- the mean-field prediction (grad-by-layer --theory) ----------------------------------
+gp="$tmp/theory.gp"
+"$root/scripts/charts/grad-by-layer.sh" "$sweep" "$tmp/theory.png" --theory --gp "$gp" >"$tmp/theory.out" 2>&1 ||
+    bad "grad-by-layer.sh --theory: $(cat "$tmp/theory.out")"
+if grep -q 'title "mean-field prediction"' "$gp"; then ok; else bad "grad-by-layer --theory: no legend entry for the prediction"; fi
+# panel 2 is depth 6; series 1 sigmoid: measured block $d_2_1, predicted $d_2_1001 (x, median, min, max, n)
+block_rows() { awk -v name="$1" '$0 == name " << EOD" { on = 1; next } /^EOD/ { on = 0 } on' "$gp"; }
+block_rows '$d_2_1' >"$tmp/measured"
+block_rows '$d_2_1001' >"$tmp/predicted"
+# 7 layers each; the prediction starts at the measured output layer (the
+# median over seeds of each seed's anchor: the same two values) and, for
+# sigmoid (chi about 0.05 a layer in squared norm), ends at layer 1 more
+# than 10x below it
+if [ "$(wc -l <"$tmp/measured")" -eq 7 ] && [ "$(wc -l <"$tmp/predicted")" -eq 7 ]; then ok; else
+    bad "grad-by-layer --theory: depth-6 sigmoid blocks have $(wc -l <"$tmp/measured") and $(wc -l <"$tmp/predicted") rows, expected 7"
+fi
+if [ "$(tail -n 1 "$tmp/measured")" = "$(tail -n 1 "$tmp/predicted")" ]; then ok; else
+    bad "grad-by-layer --theory: the prediction is not anchored at the output layer: $(tail -n 1 "$tmp/measured") vs $(tail -n 1 "$tmp/predicted")"
+fi
+if awk 'NR == 1 { first = $2 } END { exit !(first > 0 && first * 10 < $2) }' "$tmp/predicted"; then ok; else
+    bad "grad-by-layer --theory: sigmoid prediction does not fall 10x from the output to layer 1: $(tr '\n' ' ' <"$tmp/predicted")"
+fi
+for args in "--step 5" "--metric grad_b_norm"; do
+    # shellcheck disable=SC2086
+    rc=0
+    "$root/scripts/charts/grad-by-layer.sh" "$sweep" "$tmp/theory2.png" --theory $args >"$tmp/theory.out" 2>&1 || rc=$?
+    if [ "$rc" -eq 3 ] && grep -q '^grad-by-layer-theory: skipped: ' "$tmp/theory.out" && [ ! -e "$tmp/theory2.png" ]; then ok; else
+        bad "grad-by-layer --theory $args: exit $rc, '$(cat "$tmp/theory.out")' (expected a skip, exit 3)"
+    fi
+done
 
 # --- a single run: skipped charts say why ---------------------------------------------
 if "$plot" "$single" --format png >"$tmp/single.out" 2>"$tmp/single.err" && [ ! -s "$tmp/single.err" ]; then ok; else
@@ -220,7 +251,7 @@ if timeout 120 "$report" "$sweep" >"$tmp/report.out" 2>"$tmp/report.err" && [ -s
 fi
 page="$sweep/index.html"
 svgs=$(grep -c '^<svg' "$page")
-if [ "$svgs" -eq 11 ]; then ok; else bad "index.html inlines $svgs SVG charts, expected 11"; fi
+if [ "$svgs" -eq 12 ]; then ok; else bad "index.html inlines $svgs SVG charts, expected 12"; fi
 if ! grep -Eiq '(src|href)="(https?:)?//|@import|<link|url\(https?:' "$page"; then ok; else
     bad "index.html refers to something outside itself: $(grep -Eio '(src|href)="(https?:)?//[^"]*' "$page" | head -n 1)"
 fi
@@ -236,7 +267,7 @@ browser() {  # chromium in a fresh profile, no network, no GPU
 if command -v chromium >/dev/null 2>&1; then
     browser --virtual-time-budget=5000 --dump-dom "file://$page" >"$tmp/dom.html"
     check=$(grep -o '<p id="image-check"[^>]*>[^<]*' "$tmp/dom.html")
-    if echo "$check" | grep -q 'data-charts="11"' && echo "$check" | grep -q 'data-failed="0"'; then ok; else
+    if echo "$check" | grep -q 'data-charts="12"' && echo "$check" | grep -q 'data-failed="0"'; then ok; else
         bad "chromium: the page did not load every chart: '$check' $(tail -n 2 "$tmp/chromium.err")"
     fi
     browser --hide-scrollbars --window-size=1280,1600 --virtual-time-budget=5000 \

@@ -327,7 +327,8 @@ function series_styles(   s, a, base, p, rank, i, v, vals, nv, k, mult, r, act) 
     for (s = 1; s <= NSER; s++) {
         act = SERACT[s]
         if (act != "") {
-            SERSTYLE[s] = sprintf("lc rgb act_color(\"%s\") dt act_dash(\"%s\", %d)", act, act, VARRANK[act] + 0)
+            SERLC[s] = sprintf("lc rgb act_color(\"%s\")", act)
+            SERSTYLE[s] = sprintf("%s dt act_dash(\"%s\", %d)", SERLC[s], act, VARRANK[act] + 0)
             SERFILL[s] = sprintf("fc rgb act_color(\"%s\")", act)
             SERWITH[s] = "lines"
             if (mult[act] > 1) {
@@ -335,7 +336,8 @@ function series_styles(   s, a, base, p, rank, i, v, vals, nv, k, mult, r, act) 
                 SERWITH[s] = "linespoints"
             }
         } else {
-            SERSTYLE[s] = sprintf("lc rgb series_color(%d) dt series_dash(%d)", s, s)
+            SERLC[s] = sprintf("lc rgb series_color(%d)", s)
+            SERSTYLE[s] = sprintf("%s dt series_dash(%d)", SERLC[s], s)
             SERFILL[s] = sprintf("fc rgb series_color(%d)", s)
             SERWITH[s] = "lines"
         }
@@ -519,6 +521,13 @@ function plot_panel(p,   s, name, cmd, bands, pi) {
         pi = (SERWITH[s] == "linespoints") ? sprintf(" pi %d", BLOCKN > 12 ? int(BLOCKN / 8) : 1) : ""
         cmd = cmd sprintf("%s%s using 1:2 with %s %s lw LW%s notitle", cmd == "" ? "" : ", ", name, SERWITH[s], SERSTYLE[s], pi)
     }
+    # predicted lines (series s + PREDICTED, see grad-by-layer.sh --theory)
+    for (s = 1; PREDICTED && s <= NSER; s++) {
+        if (!((p SUBSEP (s + PREDICTED)) in PANELSER)) continue
+        name = block(p, s + PREDICTED)
+        cmd = cmd sprintf("%s%s using 1:2 with lines %s dt PREDICTED_DASH lw PREDICTED_LW notitle", \
+                          cmd == "" ? "" : ", ", name, SERLC[s])
+    }
     if (cmd == "") {
         print "set label 903 \"no data\" at graph 0.5, 0.5 center"
         print "plot NaN notitle"
@@ -544,6 +553,9 @@ function legend(   s, cmd, x, top) {
     if (BANDS)
         cmd = cmd sprintf("%skeyentry with filledcurves fc rgb \"#888888\" fs transparent solid 0.3 noborder title %s", \
                           ", ", q("min-max over " MAXGSIZE " seeds"))
+    if (PREDICTED)
+        cmd = cmd sprintf("%skeyentry with lines lc rgb \"#555555\" dt PREDICTED_DASH lw PREDICTED_LW title %s", \
+                          ", ", q(PREDICTED_TITLE))
     print "plot " cmd
 }
 # legend_width(): pixels the legend column needs.
@@ -551,6 +563,7 @@ function legend_width(   s, w) {
     w = length(LEGTITLE)
     for (s = 1; s <= NSER; s++) if (length(SERLABEL[s]) > w) w = length(SERLABEL[s])
     if (BANDS && w < 24) w = 24
+    if (PREDICTED && w < length(PREDICTED_TITLE)) w = length(PREDICTED_TITLE)
     if (NSER <= 1 && !BANDS) return 20
     return 90 + 7.8 * w
 }

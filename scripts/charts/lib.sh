@@ -14,12 +14,12 @@ die() {
 }
 
 # chart_args NAME RESULTS_DIR OUT_FILE [options]: sets chart, dir, out,
-# format, step, metric, where (KEY=VALUE lines), quantity, gp, check.
+# format, step, metric, where (KEY=VALUE lines), quantity, gp, check, theory.
 chart_args() {
     chart=$1
     shift
     [ $# -ge 2 ] || die "$chart: usage: scripts/charts/$chart.sh RESULTS_DIR OUT_FILE [--format png|svg|pdf]" \
-        "[--step N] [--metric grad_w_norm|delta_norm|grad_b_norm] [--where KEY=VALUE] [--gp FILE] [--check]"
+        "[--step N] [--metric grad_w_norm|delta_norm|grad_b_norm] [--where KEY=VALUE] [--gp FILE] [--theory] [--check]"
     dir=${1%/}
     out=$2
     shift 2
@@ -30,6 +30,7 @@ chart_args() {
     quantity=""
     gp=""
     check=0
+    theory=0
     while [ $# -gt 0 ]; do
         case "$1" in
             --format | --step | --metric | --where | --quantity | --gp)
@@ -46,7 +47,8 @@ chart_args() {
                 shift 2
                 ;;
             --check) check=1; shift ;;
-            *) die "$chart: unknown option '$1'; allowed: --format, --step, --metric, --where, --quantity, --gp, --check" ;;
+            --theory) theory=1; shift ;;
+            *) die "$chart: unknown option '$1'; allowed: --format, --step, --metric, --where, --quantity, --gp, --theory, --check" ;;
         esac
     done
     if [ -z "$format" ]; then
@@ -84,6 +86,12 @@ chart_args() {
             esac
         done || exit 2
     fi
+}
+
+# skip_chart REASON: the chart has nothing to show (exit 3).
+skip_chart() {
+    echo "$chart: skipped: $*"
+    exit 3
 }
 
 # need_csv FILE COLUMN...: exits 2 naming the file and what it lacks.
@@ -135,7 +143,7 @@ draw() {
         -v status="$work/status" -v format="$format" -v term="$(png_terminal)" \
         -v output="$partial" -v style="$charts_dir/style.gp" -v dir="$dir" \
         -v step="$step" -v metric="$metric" -v where="$where" -v quantity="$quantity" \
-        -v vgrad="${VGRAD:-}" -v work="$work" \
+        -v vgrad="${VGRAD:-}" -v work="$work" -v theory_map="${theory_map:-}" \
         -e "$program" "$@" >"$work/chart.gp" || rc=$?
     [ "$rc" -eq 0 ] || exit "$rc"
     touch "$work/status"

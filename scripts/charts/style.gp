@@ -12,6 +12,11 @@ set termoption enhanced
 
 # --- lines, grid, axes --------------------------------------------------------
 LW = 2                                   # data lines
+# predicted lines (mean-field theory, grad-by-layer --theory): the colour of
+# the line they predict, thinner and dashed
+PREDICTED_LW = 1.5
+set dashtype 20 (8, 5)
+PREDICTED_DASH = 20
 set border 3 lw 1 lc rgb "#333333"       # left and bottom axes only
 set tics nomirror out scale 0.6 textcolor rgb "#222222"
 set grid xtics ytics mytics lw 0.7 lc rgb "#d4d4d4", lw 0.5 lc rgb "#ececec"
