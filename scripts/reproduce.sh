@@ -30,6 +30,14 @@ else
     set -- "$which"
 fi
 
+# The charts of a figure show its quantity: Nielsen's figure is the bias
+# gradient of each layer.
+plot_options() {
+    case "$1" in
+        nielsen) echo "--metric grad_b_norm" ;;
+    esac
+}
+
 failed=0
 for fig in "$@"; do
     out="$root/$fig"
@@ -49,7 +57,8 @@ for fig in "$@"; do
         gawk -f scripts/figures/lib.awk -f "scripts/figures/$fig.awk" $files
     } >"$out/claims.csv.tmp"
     mv "$out/claims.csv.tmp" "$out/claims.csv"
-    if ! scripts/plot.sh "$out" --format png >/dev/null 2>"$out/plot.err"; then
+    # shellcheck disable=SC2046
+    if ! scripts/plot.sh "$out" --format png $(plot_options "$fig") >/dev/null 2>"$out/plot.err"; then
         echo "reproduce: $fig: charts failed: $(head -n 1 "$out/plot.err")" >&2
         failed=1
     fi
