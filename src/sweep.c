@@ -1,10 +1,17 @@
 /* sweep.c: experiment files, grid expansion and validation. */
-/* MAP_ANONYMOUS is not POSIX; glibc and the BSDs have it. */
+/* MAP_ANONYMOUS and flock are not POSIX; glibc and the BSDs have them
+ * (and Linux has prctl). */
 #define _DEFAULT_SOURCE
 #include "sweep.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <ini.h>
 #include <math.h>
 #include <stdio.h>
@@ -929,6 +936,26 @@ static int prepare_dir(const experiment *e, const char *dir, const sweep_options
     return rc;
 }
 
+/* One sweep writes a directory at a time: an flock on DIR/.runs, which
+ * the workers inherit, so a second sweep into DIR (or a --resume started
+ * while workers of a killed sweep are still running) is refused instead of
+ * computing runs twice.  *fd holds the lock until it is closed. */
+static int lock_runs(const char *dir, int *fd, vg_error *err)
+{
+    char runs[SWEEP_PATH];
+    snprintf(runs, sizeof runs, "%s/.runs", dir);
+    *fd = open(runs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*fd < 0) return vg_fail(err, VG_EFAIL, "cannot open '%s': %s", runs, strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB) == 0) return VG_OK;
+    int lock_errno = errno;
+    close(*fd);
+    *fd = -1;
+    if (lock_errno == EWOULDBLOCK)
+        return vg_fail(err, VG_EUSAGE, "'%s' is being written by another vgrad sweep (or the "
+                       "workers of a killed one are finishing); wait for it to end", dir);
+    return vg_fail(err, VG_EFAIL, "cannot lock '%s': %s", runs, strerror(lock_errno));
+}
+
 /* Removes run directories left half-written by a killed worker. */
 static void remove_partial_runs(const char *dir)
 {
@@ -958,6 +985,9 @@ static void remove_partial_runs(const char *dir)
     closedir(d);
 }
 
+static int sweep_workers(const experiment *e, const sweep_options *o, const char *dir,
+                         sweep_summary *s, vg_error *err);
+
 int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_error *err)
 {
     memset(s, 0, sizeof *s);
@@ -976,6 +1006,20 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
     }
     int rc = prepare_dir(e, dir, o, err);
     if (rc != VG_OK) return rc;
+    int lock_fd;
+    rc = lock_runs(dir, &lock_fd, err);
+    if (rc != VG_OK) return rc;
+    rc = sweep_workers(e, o, dir, s, err);
+    close(lock_fd);
+    return rc;
+}
+
+/* The runs of this shard that are not done yet, on o->jobs worker
+ * processes, then the assembled files and the manifest. */
+static int sweep_workers(const experiment *e, const sweep_options *o, const char *dir,
+                         sweep_summary *s, vg_error *err)
+{
+    int rc;
     remove_partial_runs(dir);
 
     int *todo = malloc(((size_t)e->n_points + 1) * sizeof(int));
@@ -1004,10 +1048,18 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
     fflush(NULL);
     pid_t *pids = calloc((size_t)jobs + 1, sizeof(pid_t));
     int started = 0;
+    pid_t parent = getpid();
     for (int w = 0; w < jobs && pids; w++) {
         pid_t pid = fork();
         if (pid == 0) {
+            /* A worker ends with the sweep, even one killed by SIGKILL: its
+             * unfinished run is redone by --resume.  (The kernel's signal on
+             * Linux; elsewhere the worker notices before its next run.) */
+#ifdef __linux__
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
             for (;;) {
+                if (getppid() != parent) _exit(1);
                 int k = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
                 if (k >= n_todo) break;
                 run_status st = run_one(e, todo[k], dir);

@@ -174,4 +174,33 @@ if [ "$((done_now + already))" -eq 24 ] && [ "$already" -ge "$finished" ]; then 
 fi
 same "$tmp/whole" "$tmp/killed"
 
+# Kill -9 the sweep's own process only: its workers end with it (they
+# would otherwise finish the plan behind a --resume's back), and while a
+# sweep writes a directory a second one into it is refused.
+"$vgrad" sweep "$tmp/slow.ini" -j 2 -q "out=$tmp/orphans" >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$(ls "$tmp/orphans/.runs" 2>/dev/null | wc -l)" -lt 6 ] && [ $i -lt 600 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+"$vgrad" sweep "$tmp/slow.ini" -j 2 -q --resume "out=$tmp/orphans" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "is being written by another vgrad sweep" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then ok; else
+    bad "a second sweep into a busy directory: rc $rc $(cat "$tmp/err")"
+fi
+workers=$(pgrep -P "$pid" | tr '\n' ' ')
+if [ -n "$workers" ]; then ok; else bad "no workers of sweep $pid to orphan"; fi
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+sleep 0.3
+# alive PID: running or sleeping, not a zombie (a container's init may
+# never reap the killed workers)
+alive() { [ -r "/proc/$1/stat" ] && awk '{ exit $3 == "Z" }' "/proc/$1/stat" 2>/dev/null; }
+left=""
+for w in $workers; do alive "$w" && left="$left $w"; done
+if [ -z "$left" ]; then ok; else bad "workers$left outlived the sweep killed with SIGKILL"; kill -KILL $left; fi
+"$vgrad" sweep "$tmp/slow.ini" -j 2 -q --resume "out=$tmp/orphans" >"$tmp/resumed" || bad "resume after the orphans: $(cat "$tmp/resumed")"
+same "$tmp/whole" "$tmp/orphans"
+
 finish
