@@ -70,6 +70,7 @@ chart_list() {
     echo "learning-speed learning-speed"
     echo "loss loss"
     echo "dead-saturated dead-saturated"
+    echo "phase-diagram phase-diagram"
     quantities=$(hist_quantities)
     if [ -z "$quantities" ]; then
         echo "histograms histograms"

@@ -53,6 +53,7 @@ function heading(name) {
     if (name == "learning-speed") return "Learning speed of each layer"
     if (name == "loss") return "Loss and accuracy"
     if (name == "dead-saturated") return "Dead and saturated units"
+    if (name == "phase-diagram") return "Order to chaos: the phase diagram"
     if (name ~ /^histograms/) return "Histograms of " hist_words(substr(name, 12))
     return name
 }
@@ -73,6 +74,7 @@ function caption(name) {
     if (name == "learning-speed") return "Nielsen’s figure: the distance between the dark (first) and light (last) lines is how many times slower the first layer learns."
     if (name == "loss") return "A loss flat at ln K and accuracy at 1/K (K classes) is a network whose early layers do not learn; bands wider than the gap between lines mean the difference is seed noise."
     if (name == "dead-saturated") return "Units that pass no gradient back: dead ReLUs (f′ = 0 on every example) and saturated sigmoids or tanhs (|f′| < 1% of its peak)."
+    if (name == "phase-diagram") return "Cells left of the orange line (chi_1 < 1, the ordered phase) lose gradient towards the input, cells right of it (chaotic) gain it; the dots are where the measured ratio crosses 1, next to the mean-field edge of chaos."
     if (name == "histograms-act") return "Sigmoid or tanh activations piling up at their limits are saturated; a spike at 0 in a ReLU layer is dead units; a distribution shrinking layer by layer is a vanishing signal."
     if (name == "histograms-preact") return "Pre-activations far outside the activation’s active range (|z| > 4 for sigmoid, tanh) mean saturation; a width that shrinks or grows with depth is a badly scaled initialisation."
     if (name == "histograms-delta") return "The spread of ∂L/∂z per layer: narrowing towards layer 1 is a vanishing gradient, widening an exploding one (compare the x-axis ranges)."

@@ -38,9 +38,10 @@ if [ "$theory" -eq 1 ]; then
     make_work
     mkdir "$work/theory"
     theory_map=$work/theory.map
-    : >"$theory_map"
-    # per configuration: "c<tab>N<tab>RUN_ID" lines, then its arguments one a line "a<tab>N<tab>KEY=VALUE"
-    gawk -f "$charts_dir/lib.awk" -v runs="$dir/runs.csv" -e '
+    : >"$work/theory.results"
+    # theory.runs: "N<tab>RUN_ID" for each run of configuration N, whose
+    # arguments are the lines of theory/N.args (KEY=VALUE)
+    gawk -f "$charts_dir/lib.awk" -v runs="$dir/runs.csv" -v args_dir="$work/theory" -e '
         BEGIN {
             load_runs(runs)
             for (i = 1; i <= NRUN; i++) {
@@ -53,19 +54,19 @@ if [ "$theory" -eq 1 ]; then
                 }
                 if (!(args in config)) {
                     config[args] = ++n
+                    file = args_dir "/" n ".args"
                     m = split(substr(args, 2), a, "\t")
-                    for (j = 1; j <= m; j++) printf "a\t%d\t%s\n", n, a[j]
+                    for (j = 1; j <= m; j++) print a[j] > file
+                    close(file)
                 }
-                printf "c\t%d\t%s\n", config[args], RUNID[i]
+                printf "%d\t%s\n", config[args], RUNID[i]
             }
-        }' >"$work/theory.args"
-    n_configs=$(awk -F '\t' '$1 == "c" && $2 > n { n = $2 } END { print n + 0 }' "$work/theory.args")
+        }' >"$work/theory.runs"
+    n_configs=$(awk -F '\t' '$1 > n { n = $1 } END { print n + 0 }' "$work/theory.runs")
     k=1
     while [ "$k" -le "$n_configs" ]; do
         set --
-        while IFS="$(printf '\t')" read -r kind index value; do
-            [ "$kind" = a ] && [ "$index" = "$k" ] && set -- "$@" "$value"
-        done <"$work/theory.args"
+        while IFS= read -r value; do set -- "$@" "$value"; done <"$work/theory/$k.args"
         case " $* " in
             *" load_weights="*) result="!loaded weights (load_weights)" ;;
             *) if "$vgrad" theory "$@" "out=$work/theory/$k" >/dev/null 2>"$work/theory/$k.err"; then
@@ -74,10 +75,11 @@ if [ "$theory" -eq 1 ]; then
                    result="!$(sed -n '1s/^vgrad: error: //p' "$work/theory/$k.err")"
                fi ;;
         esac
-        awk -F '\t' -v k="$k" -v result="$result" '$1 == "c" && $2 == k { print $3 "\t" result }' \
-            "$work/theory.args" >>"$theory_map"
+        printf '%s\t%s\n' "$k" "$result" >>"$work/theory.results"
         k=$((k + 1))
     done
+    awk -F '\t' 'NR == FNR { result[$1] = $2; next } { print $2 "\t" result[$1] }' \
+        "$work/theory.results" "$work/theory.runs" >"$theory_map"
 fi
 
 draw '
