@@ -479,46 +479,103 @@ static int by_run_id(const void *a, const void *b)
     return c ? c : (*pa < *pb ? -1 : *pa > *pb);
 }
 
-/* Reads each distinct csv:PATH of the plan once, so that a bad data file
- * stops the sweep before any run, naming the line that chose it. */
-static int check_data_files(const experiment *e, vg_error *err)
+/* A dataset read from files (csv:, idx:, fashion_mnist, mnist). */
+static int from_files(const char *spec)
+{
+    if (strncmp(spec, "csv:", 4) == 0 || strncmp(spec, "idx:", 4) == 0) return 1;
+    int k = data_find(spec);
+    return k >= 0 && data_table[k].from_file;
+}
+
+/* The line of the experiment file that set point i's dataset, as
+ * "FILE:LINE" (or the command line) in where. */
+static void locate_dataset(const experiment *e, int i, char *where, size_t size)
+{
+    int line = 0;
+    const sweep_grid *g = &e->grids[e->points[i].grid];
+    for (int a = 0; a < g->n_axes; a++)
+        if (g->axes[a].key == KEY_dataset && g->axes[a].n_values > 0) line = g->axes[a].line;
+    for (int a = 0; a < e->n_base && !line; a++)
+        if (e->base[a].key == KEY_dataset) line = e->base[a].line;
+    locate(e, line, where, size);
+}
+
+/* One dataset of the plan read from files, with the keys that decide
+ * whether it loads, and the shape it loaded with. */
+typedef struct {
+    char spec[VG_PATH_MAX];
+    long long n_samples, n_classes, label_col;
+    int n, n_features, n_out;
+} data_seen;
+
+/* Reads each distinct data file of the plan once (with its n_samples,
+ * n_classes and label_col), so that a missing or bad file stops the sweep
+ * before any run, naming the line that chose it; and sets max_run_bytes,
+ * the memory of the largest run, from the real size of every dataset. */
+static int check_data(experiment *e, vg_error *err)
 {
     vg_config *cfg = malloc(sizeof *cfg);
-    char (*seen)[VG_PATH_MAX] = NULL;
+    data_seen *seen = NULL;
     int n_seen = 0, rc = VG_OK;
     if (!cfg) return vg_fail(err, VG_EFAIL, "out of memory");
+    e->max_run_bytes = 0;
     for (int i = 0; i < e->n_points && rc == VG_OK; i++) {
         if ((rc = experiment_config(e, i, cfg, err)) != VG_OK) break;
-        if (strncmp(cfg->dataset, "csv:", 4) != 0) continue;
-        int known = 0;
-        for (int k = 0; k < n_seen; k++) known |= strcmp(seen[k], cfg->dataset) == 0;
-        if (known) continue;
-        void *grown = realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
-        if (!grown) {
-            rc = vg_fail(err, VG_EFAIL, "out of memory");
-            break;
+        int n, n_features, n_out;
+        if (from_files(cfg->dataset)) {
+            int k = 0;
+            while (k < n_seen && !(strcmp(seen[k].spec, cfg->dataset) == 0 &&
+                                   seen[k].n_samples == cfg->n_samples &&
+                                   seen[k].n_classes == cfg->n_classes &&
+                                   seen[k].label_col == cfg->label_col))
+                k++;
+            if (k == n_seen) {
+                void *grown = realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
+                if (!grown) {
+                    rc = vg_fail(err, VG_EFAIL, "out of memory");
+                    break;
+                }
+                seen = grown;
+                dataset d;
+                data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
+                                  cfg->noise, (int)cfg->label_col};
+                rc = data_load(&d, cfg->dataset, &dp, NULL, err);
+                if (rc != VG_OK) {
+                    char where[SWEEP_PATH], msg[sizeof err->msg];
+                    locate_dataset(e, i, where, sizeof where);
+                    snprintf(msg, sizeof msg, "%s", err->msg);
+                    vg_fail(err, rc, "%s: key 'dataset': %s", where, msg);
+                    break;
+                }
+                data_seen *ds = &seen[n_seen++];
+                snprintf(ds->spec, sizeof ds->spec, "%s", cfg->dataset);
+                ds->n_samples = cfg->n_samples;
+                ds->n_classes = cfg->n_classes;
+                ds->label_col = cfg->label_col;
+                ds->n = d.n;
+                ds->n_features = d.n_features;
+                ds->n_out = d.n_classes;
+                data_free(&d);
+            }
+            n = seen[k].n;
+            n_features = seen[k].n_features;
+            n_out = seen[k].n_out;
+        } else {
+            const data_info *info = &data_table[data_find(cfg->dataset)];
+            n = (int)cfg->n_samples;
+            n_features = info->fixed_features ? info->fixed_features : (int)cfg->n_features;
+            n_out = info->fixed_classes ? info->fixed_classes : (int)cfg->n_classes;
         }
-        seen = grown;
-        snprintf(seen[n_seen++], VG_PATH_MAX, "%s", cfg->dataset);
-        dataset d;
-        data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
-                          cfg->noise, (int)cfg->label_col};
-        rc = data_load(&d, cfg->dataset, &dp, NULL, err);
-        if (rc == VG_OK) {
-            data_free(&d);
-            continue;
-        }
-        /* Name the line that set this dataset. */
-        int line = 0;
-        const sweep_grid *g = &e->grids[e->points[i].grid];
-        for (int a = 0; a < g->n_axes; a++)
-            if (g->axes[a].key == KEY_dataset && g->axes[a].n_values > 0) line = g->axes[a].line;
-        for (int a = 0; a < e->n_base && !line; a++)
-            if (e->base[a].key == KEY_dataset) line = e->base[a].line;
-        char where[SWEEP_PATH], msg[sizeof err->msg];
-        locate(e, line, where, sizeof where);
-        snprintf(msg, sizeof msg, "%s", err->msg);
-        vg_fail(err, rc, "%s: key 'dataset': %s", where, msg);
+        /* The network at its batch, plus the data and its training copy. */
+        int batch = cfg->batch_size ? (int)cfg->batch_size : n;
+        size_t bytes = trainer_memory_bytes(cfg, n_features > 0 ? n_features : 1,
+                                            n_out > 1 ? n_out : 2, batch > 0 ? batch : 1);
+        double data_bytes = 2.0 * (double)n * ((double)n_features + 1.0) * sizeof(double);
+        if (bytes != SIZE_MAX && data_bytes < (double)(SIZE_MAX - bytes))
+            bytes += (size_t)data_bytes;
+        else
+            bytes = SIZE_MAX;
+        if (bytes > e->max_run_bytes) e->max_run_bytes = bytes;
     }
     free(seen);
     free(cfg);
@@ -570,12 +627,6 @@ int experiment_expand(experiment *e, vg_error *err)
             memcpy(p->choice, choice, ((size_t)grid->n_axes + 1) * sizeof(int));
             config_run_id(cfg, p->run_id);
             if (cfg->test_frac > 0) e->test_columns = 1;
-            size_t batch = cfg->batch_size ? (size_t)cfg->batch_size : (size_t)cfg->n_samples;
-            if (batch == 0) batch = 1;
-            size_t bytes = trainer_memory_bytes(cfg, (int)(cfg->n_features ? cfg->n_features : 1),
-                                                (int)(cfg->n_classes ? cfg->n_classes : 2),
-                                                (int)batch);
-            if (bytes > e->max_run_bytes) e->max_run_bytes = bytes;
             /* The last axis varies fastest. */
             int i = grid->n_axes - 1;
             for (; i >= 0; i--) {
@@ -612,7 +663,7 @@ int experiment_expand(experiment *e, vg_error *err)
         e->points[kept++] = e->points[i];
     }
     e->n_points = kept;
-    return check_data_files(e, err);
+    return check_data(e, err);
 }
 
 /* ---- running ------------------------------------------------------------------ */

@@ -101,6 +101,26 @@ expect_usage "command line: key 'lr': 'x' is not a finite number" sweep "$tmp/gr
 expect_usage "cannot open" sweep "$tmp/missing.ini" "out=$tmp/never"
 expect_usage "-j '0': allowed" sweep "$tmp/grid.ini" -j 0 "out=$tmp/never"
 expect_usage "needs" sweep "$tmp/grid.ini" -j 4096 width=1000000 depth=4096 "out=$tmp/never"
+# Data files are read before any run, whatever their kind: a missing IDX
+# file, a subset larger than the file.
+printf '[run]\nsteps = 1\ndataset = idx:%s/none.idx\n[sweep]\nseed = 1, 2\n' "$tmp" >"$tmp/idx.ini"
+expect_usage "idx.ini:3: key 'dataset': $tmp/none.idx: cannot open" sweep "$tmp/idx.ini" "out=$tmp/never"
+awk 'BEGIN { for (i = 0; i < 40; i++) printf "%d,%d,%d\n", i, -i, i % 2 }' >"$tmp/small.csv"
+printf '[run]\nsteps = 1\ndataset = csv:%s/small.csv\n[sweep]\nn_samples = 10, 50\n' "$tmp" >"$tmp/subset.ini"
+expect_usage "subset.ini:3: key 'dataset': $tmp/small.csv has 40 data rows, fewer than n_samples=50" sweep "$tmp/subset.ini" "out=$tmp/never"
+# The memory estimate counts the rows a data file really has: 4000 rows
+# of 500 features need more than 40 rows of them.
+awk 'BEGIN { for (i = 0; i < 4000; i++) { for (j = 0; j < 500; j++) printf "%d,", (i + j) % 7; print i % 3 } }' >"$tmp/wide.csv"
+head -n 40 "$tmp/wide.csv" >"$tmp/narrow.csv"
+mib() { printf '[run]\nsteps = 1\ndataset = csv:%s\n' "$1" >"$tmp/mem.ini"
+        "$vgrad" sweep "$tmp/mem.ini" "out=$tmp/never" --dry-run | sed -n '1s/.*at most \([0-9.e+]*\) MiB per run.*/\1/p'; }
+wide=$(mib "$tmp/wide.csv")
+narrow=$(mib "$tmp/narrow.csv")
+# the data alone: 2 copies x (4000 - 40) x 501 doubles = 30.3 MiB more
+# (and the full batch of 4000 more than that)
+if awk -v w="$wide" -v n="$narrow" 'BEGIN { exit !(w - n >= 30.3) }'; then ok; else
+    bad "memory per run: $wide MiB for 4000 x 500, $narrow MiB for 40 x 500"
+fi
 
 # -j 1 and -j 2 write the same bytes.
 "$vgrad" sweep "$tmp/grid.ini" -j 1 -q "out=$tmp/j1" >/dev/null || bad "j1"
