@@ -46,9 +46,9 @@ enum {
     X(dataset, KT_DATASET, "spiral", 0, 0, 0,                                                   \
       "a dataset of vgrad list, csv:PATH or idx:IMAGES[,LABELS]")                                      \
     X(n_samples, KT_INT, "300", 0, 100000000, 0,                                                \
-      "examples to generate (synthetic); csv: first n rows, 0 = all")                           \
+      "examples to generate (synthetic); data files: the first n, all when not given or 0")     \
     X(n_features, KT_INT, "0", 0, 1000000, 0,                                                   \
-      "input dimension of blobs and teacher; 0 = the dataset's own (2)")                        \
+      "input dimension of blobs, teacher and gauss; 0 = 2 (files: their own)")                  \
     X(n_classes, KT_INT, "0", 0, 100000, 0,                                                     \
       "classes; 0 = the dataset's own (3 for spiral/blobs/teacher, 2 for xor/circles, "         \
       "csv: max label + 1)")                                                                    \

@@ -73,11 +73,14 @@ static int parse_range(const char *item, long long *lo, long long *hi, long long
     return 0;
 }
 
-/* Appends the items of a list value to the axis.  Values of widths hold
- * commas, so their items are separated by '|' only; other keys take ','. */
+/* Appends the items of a list value to the axis.  Values of widths, and
+ * idx:IMAGES,LABELS datasets, hold commas, so their items are separated by
+ * '|' only; other keys take ',' (or '|' when the value has one). */
 static int append_list(sweep_axis *a, const char *value, const char *where, vg_error *err)
 {
-    const char *seps = key_table[a->key].type == KT_WIDTHS || strchr(value, '|') ? "|" : ",";
+    int pipes = key_table[a->key].type == KT_WIDTHS || strchr(value, '|') ||
+                (a->key == KEY_dataset && strstr(value, "idx:"));
+    const char *seps = pipes ? "|" : ",";
     const char *p = value;
     for (;;) {
         size_t n = strcspn(p, seps);

@@ -101,6 +101,14 @@ expect_usage "command line: key 'lr': 'x' is not a finite number" sweep "$tmp/gr
 expect_usage "cannot open" sweep "$tmp/missing.ini" "out=$tmp/never"
 expect_usage "-j '0': allowed" sweep "$tmp/grid.ini" -j 0 "out=$tmp/never"
 expect_usage "needs" sweep "$tmp/grid.ini" -j 4096 width=1000000 depth=4096 "out=$tmp/never"
+# idx:IMAGES,LABELS keeps its comma; a list of datasets with one takes '|'.
+printf '\000\000\010\003\000\000\000\004\000\000\000\001\000\000\000\002\001\002\003\004\005\006\007\010' >"$tmp/img.idx"
+printf '\000\000\010\001\000\000\000\004\000\001\000\001' >"$tmp/lab.idx"
+n=$("$vgrad" sweep "$tmp/widths.ini" "dataset=idx:$tmp/img.idx,$tmp/lab.idx" steps=1 --dry-run | head -1)
+case "$n" in *"2 runs"*) ok ;; *) bad "idx:IMAGES,LABELS override: $n" ;; esac
+n=$("$vgrad" sweep "$tmp/widths.ini" "dataset=idx:$tmp/img.idx,$tmp/lab.idx|spiral" steps=1 --dry-run | head -1)
+case "$n" in *"4 runs"*) ok ;; *) bad "idx:IMAGES,LABELS|spiral override: $n" ;; esac
+
 # Data files are read before any run, whatever their kind: a missing IDX
 # file, a subset larger than the file.
 printf '[run]\nsteps = 1\ndataset = idx:%s/none.idx\n[sweep]\nseed = 1, 2\n' "$tmp" >"$tmp/idx.ini"
