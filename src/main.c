@@ -117,6 +117,8 @@ static int cmd_list(void)
     for (int i = 0; i < data_count; i++) printf("  %-24s %s\n", data_table[i].name,
                                                 data_table[i].desc);
     printf("  %-24s %s\n", "csv:PATH", "numeric features and an integer class label per row");
+    printf("  %-24s %s\n", "idx:IMAGES[,LABELS]",
+           "IDX image and label files (plain or .gz), pixels scaled to [0,1]");
     return 0;
 }
 
