@@ -32,9 +32,7 @@
  * sweep appends to it. */
 #define SWEEP_PATH (2 * VG_PATH_MAX + 512)
 
-#ifndef VG_GIT_REVISION
-#define VG_GIT_REVISION "unknown"
-#endif
+#include "vg_revision.h" /* VG_GIT_REVISION, written at build time by cmake/revision.cmake */
 
 /* ---- lists ---------------------------------------------------------------- */
 
