@@ -54,7 +54,7 @@ for fig in "$@"; do
     [ "$(wc -l <"$out/predictions.csv")" -gt 1 ] && files="$files $out/predictions.csv"
     {
         echo "figure,claim,published,measured_median,measured_min,measured_max,rule,tolerance,agrees"
-        gawk -f scripts/figures/lib.awk -f "scripts/figures/$fig.awk" $files
+        gawk -v vgrad="$vgrad" -v out="$out" -f scripts/figures/lib.awk -f "scripts/figures/$fig.awk" $files
     } >"$out/claims.csv.tmp"
     mv "$out/claims.csv.tmp" "$out/claims.csv"
     # shellcheck disable=SC2046

@@ -23,6 +23,33 @@ function colname(f, i,    key, parts) {
 
 function unquote(s) { return s ~ /^".*"$/ ? substr(s, 2, length(s) - 2) : s }
 
+# theory_csv(id): runs `vgrad theory` (-v vgrad) on run id's configuration
+# and returns the path of its theory.csv (under -v out), "" when it fails.
+function theory_csv(id,    cmd, k, key, v, dir) {
+    dir = out "/theory-" id
+    cmd = "\"" vgrad "\" theory"
+    for (k = 2; (1, k) in names || colname(1, k) != ""; k++) {
+        key = colname(1, k)
+        if (key == "status") break
+        v = cfg[id, key]
+        if (v == "" || key ~ /^(name|out|seed|shuffle_seed|save_.*)$/) continue
+        cmd = cmd " '" key "=" v "'"
+    }
+    cmd = cmd " 'out=" dir "' >/dev/null"
+    return system(cmd) == 0 ? dir "/theory.csv" : ""
+}
+# theory_column(file, column, layer): that column of theory.csv at a layer.
+function theory_column(file, column, layer,    line, f, c, i, value) {
+    value = ""
+    if ((getline line < file) > 0) {
+        split(line, f, ",")
+        for (i = 1; i in f; i++) if (f[i] == column) c = i
+        while ((getline line < file) > 0) { split(line, f, ","); if (f[1] + 0 == layer) value = f[c] }
+    }
+    close(file)
+    return value
+}
+
 # Values of one group (one configuration, several seeds).
 function put(group, v) { n[group]++; val[group, n[group]] = v }
 
