@@ -18,4 +18,25 @@ for ini in "$root"/experiments/figures/*.ini; do
     n=$(($(wc -l <"$tmp/$fig/claims.csv") - 1))
     if [ "$n" -ge 3 ]; then ok; else bad "$fig: $n claims"; fi
 done
+
+# scripts/prediction-difference.sh on the SmeLU figure's runs: 6 groups
+# (activations) of 3 runs (shuffle seeds); one pair recomputed here.
+pd="$root/scripts/prediction-difference.sh"
+smelu="$tmp/smelu-reproducibility"
+"$pd" "$smelu" >"$tmp/pd.csv" 2>"$tmp/pd.err" || bad "prediction-difference.sh: $(cat "$tmp/pd.err")"
+if [ "$(wc -l <"$tmp/pd.csv")" -eq 7 ] && [ "$(awk -F, 'NR > 1 && $2 == 3 && $3 == 3 && $4 > 0' "$tmp/pd.csv" | wc -l)" -eq 6 ]; then ok; else
+    bad "prediction-difference.sh: expected 6 groups of 3 runs, 3 pairs, pd > 0: $(cat "$tmp/pd.csv")"
+fi
+"$pd" "$smelu" --pairs >"$tmp/pairs.csv" || bad "prediction-difference.sh --pairs"
+set -- $(awk -F, 'NR == 2 { print $2, $3, $4 }' "$tmp/pairs.csv")
+expected=$(awk -F, -v a="$1" -v b="$2" '$2 == "test" && ($1 == a || $1 == b) { k = $3 "," $5; if ($1 == a) pa[k] = $6; else pb[k] = $6 }
+    END { for (k in pa) { d = pa[k] - pb[k]; s += d < 0 ? -d : d; n++ } printf "%.12g", s / n }' "$smelu/predictions.csv")
+if awk -v got="$3" -v want="$expected" 'BEGIN { exit !(want > 0 && (got - want) ^ 2 <= (1e-12 * want) ^ 2) }'; then ok; else
+    bad "prediction difference of $1 and $2: $3, recomputed $expected"
+fi
+if "$pd" "$tmp/activations" >/dev/null 2>"$tmp/pd.err"; then bad "prediction-difference.sh without predictions succeeded"; else
+    if [ $? -eq 2 ] && grep -q '^prediction-difference: error: .*save_predictions=1' "$tmp/pd.err"; then ok; else
+        bad "prediction-difference.sh without predictions: $(cat "$tmp/pd.err")"
+    fi
+fi
 finish

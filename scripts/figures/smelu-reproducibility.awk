@@ -4,23 +4,17 @@
 # comes from large-scale training with nondeterministic hardware, not from
 # this small substitute, so its comparisons are reported ("info" rules: a
 # "no" is a finding, not a failed check).
-FILENAME ~ /predictions.csv$/ {
-    id = row["run_id"]; a = cfg[id, "activation"]
-    if (!((a, id) in member)) { member[a, id] = 1; runs_of[a] = runs_of[a] " " id; acts[a] = 1 }
-    k = row["example"] "," row["output"]
-    value[id, k] = row["value"] + 0
-    keys[k] = 1
-}
+# The pairs come from scripts/prediction-difference.sh --pairs, run on the
+# figure's directory (-v out); the group is "activation=NAME".
 END {
-    for (a in acts) {
-        m = split(runs_of[a], ids, " ")
-        for (i = 1; i <= m; i++)
-            for (j = i + 1; j <= m; j++) {
-                sum = 0; cnt = 0
-                for (k in keys) { d = value[ids[i], k] - value[ids[j], k]; sum += d < 0 ? -d : d; cnt++ }
-                put(a, sum / cnt)
-            }
+    cmd = "scripts/prediction-difference.sh \"" out "\" --pairs"
+    while ((cmd | getline line) > 0) {
+        if (line ~ /^group,/) continue
+        split(line, parts, ",")
+        a = parts[1]; gsub(/"/, "", a); sub(/^activation=/, "", a)
+        put(a, parts[4] + 0)
     }
+    if (close(cmd) != 0) print "smelu-reproducibility: " cmd " failed" > "/dev/stderr"
     f = "smelu-reproducibility"
     relu = ("relu" in n) ? median("relu") : 0
     claim(f, "ReLU: runs that differ only in data order disagree (PD above 0)", 0, "relu", "above", 0)
