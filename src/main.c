@@ -57,7 +57,7 @@ static const char usage[] =
     "  activations [range=-6:6] [points=1201] [out=FILE]\n"
     "                            CSV of activation,x,f,df for every activation\n"
     "  sweep FILE [key=value ...] [-j N] [--quick] [--dry-run] [--resume] [--shard K/N]\n"
-    "        [--quiet]\n"
+    "        [--quiet|-q]\n"
     "                            run the grid of an experiment file\n"
     "  merge OUT DIR ...         combine the shard directories of one sweep\n"
     "  list                      activations, initialisers, losses, optimisers, datasets\n"
