@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cblas.h>
 #include <zlib.h>
 
 #include "csvio.h"
@@ -122,42 +123,41 @@ static int gen_circles(dataset *d, const data_params *p, rng_state *rng, vg_erro
  * tanh hidden layers of 32 units, weights N(0, 1/fan_in), biases 0, drawn
  * before the inputs. */
 #define TEACHER_WIDTH 32
+static void teacher_layer(const double *in, int n, int fan_in, const double *W, int fan_out,
+                          double *out, int apply_tanh)
+{
+    /* in: (n, fan_in), W: (fan_out, fan_in), out = in W^T: (n, fan_out) */
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, fan_out, fan_in, 1.0, in, fan_in, W,
+                fan_in, 0.0, out, fan_out);
+    for (size_t k = 0; apply_tanh && k < (size_t)n * fan_out; k++) out[k] = tanh(out[k]);
+}
+
 static int gen_teacher(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
 {
     int rc = check_params("teacher", p, err);
     if (rc == VG_OK) rc = alloc_set(d, p->n_samples, p->n_features, p->n_classes, err);
     if (rc != VG_OK) return rc;
-    int F = p->n_features, K = p->n_classes, H = TEACHER_WIDTH;
+    int n = d->n, F = p->n_features, K = p->n_classes, H = TEACHER_WIDTH;
     size_t n1 = (size_t)H * F, n2 = (size_t)H * H, n3 = (size_t)K * H;
-    double *w = malloc((n1 + n2 + n3 + 2 * H + (size_t)K) * sizeof(double));
+    double *w = malloc((n1 + n2 + n3 + (2 * (size_t)H + (size_t)K) * (size_t)n) * sizeof(double));
     if (!w) {
         data_free(d);
         return vg_fail(err, VG_EFAIL, "out of memory");
     }
-    double *W1 = w, *W2 = W1 + n1, *W3 = W2 + n2, *h1 = W3 + n3, *h2 = h1 + H, *out = h2 + H;
+    double *W1 = w, *W2 = W1 + n1, *W3 = W2 + n2;
+    double *h1 = W3 + n3, *h2 = h1 + (size_t)n * H, *out = h2 + (size_t)n * H;
     for (size_t k = 0; k < n1; k++) W1[k] = rng_normal(rng) / sqrt((double)F);
     for (size_t k = 0; k < n2; k++) W2[k] = rng_normal(rng) / sqrt((double)H);
     for (size_t k = 0; k < n3; k++) W3[k] = rng_normal(rng) / sqrt((double)H);
-    for (int i = 0; i < d->n; i++) {
-        double *x = d->X + (size_t)i * F;
-        for (int f = 0; f < F; f++) x[f] = rng_normal(rng);
-        for (int j = 0; j < H; j++) {
-            double z = 0;
-            for (int f = 0; f < F; f++) z += W1[(size_t)j * F + f] * x[f];
-            h1[j] = tanh(z);
-        }
-        for (int j = 0; j < H; j++) {
-            double z = 0;
-            for (int k = 0; k < H; k++) z += W2[(size_t)j * H + k] * h1[k];
-            h2[j] = tanh(z);
-        }
+    for (size_t k = 0; k < (size_t)n * F; k++) d->X[k] = rng_normal(rng);
+    teacher_layer(d->X, n, F, W1, H, h1, 1);
+    teacher_layer(h1, n, H, W2, H, h2, 1);
+    teacher_layer(h2, n, H, W3, K, out, 0);
+    for (int i = 0; i < n; i++) {
+        const double *o = out + (size_t)i * K;
         int best = 0;
-        for (int c = 0; c < K; c++) {
-            double z = 0;
-            for (int k = 0; k < H; k++) z += W3[(size_t)c * H + k] * h2[k];
-            out[c] = z;
-            if (z > out[best]) best = c;
-        }
+        for (int c = 1; c < K; c++)
+            if (o[c] > o[best]) best = c;
         d->y[i] = best;
     }
     free(w);
