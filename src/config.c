@@ -467,6 +467,18 @@ int config_resolve(vg_config *c, vg_error *err)
                        "softmax_ce is already summed over the outputs");
     if (c->n_classes == 1)
         return vg_fail(err, VG_EUSAGE, "n_classes=1: a classifier needs at least 2 classes");
+    if (c->label_cols > 1) {
+        if (strncmp(c->dataset, "csv:", 4) != 0)
+            return vg_fail(err, VG_EUSAGE, "label_cols=%lld: multi-label data comes from a csv: "
+                           "file; dataset '%s' has one label per example", c->label_cols,
+                           c->dataset);
+        if (strcmp(loss_table[c->loss].name, "softmax_ce") == 0)
+            return vg_fail(err, VG_EUSAGE, "label_cols=%lld: multi-label targets need "
+                           "loss=sigmoid_bce or mse, not softmax_ce", c->label_cols);
+        if (c->n_classes != 0 && c->n_classes != c->label_cols)
+            return vg_fail(err, VG_EUSAGE, "label_cols=%lld: n_classes must be 0 or %lld (one "
+                           "output per label column)", c->label_cols, c->label_cols);
+    }
 
     if (c->out[0] == '\0') {
         if ((size_t)snprintf(c->out, sizeof c->out, "results/%s", c->name) >= sizeof c->out)

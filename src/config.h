@@ -54,6 +54,9 @@ enum {
       "csv: max label + 1)")                                                                    \
     X(noise, KT_REAL, "0.1", 0, 1e6, 0, "noise scale of the synthetic datasets")                \
     X(label_col, KT_INT, "-1", -1, 1000000, 0, "csv: 0-based label column, -1 = last")          \
+    X(label_cols, KT_INT, "1", 1, 30, 0,                                                        \
+      "csv: label columns from label_col on (-1: the last ones); over 1: multi-label, each "    \
+      "0 or 1, one output each (sigmoid_bce or mse)")                                           \
     X(standardize, KT_BOOL, "0", 0, 1, 0,                                                       \
       "1: rescale features to mean 0, variance 1 (train statistics)")                           \
     X(test_frac, KT_REAL, "0", 0, 0.99, 0, "fraction of examples held out as a test split")    \
@@ -118,7 +121,7 @@ typedef struct {
     char load_weights[VG_PATH_MAX];
     char save_weights[VG_PATH_MAX];
     /* KT_INT */
-    long long n_samples, n_features, n_classes, label_col, data_seed;
+    long long n_samples, n_features, n_classes, label_col, label_cols, data_seed;
     long long depth, width, steps, batch_size, log_every, seed, shuffle_seed, hist_every,
         hist_bins;
     /* KT_BOOL */

@@ -308,6 +308,7 @@ static int gen_mnist(dataset *d, const data_params *p, rng_state *rng, vg_error 
                        "to fetch the digits", path);
     data_params q = *p;
     q.label_col = -1;
+    q.label_cols = 1;
     q.n_classes = 10;
     return load_csv(d, path, &q, err);
 }
@@ -348,16 +349,19 @@ static int load_csv(dataset *d, const char *path, const data_params *p, vg_error
     int rows, cols, header;
     int rc = csvread_matrix(path, &m, &rows, &cols, &header, err);
     if (rc != VG_OK) return rc;
-    if (cols < 2) {
+    int n_labels = p->label_cols > 1 ? p->label_cols : 1, multi = n_labels > 1;
+    if (cols < n_labels + 1) {
         free(m);
-        return vg_fail(err, VG_EUSAGE, "%s: %d column; needs at least one feature and a label",
-                       path, cols);
+        return vg_fail(err, VG_EUSAGE, "%s: %d column%s; needs at least one feature and %d "
+                       "label%s", path, cols, cols == 1 ? "" : "s", n_labels, multi ? "s" : "");
     }
-    int lc = p->label_col < 0 ? cols - 1 : p->label_col;
-    if (lc >= cols) {
+    /* Labels are columns lc .. lc + n_labels - 1. */
+    int lc = p->label_col < 0 ? cols - n_labels : p->label_col;
+    if (lc + n_labels > cols) {
         free(m);
-        return vg_fail(err, VG_EUSAGE, "%s: label_col=%d but the file has %d columns; allowed: "
-                       "0 to %d, or -1 for the last", path, p->label_col, cols, cols - 1);
+        return vg_fail(err, VG_EUSAGE, "%s: label_col=%d%s but the file has %d columns; allowed: "
+                       "0 to %d, or -1 for the last", path, p->label_col,
+                       multi ? " with label_cols > 1" : "", cols, cols - n_labels);
     }
     int n = rows;
     if (p->n_samples > 0) {
@@ -370,35 +374,47 @@ static int load_csv(dataset *d, const char *path, const data_params *p, vg_error
     }
     int max_label = 0;
     for (int i = 0; i < n; i++) {
-        double v = m[(size_t)i * cols + lc];
         int line = i + 1 + header;
-        if (!(v >= 0) || v != floor(v) || v > 1e6) {
-            free(m);
-            return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %g is not a "
-                           "non-negative integer", path, line, lc + 1, v);
+        for (int c = lc; c < lc + n_labels; c++) {
+            double v = m[(size_t)i * cols + c];
+            if (multi && v != 0 && v != 1) {
+                free(m);
+                return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %g is not 0 or 1 "
+                               "(label_cols=%d: multi-label targets)", path, line, c + 1, v,
+                               n_labels);
+            }
+            if (!(v >= 0) || v != floor(v) || v > 1e6) {
+                free(m);
+                return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %g is not a "
+                               "non-negative integer", path, line, c + 1, v);
+            }
+            if (!multi && p->n_classes > 0 && v >= p->n_classes) {
+                free(m);
+                return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %d out of range: "
+                               "n_classes is %d, labels must be 0..%d", path, line, c + 1,
+                               (int)v, p->n_classes, p->n_classes - 1);
+            }
+            if ((int)v > max_label) max_label = (int)v;
         }
-        if (p->n_classes > 0 && v >= p->n_classes) {
-            free(m);
-            return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %d out of range: "
-                           "n_classes is %d, labels must be 0..%d", path, line, lc + 1, (int)v,
-                           p->n_classes, p->n_classes - 1);
-        }
-        if ((int)v > max_label) max_label = (int)v;
     }
-    int K = p->n_classes > 0 ? p->n_classes : max_label + 1;
+    int K = multi ? n_labels : p->n_classes > 0 ? p->n_classes : max_label + 1;
     if (K < 2) {
         free(m);
         return vg_fail(err, VG_EUSAGE, "%s: every label is 0; a classifier needs at least 2 "
                        "classes", path);
     }
-    rc = alloc_set(d, n, cols - 1, K, err);
+    rc = alloc_set(d, n, cols - n_labels, K, err);
     if (rc == VG_OK) {
+        d->multi_label = multi;
         for (int i = 0; i < n; i++) {
             const double *row = m + (size_t)i * cols;
-            double *x = d->X + (size_t)i * (cols - 1);
+            double *x = d->X + (size_t)i * (cols - n_labels);
             for (int c = 0, f = 0; c < cols; c++)
-                if (c != lc) x[f++] = row[c];
-            d->y[i] = (int)row[lc];
+                if (c < lc || c >= lc + n_labels) x[f++] = row[c];
+            int y = 0;
+            for (int c = 0; c < n_labels; c++)
+                y |= multi ? (int)row[lc + c] << c : (int)row[lc];
+            d->y[i] = y;
         }
     }
     free(m);
@@ -461,6 +477,7 @@ int data_split(const dataset *d, double test_frac, rng_state *rng, dataset *trai
     if (n_test > 0) rng_shuffle(rng, idx, d->n);
     int rc = copy_rows(d, idx, d->n - n_test, train, err);
     if (rc == VG_OK && n_test > 0) rc = copy_rows(d, idx + d->n - n_test, n_test, test, err);
+    train->multi_label = test->multi_label = d->multi_label;
     test->n_classes = d->n_classes;
     test->n_features = d->n_features;
     free(idx);

@@ -16,7 +16,8 @@
 typedef struct {
     int n;            /* examples */
     int n_features;
-    int n_classes;
+    int n_classes;    /* classes, or labels when multi_label */
+    int multi_label;  /* 1: y[i] is a bit set, bit k the 0/1 target of label k */
     double *X;        /* n x n_features, row-major, owned */
     int *y;           /* n labels, owned */
 } dataset;
@@ -26,7 +27,8 @@ typedef struct {
     int n_features;     /* synthetic: input dimension (xor, spiral, circles need 2) */
     int n_classes;      /* synthetic: classes; csv: 0 = max label + 1, else labels must be < n_classes */
     double noise;       /* synthetic: noise scale, meaning per generator */
-    int label_col;      /* csv: 0-based column of the label, -1 = last */
+    int label_col;      /* csv: 0-based column of the (first) label, -1 = the last ones */
+    int label_cols;     /* csv: label columns; over 1 (at most 30): multi-label 0/1 */
 } data_params;
 
 typedef struct {

@@ -6,24 +6,33 @@
 #include <math.h>
 #include <string.h>
 
-static int outputs_per_class(int n_classes) { return n_classes; }
-
-/* One output unit for two classes (the 0/1 label), else one per class. */
-static int outputs_bce(int n_classes) { return n_classes == 2 ? 1 : n_classes; }
-
-/* The target of output k for label y: one unit holds y itself, several hold
- * the one-hot vector. */
-static double target(int y, int k, int K)
+static int outputs_per_class(int n_classes, int flags)
 {
+    (void)flags;
+    return n_classes;
+}
+
+/* One output unit for two classes (the 0/1 label), else one per class or
+ * per label. */
+static int outputs_bce(int n_classes, int flags)
+{
+    return n_classes == 2 && !(flags & LOSS_MULTI_LABEL) ? 1 : n_classes;
+}
+
+/* The target of output k for label y: bit k of a multi-label y; one unit
+ * holds y itself, several hold the one-hot vector. */
+static double target(int y, int k, int K, int flags)
+{
+    if (flags & LOSS_MULTI_LABEL) return (double)((y >> k) & 1);
     return K == 1 ? (double)y : (double)(y == k);
 }
 
 /* softmax + cross-entropy, mean over the batch.
  * loss_i = logsumexp(z_i) - z_i[y_i];  dL/dz_i = (p_i - onehot(y_i)) / B */
 static double softmax_ce(const double *z, double *a, double *dz, const int *labels, int B, int K,
-                         int sum_outputs)
+                         int flags)
 {
-    (void)sum_outputs;
+    (void)flags; /* already a sum over the outputs; one class per example (config checks) */
     double total = 0.0;
     for (int i = 0; i < B; i++) {
         const double *zi = z + (size_t)i * K;
@@ -47,14 +56,14 @@ static double softmax_ce(const double *z, double *a, double *dz, const int *labe
  * max(z,0) - z t + log1p(e^-|z|);  dL/dz = (sigmoid(z) - t) / N
  * with N = B*K (element mean) or B (sum over outputs, mean over batch). */
 static double sigmoid_bce(const double *z, double *a, double *dz, const int *labels, int B, int K,
-                          int sum_outputs)
+                          int flags)
 {
-    double n = sum_outputs ? (double)B : (double)B * K;
+    double n = flags & LOSS_SUM_OUTPUTS ? (double)B : (double)B * K;
     double total = 0.0;
     for (int i = 0; i < B; i++) {
         for (int k = 0; k < K; k++) {
             size_t j = (size_t)i * K + k;
-            double t = target(labels[i], k, K);
+            double t = target(labels[i], k, K, flags);
             a[j] = act_sigmoid(z[j]);
             total += fmax(z[j], 0.0) - z[j] * t + log1p(exp(-fabs(z[j])));
             if (dz) dz[j] = (a[j] - t) / n;
@@ -66,14 +75,14 @@ static double sigmoid_bce(const double *z, double *a, double *dz, const int *lab
 /* identity output, mean squared error over all B*K elements against the
  * one-hot target;  dL/dz = 2 (z - t) / (B K) */
 static double mse(const double *z, double *a, double *dz, const int *labels, int B, int K,
-                  int sum_outputs)
+                  int flags)
 {
-    double n = sum_outputs ? (double)B : (double)B * K;
+    double n = flags & LOSS_SUM_OUTPUTS ? (double)B : (double)B * K;
     double total = 0.0;
     for (int i = 0; i < B; i++) {
         for (int k = 0; k < K; k++) {
             size_t j = (size_t)i * K + k;
-            double diff = z[j] - target(labels[i], k, K);
+            double diff = z[j] - target(labels[i], k, K, flags);
             a[j] = z[j];
             total += diff * diff;
             if (dz) dz[j] = 2.0 * diff / n;
@@ -89,9 +98,10 @@ const loss_info loss_table[] = {
     {"softmax_ce", "softmax output, cross-entropy averaged over the batch (K outputs for K classes)",
      outputs_per_class, softmax_ce, dout_logistic, 0.25},
     {"sigmoid_bce", "sigmoid on every output, binary cross-entropy averaged over batch x outputs "
-                    "(1 output for 2 classes, else K one-hot outputs)",
+                    "(1 output for 2 classes, else K one-hot outputs, or one per label)",
      outputs_bce, sigmoid_bce, dout_logistic, 0.25},
-    {"mse", "identity output, squared error to the one-hot target averaged over batch x outputs",
+    {"mse", "identity output, squared error to the one-hot (or multi-label) target averaged over "
+            "batch x outputs",
      outputs_per_class, mse, dout_identity, 1.0},
 };
 const int loss_count = (int)(sizeof loss_table / sizeof loss_table[0]);
@@ -103,11 +113,17 @@ int loss_find(const char *name)
     return -1;
 }
 
-int loss_correct(const double *a, const int *labels, int B, int K)
+double loss_correct(const double *a, const int *labels, int B, int K, int flags)
 {
-    int correct = 0;
+    double correct = 0;
     for (int i = 0; i < B; i++) {
         const double *ai = a + (size_t)i * K;
+        if (flags & LOSS_MULTI_LABEL) {
+            int right = 0;
+            for (int k = 0; k < K; k++) right += (ai[k] > 0.5) == ((labels[i] >> k) & 1);
+            correct += (double)right / K;
+            continue;
+        }
         int pred;
         if (K == 1) {
             pred = ai[0] > 0.5;

@@ -40,7 +40,7 @@ size_t mlp_memory_bytes(const int *dims, int L, int max_batch)
 }
 
 int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *act,
-               double act_param, const loss_info *loss, int sum_outputs, int has_bias,
+               double act_param, const loss_info *loss, int loss_flags, int has_bias,
                vg_error *err)
 {
     memset(net, 0, sizeof *net);
@@ -55,7 +55,7 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
     net->act = act;
     net->act_param = act_param;
     net->loss = loss;
-    net->sum_outputs = sum_outputs;
+    net->loss_flags = loss_flags;
     net->has_bias = has_bias;
     net->n_params = n_params;
 
@@ -161,7 +161,7 @@ double mlp_forward(mlp *net, const int *labels, int B, int with_grad)
         }
     }
     return net->loss->forward_backward(net->z[L], net->a[L], with_grad ? net->dz[L] : NULL, labels,
-                                       B, net->dims[L], net->sum_outputs);
+                                       B, net->dims[L], net->loss_flags);
 }
 
 void mlp_backward(mlp *net, int B)

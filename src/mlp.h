@@ -35,7 +35,7 @@ typedef struct {
     const act_info *act;
     double act_param;
     const loss_info *loss;
-    int sum_outputs;            /* loss sums over outputs (see loss.h) */
+    int loss_flags;             /* LOSS_SUM_OUTPUTS, LOSS_MULTI_LABEL (see loss.h) */
     int has_bias;
     size_t n_params;
     double *params, *grads;     /* n_params each */
@@ -53,7 +53,7 @@ size_t mlp_memory_bytes(const int *dims, int L, int max_batch);
  * row, loss a loss_table row.  VG_EUSAGE on sizes that overflow, VG_EFAIL
  * when memory runs out. */
 int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *act,
-               double act_param, const loss_info *loss, int sum_outputs, int has_bias,
+               double act_param, const loss_info *loss, int loss_flags, int has_bias,
                vg_error *err);
 void mlp_free(mlp *net);
 

@@ -505,7 +505,7 @@ static void locate_dataset(const experiment *e, int i, char *where, size_t size)
  * whether it loads, and the shape it loaded with. */
 typedef struct {
     char spec[VG_PATH_MAX];
-    long long n_samples, n_classes, label_col;
+    long long n_samples, n_classes, label_col, label_cols;
     int n, n_features, n_out;
 } data_seen;
 
@@ -528,7 +528,8 @@ static int check_data(experiment *e, vg_error *err)
             while (k < n_seen && !(strcmp(seen[k].spec, cfg->dataset) == 0 &&
                                    seen[k].n_samples == cfg->n_samples &&
                                    seen[k].n_classes == cfg->n_classes &&
-                                   seen[k].label_col == cfg->label_col))
+                                   seen[k].label_col == cfg->label_col &&
+                                   seen[k].label_cols == cfg->label_cols))
                 k++;
             if (k == n_seen) {
                 void *grown = realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
@@ -539,7 +540,7 @@ static int check_data(experiment *e, vg_error *err)
                 seen = grown;
                 dataset d;
                 data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
-                                  cfg->noise, (int)cfg->label_col};
+                                  cfg->noise, (int)cfg->label_col, (int)cfg->label_cols};
                 rc = data_load(&d, cfg->dataset, &dp, NULL, err);
                 if (rc != VG_OK) {
                     char where[SWEEP_PATH], msg[sizeof err->msg];
@@ -553,6 +554,7 @@ static int check_data(experiment *e, vg_error *err)
                 ds->n_samples = cfg->n_samples;
                 ds->n_classes = cfg->n_classes;
                 ds->label_col = cfg->label_col;
+                ds->label_cols = cfg->label_cols;
                 ds->n = d.n;
                 ds->n_features = d.n_features;
                 ds->n_out = d.n_classes;

@@ -71,7 +71,7 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
 
     dataset all = {0};
     data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes, cfg->noise,
-                      (int)cfg->label_col};
+                      (int)cfg->label_col, (int)cfg->label_cols};
     uint64_t data_seed = (uint64_t)(cfg->data_seed ? cfg->data_seed : cfg->seed);
     rng_state rng;
     rng_seed(&rng, data_seed, RNG_STREAM_DATA);
@@ -93,7 +93,9 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     t->B = cfg->batch_size ? (int)cfg->batch_size : n_train;
 
     const loss_info *loss = &loss_table[cfg->loss];
-    int n_in = t->train.n_features, n_out = loss->n_outputs(t->train.n_classes);
+    int loss_flags = (cfg->loss_sum_outputs ? LOSS_SUM_OUTPUTS : 0) |
+                     (t->train.multi_label ? LOSS_MULTI_LABEL : 0);
+    int n_in = t->train.n_features, n_out = loss->n_outputs(t->train.n_classes, loss_flags);
     int L = cfg->n_widths + 1;
     size_t need = trainer_memory_bytes(cfg, n_in, n_out, t->B), have = physical_memory();
     if (need == SIZE_MAX || need > have) {
@@ -106,7 +108,7 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     int dims[VG_MAX_DEPTH + 2];
     fill_dims(cfg, n_in, n_out, dims);
     rc = mlp_create(&t->net, dims, L, t->B, &act_table[cfg->activation], cfg->act_param, loss,
-                    cfg->loss_sum_outputs, cfg->bias, err);
+                    loss_flags, cfg->bias, err);
     if (rc != VG_OK) goto fail;
     rc = optim_create(&t->opt, cfg->optimizer, t->net.n_params, err);
     if (rc != VG_OK) goto fail;
@@ -178,17 +180,16 @@ int trainer_first_batch(trainer *t, int max_examples)
  * through the forward buffers (it overwrites them). */
 static void evaluate(trainer *t, const dataset *d, double *loss, double *accuracy)
 {
-    double total = 0.0;
-    long long correct = 0;
+    double total = 0.0, correct = 0.0;
     int K = t->net.dims[t->net.L];
     for (int first = 0; first < d->n; first += t->B) {
         int B = d->n - first < t->B ? d->n - first : t->B;
         load_batch(t, d, NULL, first, B);
         total += mlp_forward(&t->net, t->labels, B, 0) * B;
-        correct += loss_correct(t->net.a[t->net.L], t->labels, B, K);
+        correct += loss_correct(t->net.a[t->net.L], t->labels, B, K, t->net.loss_flags);
     }
     *loss = total / d->n;
-    *accuracy = (double)correct / d->n;
+    *accuracy = correct / d->n;
 }
 
 static const char layers_columns[] =
@@ -371,7 +372,8 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
             double acc, test_loss = NAN, test_acc = NAN;
             if (full_batch) {
                 /* The step's own forward pass was over the whole training set. */
-                acc = (double)loss_correct(net->a[net->L], t->labels, B, net->dims[net->L]) / B;
+                acc = loss_correct(net->a[net->L], t->labels, B, net->dims[net->L],
+                                   net->loss_flags) / B;
             } else {
                 evaluate(t, &t->train, &loss, &acc);
             }

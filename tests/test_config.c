@@ -102,6 +102,8 @@ static void test_errors(void)
     expect_error("bias_init=normal:-1", "key 'bias_init': 'normal:-1' is out of range");
     expect_error("bias_init=uniform:1", "is not a number or normal:STD");
     expect_error("loss_sum_outputs=1", "applies to sigmoid_bce and mse");
+    expect_error("label_cols=2", "multi-label data comes from a csv: file; dataset 'spiral'");
+    expect_error("label_cols=31", "key 'label_cols': '31' is out of range; allowed: an integer from 1 to 30");
     expect_error("hist_range=1:0", "key 'hist_range': '1:0' is not a range");
     expect_error("hist_quantities=act,act", "is not a list of distinct quantities");
     expect_error("hist_quantities=weights", "allowed: a comma-separated list of act, preact");

@@ -11,7 +11,7 @@ static char dir[] = "/tmp/vgrad_data_XXXXXX";
 
 static int load(dataset *d, const char *spec, int n, int f, int k, int seed, vg_error *err)
 {
-    data_params p = {n, f, k, 0.1, -1};
+    data_params p = {n, f, k, 0.1, -1, 1};
     rng_state r;
     rng_seed(&r, (uint64_t)seed, RNG_STREAM_DATA);
     return data_load(d, spec, &p, &r, err);
@@ -76,7 +76,7 @@ static void test_csv(void)
     char spec[256];
     dataset d;
     vg_error err;
-    data_params p = {0, 0, 0, 0, -1};
+    data_params p = {0, 0, 0, 0, -1, 1};
     write_file("ok.csv", "f1,f2,label\n0.5,1,1\n2,3,0\n4,5,2\n", spec);
     CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
     CHECK(d.n == 3 && d.n_features == 2 && d.n_classes == 3);
@@ -116,6 +116,36 @@ static void test_csv(void)
     write_file("cols.csv", "1,0\n2,1\n", spec);
     CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
     CHECK_CONTAINS(err.msg, "label_col=5 but the file has 2 columns");
+    p.label_col = -1;
+
+    /* Multi-label: the last label_cols columns are 0/1 targets, bit k of y. */
+    p.label_cols = 3;
+    write_file("multi.csv", "f1,f2,a,b,c\n0.5,1,1,0,1\n2,3,0,1,1\n4,5,0,0,0\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n == 3 && d.n_features == 2 && d.n_classes == 3 && d.multi_label == 1);
+    CHECK(d.X[0] == 0.5 && d.X[1] == 1 && d.X[5] == 5);
+    CHECK(d.y[0] == 5 && d.y[1] == 6 && d.y[2] == 0);
+    data_free(&d);
+    p.label_col = 0;
+    write_file("multi0.csv", "1,1,7\n0,1,8\n", spec);
+    p.label_cols = 2;
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n_features == 1 && d.X[0] == 7 && d.X[1] == 8 && d.y[0] == 3 && d.y[1] == 2);
+    data_free(&d);
+    p.label_col = -1;
+    p.label_cols = 3;
+    write_file("multi2.csv", "0.5,1,0,1\n2,0,2,1\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "multi2.csv: line 2, column 3: label 2 is not 0 or 1 (label_cols=3");
+    write_file("multi3.csv", "1,0,1\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "3 columns; needs at least one feature and 3 labels");
+    p.label_col = 2;
+    write_file("multi4.csv", "1,0,1,1\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "label_col=2 with label_cols > 1 but the file has 4 columns; allowed: 0 to 1");
+    p.label_col = -1;
+    p.label_cols = 1;
 }
 
 static void test_split_and_standardize(void)
@@ -194,7 +224,7 @@ static void test_idx(void)
     char images[256], labels[256], spec[600], bad[256];
     dataset d;
     vg_error err;
-    data_params p = {0, 0, 0, 0, -1};
+    data_params p = {0, 0, 0, 0, -1, 1};
     for (int gz = 0; gz < 2; gz++) {
         write_idx(gz ? "img.gz" : "img", 3, img_dims, px, sizeof px, 8, gz, images);
         write_idx(gz ? "lab.gz" : "lab", 1, lab_dims, lb, sizeof lb, 8, gz, labels);
@@ -237,7 +267,7 @@ static void test_mnist_cache(void)
     setenv("VGRAD_CACHE", cache, 1);
     dataset d;
     vg_error err;
-    data_params p = {0, 784, 10, 0, -1};
+    data_params p = {0, 784, 10, 0, -1, 1};
     CHECK(data_load(&d, "mnist", &p, NULL, &err) == VG_EUSAGE);
     CHECK_CONTAINS(err.msg, "run scripts/fetch-mnist.sh");
     snprintf(path, sizeof path, "mkdir -p '%s/mnist'", cache);

@@ -15,13 +15,14 @@
 #include "train.h"
 
 /* A small net (3 -> 5 -> 4 -> K) with Xavier-normal weights, random biases
- * and a random batch of 6 examples. */
+ * and a random batch of 6 examples, labels uniform over n_classes (with
+ * LOSS_MULTI_LABEL: random bit sets of K labels). */
 static int make_net(mlp *net, const act_info *act, double param, int loss, int K, int n_classes,
-                    int sum_outputs, int *labels, uint64_t seed)
+                    int loss_flags, int *labels, uint64_t seed)
 {
     int dims[4] = {3, 5, 4, K};
     vg_error err;
-    if (mlp_create(net, dims, 3, 6, act, param, &loss_table[loss], sum_outputs, 1, &err)) {
+    if (mlp_create(net, dims, 3, 6, act, param, &loss_table[loss], loss_flags, 1, &err)) {
         fprintf(stderr, "mlp_create: %s\n", err.msg);
         return 0;
     }
@@ -34,7 +35,8 @@ static int make_net(mlp *net, const act_info *act, double param, int loss, int K
         for (int j = 0; j < dims[l]; j++) net->b[l][j] = 0.3 * rng_normal(&rng);
     }
     for (int k = 0; k < 6 * 3; k++) net->a[0][k] = 1.5 * rng_normal(&rng);
-    for (int i = 0; i < 6; i++) labels[i] = (int)rng_below(&rng, (uint64_t)n_classes);
+    uint64_t n_labels = loss_flags & LOSS_MULTI_LABEL ? (uint64_t)1 << K : (uint64_t)n_classes;
+    for (int i = 0; i < 6; i++) labels[i] = (int)rng_below(&rng, n_labels);
     return 1;
 }
 
@@ -42,19 +44,21 @@ static int make_net(mlp *net, const act_info *act, double param, int loss, int K
  * differences on every parameter. */
 static void test_gradients(void)
 {
-    struct { const char *loss; int n_classes; int sum_outputs; } cases[] = {
+    struct { const char *loss; int n_classes; int flags; } cases[] = {
         {"softmax_ce", 3, 0}, {"sigmoid_bce", 2, 0}, {"sigmoid_bce", 3, 0},
-        {"sigmoid_bce", 3, 1}, {"mse", 3, 0},
+        {"sigmoid_bce", 3, LOSS_SUM_OUTPUTS}, {"mse", 3, 0},
+        {"sigmoid_bce", 2, LOSS_MULTI_LABEL}, {"sigmoid_bce", 4, LOSS_MULTI_LABEL},
+        {"mse", 4, LOSS_MULTI_LABEL},
     };
     for (int a = 0; a < act_count; a++) {
         const act_info *act = &act_table[a];
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
             int loss = loss_find(cases[c].loss);
-            int K = loss_table[loss].n_outputs(cases[c].n_classes);
+            int K = loss_table[loss].n_outputs(cases[c].n_classes, cases[c].flags);
             mlp net;
             int labels[6];
             if (!make_net(&net, act, act->param_default, loss, K, cases[c].n_classes,
-                          cases[c].sum_outputs, labels, 100 + (uint64_t)a)) {
+                          cases[c].flags, labels, 100 + (uint64_t)a)) {
                 CHECK(0);
                 continue;
             }
@@ -68,7 +72,9 @@ static void test_gradients(void)
                     r[l].checked < r[l].skipped * 2) {
                     fprintf(stderr, "  %s/%s%s layer %d: rel_error %.3g max_entry_error %.3g "
                             "checked %d skipped %d\n", act->name, cases[c].loss,
-                            cases[c].sum_outputs ? "(sum)" : "", l, r[l].rel_error,
+                            cases[c].flags & LOSS_SUM_OUTPUTS ? "(sum)"
+                            : cases[c].flags & LOSS_MULTI_LABEL ? "(multi-label)" : "",
+                            l, r[l].rel_error,
                             r[l].max_entry_error, r[l].checked, r[l].skipped);
                 }
                 CHECK(r[l].rel_error <= 1e-9);

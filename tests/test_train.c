@@ -419,6 +419,54 @@ static void test_predictions(void)
     free_table(&t);
 }
 
+/* Multi-label: two 0/1 targets per example (x0 > 0, x1 > 0) from a csv
+ * file, one sigmoid output each; the accuracy is the fraction of labels on
+ * the right side of 0.5, recomputed here from predictions.csv, where the
+ * label column holds the bit set. */
+static void test_multi_label(void)
+{
+    char data[600], spec[700];
+    snprintf(data, sizeof data, "%s/multi.csv", tmpdir);
+    FILE *f = fopen(data, "w");
+    rng_state rng;
+    rng_seed(&rng, 3, 0);
+    for (int i = 0; f && i < 200; i++) {
+        double x0 = rng_normal(&rng), x1 = rng_normal(&rng);
+        fprintf(f, "%.17g,%.17g,%d,%d\n", x0, x1, x0 > 0, x1 > 0);
+    }
+    if (f) fclose(f);
+    snprintf(spec, sizeof spec, "dataset=csv:%s", data);
+    const char *args[] = {spec, "label_cols=2", "loss=sigmoid_bce", "depth=1", "width=8",
+                          "activation=tanh", "lr=1", "steps=300", "log_every=300",
+                          "test_frac=0.25", "save_predictions=1"};
+    run_result res;
+    CHECK(configure(args, 11, "multi") && run(&res) == 0);
+    CHECK(res.final_test_accuracy > 0.9);
+    table t;
+    char p[700];
+    path_of(p, "multi", "predictions.csv");
+    CHECK(read_table(p, &t));
+    CHECK(t.rows == 1 + 50 * 2);
+    double right = 0;
+    int both = 0;
+    for (int r = 1; r < t.rows; r++) {
+        int label = atoi(t.cell[r][col(&t, "label")]), k = atoi(t.cell[r][col(&t, "output")]);
+        CHECK(label >= 0 && label <= 3);
+        both += label == 3;
+        right += (num(&t, r, "value") > 0.5) == ((label >> k) & 1);
+    }
+    CHECK(both > 0); /* bit sets, not one class */
+    CHECK_NEAR(right / 100.0, res.final_test_accuracy, 1e-12);
+    free_table(&t);
+    /* softmax_ce has one class per example */
+    vg_error err;
+    config_defaults(&cfg);
+    CHECK(config_set_arg(&cfg, spec, &err) == VG_OK);
+    CHECK(config_set_arg(&cfg, "label_cols=2", &err) == VG_OK);
+    CHECK(config_resolve(&cfg, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "multi-label targets need loss=sigmoid_bce or mse");
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) return 1;
@@ -431,6 +479,7 @@ int main(void)
     test_histograms();
     test_bias_and_loss_keys();
     test_predictions();
+    test_multi_label();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
