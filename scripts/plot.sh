@@ -68,6 +68,7 @@ chart_list() {
     echo "depth-sweep depth-sweep"
     echo "heatmap heatmap"
     echo "learning-speed learning-speed"
+    echo "activation-stats activation-stats"
     echo "loss loss"
     echo "dead-saturated dead-saturated"
     echo "phase-diagram phase-diagram"

@@ -74,7 +74,7 @@ fi
 single="$tmp/single"
 "$vgrad" run depth=4 width=8 steps=10 log_every=5 "out=$single" >/dev/null 2>&1 || bad "vgrad run failed"
 
-charts="activations grad-by-layer grad-by-layer-theory depth-sweep heatmap learning-speed loss dead-saturated
+charts="activations grad-by-layer grad-by-layer-theory depth-sweep heatmap learning-speed activation-stats loss dead-saturated
 histograms-act histograms-preact histograms-delta histograms-grad_w"
 
 # byte N of FILE (0-based) as a number
@@ -124,9 +124,9 @@ for format in png svg pdf; do
     fi
     lines=$(wc -l <"$tmp/plot.out")
     # every chart but the phase diagram (a sweep over init_gain and bias_init)
-    if [ "$lines" -eq 13 ] && [ "$(grep -c skipped "$tmp/plot.out")" -eq 1 ] &&
+    if [ "$lines" -eq 14 ] && [ "$(grep -c skipped "$tmp/plot.out")" -eq 1 ] &&
        grep -q '^phase-diagram: skipped: not a sweep over init_gain and bias_init' "$tmp/plot.out"; then ok; else
-        bad "plot.sh --format $format: expected 12 charts written and the phase diagram skipped, got: $(cat "$tmp/plot.out")"
+        bad "plot.sh --format $format: expected 13 charts written and the phase diagram skipped, got: $(cat "$tmp/plot.out")"
     fi
     for chart in $charts; do
         file="$out/$chart.$format"
@@ -192,6 +192,22 @@ for args in "--step 5" "--metric grad_b_norm"; do
     fi
 done
 
+# --- activation-stats: mean and std per hidden layer over the 5 logged steps ---------------
+gp="$tmp/stats.gp"
+"$root/scripts/charts/activation-stats.sh" "$sweep" "$tmp/stats.png" --gp "$gp" >"$tmp/stats.out" 2>&1 ||
+    bad "activation-stats.sh: $(cat "$tmp/stats.out")"
+# every block: 5 rows (steps 0, 5, ..., 20), a std >= 0, and some spread
+if awk '/^\$ms_[0-9]+_[0-9]+ << EOD/ { on = 1; blocks++; rows = 0; next }
+        /^EOD/ && on { on = 0; if (rows != 5) bad++; next }
+        on { rows++; if ($3 < 0) bad++; if ($3 > 0) spread++ }
+        END { exit !(blocks >= 6 && !bad && spread > 0) }' "$gp"; then ok; else
+    bad "activation-stats: blocks of 5 steps with std >= 0 expected: $(grep -c 'EOD' "$gp") blocks"
+fi
+"$root/scripts/charts/activation-stats.sh" "$sweep" "$tmp/stats.png" --quantity delta >/dev/null 2>"$tmp/stats.err"
+if [ $? -eq 2 ] && grep -q "^plot: error: --quantity: 'delta' is not act or preact" "$tmp/stats.err"; then ok; else
+    bad "activation-stats --quantity delta: $(cat "$tmp/stats.err")"
+fi
+
 # --- a single run: skipped charts say why ---------------------------------------------
 if "$plot" "$single" --format png >"$tmp/single.out" 2>"$tmp/single.err" && [ ! -s "$tmp/single.err" ]; then ok; else
     bad "plot.sh on a single run: $(head -n 3 "$tmp/single.err")"
@@ -253,7 +269,7 @@ if timeout 120 "$report" "$sweep" >"$tmp/report.out" 2>"$tmp/report.err" && [ -s
 fi
 page="$sweep/index.html"
 svgs=$(grep -c '^<svg' "$page")
-if [ "$svgs" -eq 12 ]; then ok; else bad "index.html inlines $svgs SVG charts, expected 12"; fi
+if [ "$svgs" -eq 13 ]; then ok; else bad "index.html inlines $svgs SVG charts, expected 13"; fi
 if ! grep -Eiq '(src|href)="(https?:)?//|@import|<link|url\(https?:' "$page"; then ok; else
     bad "index.html refers to something outside itself: $(grep -Eio '(src|href)="(https?:)?//[^"]*' "$page" | head -n 1)"
 fi
@@ -269,7 +285,7 @@ browser() {  # chromium in a fresh profile, no network, no GPU
 if command -v chromium >/dev/null 2>&1; then
     browser --virtual-time-budget=5000 --dump-dom "file://$page" >"$tmp/dom.html"
     check=$(grep -o '<p id="image-check"[^>]*>[^<]*' "$tmp/dom.html")
-    if echo "$check" | grep -q 'data-charts="12"' && echo "$check" | grep -q 'data-failed="0"'; then ok; else
+    if echo "$check" | grep -q 'data-charts="13"' && echo "$check" | grep -q 'data-failed="0"'; then ok; else
         bad "chromium: the page did not load every chart: '$check' $(tail -n 2 "$tmp/chromium.err")"
     fi
     browser --hide-scrollbars --window-size=1280,1600 --virtual-time-budget=5000 \
