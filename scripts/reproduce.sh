@@ -95,6 +95,10 @@ if [ "$which" = all ] && [ -z "$quick" ]; then
                 gsub(/"/, "", $2)
                 printf "| %s | %s | %s | %s | %s | %s %s | %s |\n", $2, $3, $4, $5, $6, $7, $8, $9
             }' "$root/$fig/claims.csv"
+            if [ -f "$root/$fig/table.md" ]; then
+                echo
+                cat "$root/$fig/table.md"
+            fi
         done
     } >REPRODUCTIONS.md
 fi

@@ -30,4 +30,23 @@ END {
     claim(f, "Xavier: layer 10 activation std (about 0.23)", 0.23, "xavier:std10", "rel", 0.10)
     claim(f, "ReLU + He: activation mean, average over layers (about 0.56)", 0.56, "relu_he:avgmean", "rel", 0.10)
     claim(f, "ReLU + He: activation std, average over layers (about 0.83)", 0.83, "relu_he:avgstd", "rel", 0.10)
+    # The mean and std of every layer (median over seeds), the lecture's
+    # printout, as a table that reproduce.sh puts under the claims.
+    table = out "/table.md"
+    split("small large xavier relu_he", gs, " ")
+    split("std 0.01|std 1|Xavier|ReLU + He", names, "|")
+    printf "Activation mean and std per layer (median over seeds):\n\n| layer |" > table
+    for (k = 1; k <= 4; k++) printf " %s: mean | std |", names[k] > table
+    printf "\n|---|" > table
+    for (k = 1; k <= 4; k++) printf "---|---|" > table
+    printf "\n" > table
+    for (l = 1; l <= 10; l++) {
+        printf "| %d |", l > table
+        for (k = 1; k <= 4; k++) {
+            if ((gs[k] ":mean" l) in n) printf " %.3g | %.3g |", median(gs[k] ":mean" l), median(gs[k] ":std" l) > table
+            else printf " | |" > table
+        }
+        printf "\n" > table
+    }
+    close(table)
 }
