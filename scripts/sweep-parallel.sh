@@ -123,7 +123,7 @@ if ! command -v parallel >/dev/null 2>&1; then
     [ "$(id -u)" -eq 0 ] || sudo=sudo
     echo "sweep-parallel: installing GNU parallel (Debian package parallel)" >&2
     if ! $sudo apt-get update -qq >&2 ||
-        ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends parallel >&2; then
+        ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 parallel >&2; then
         fail "could not install GNU parallel; install the Debian package 'parallel'"
     fi
 fi

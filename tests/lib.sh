@@ -1,5 +1,6 @@
 # lib.sh: what the shell tests share: a temporary directory removed on exit,
-# pass/fail counters, and the closing line ctest and CI read.  Set test_name
+# pass/fail counters, the closing line ctest and CI read, and the check of a
+# chart's PNG file.  Set test_name
 # and source it:
 #   test_name=cli
 #   . "$(dirname "$0")/lib.sh"
@@ -13,4 +14,51 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 finish() {
     echo "$test_name: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
+}
+
+# need_tools COMMAND:PACKAGE...: installs (apt-get, with sudo when not
+# root) the Debian packages of the commands that are missing; returns 1 when
+# something was installed (so a test can restart its clock).  scripts/test.sh
+# installs them all before ctest starts (scripts/setup.sh --test-tools).
+need_tools() {
+    missing=""
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || case " $missing " in
+            *" ${pair#*:} "*) ;;
+            *) missing="$missing ${pair#*:}" ;;
+        esac
+    done
+    [ -n "$missing" ] || return 0
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    echo "$test_name: installing$missing" >&2
+    $sudo apt-get update -qq >/dev/null 2>&1
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        -o DPkg::Lock::Timeout=300 $missing >/dev/null 2>&1 || echo "$test_name: could not install$missing" >&2
+    return 1
+}
+
+# check_png FILE: a PNG (signature, IHDR first) of a plausible size with at
+# least 10 distinct colours that are not greys (r, g, b not all equal, as
+# netpbm decodes them): axes, grid and antialiased text are grey, so a chart
+# drawn blank has none, while data drawn in the Okabe-Ito or viridis colours
+# has dozens to thousands.
+byte_at() { od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' '; }
+u32_at() { echo $(( $(byte_at "$1" "$2") * 16777216 + $(byte_at "$1" $(($2 + 1))) * 65536 + \
+                     $(byte_at "$1" $(($2 + 2))) * 256 + $(byte_at "$1" $(($2 + 3))) )); }
+colours() { pngtopnm "$1" 2>/dev/null | ppmhist -noheader 2>/dev/null | awk '!($1 == $2 && $2 == $3)' | wc -l; }
+check_png() {
+    [ -s "$1" ] || { bad "$1: not written"; return; }
+    signature=$(od -An -tx1 -N 8 "$1" | tr -d ' \n')
+    if [ "$signature" = 89504e470d0a1a0a ]; then ok; else bad "$1: PNG signature is '$signature'"; fi
+    chunk=$(dd if="$1" bs=1 skip=12 count=4 2>/dev/null)
+    width=$(u32_at "$1" 16)
+    height=$(u32_at "$1" 20)
+    if [ "$chunk" = IHDR ] && [ "$width" -ge 300 ] && [ "$width" -le 6000 ] &&
+       [ "$height" -ge 200 ] && [ "$height" -le 6000 ]; then ok; else
+        bad "$1: first chunk '$chunk', ${width}x$height (expected IHDR, 300..6000 x 200..6000)"
+    fi
+    n=$(colours "$1")
+    if [ "$n" -ge 10 ]; then ok; else bad "$1: $n distinct non-grey colours (a blank chart has none)"; fi
 }

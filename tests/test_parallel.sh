@@ -16,13 +16,7 @@ script="$(cd "$(dirname "$0")/.." && pwd)/scripts/sweep-parallel.sh"
 # Every call of the script is bounded in time, so a hang fails the test.
 sweep_parallel() { VGRAD="$vgrad" timeout 60 sh "$script" "$@"; }
 
-if ! command -v parallel >/dev/null 2>&1; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo=sudo
-    echo "parallel: installing GNU parallel" >&2
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends parallel >/dev/null
-fi
+need_tools parallel:parallel || true
 command -v parallel >/dev/null 2>&1 || { bad "GNU parallel is not installed and could not be"; finish; exit 1; }
 
 mkdir -p "$tmp/in put"

@@ -32,21 +32,9 @@ export VGRAD="$vgrad"
 started=$(date +%s)
 
 # --- tools ---------------------------------------------------------------------
-missing=""
-for pair in gnuplot:gnuplot-nox gawk:gawk xmllint:libxml2-utils pdfinfo:poppler-utils \
-            pngtopnm:netpbm ppmhist:netpbm chromium:chromium; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || missing="$missing ${pair#*:}"
-done
-if [ -n "$missing" ]; then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo=sudo
-    echo "test_plots: installing$missing" >&2
-    $sudo apt-get update -qq >/dev/null 2>&1
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1 ||
-        echo "test_plots: could not install$missing" >&2
-    started=$(date +%s)   # the time limit is for the test, not the download
-fi
+need_tools gnuplot:gnuplot-nox gawk:gawk xmllint:libxml2-utils pdfinfo:poppler-utils \
+    pngtopnm:netpbm ppmhist:netpbm chromium:chromium ||
+    started=$(date +%s) # the time limit is for the test, not the download
 
 # --- data ----------------------------------------------------------------------
 cat >"$tmp/plots-test.ini" <<'EOF'
@@ -77,29 +65,6 @@ single="$tmp/single"
 charts="activations grad-by-layer grad-by-layer-theory depth-sweep heatmap learning-speed activation-stats loss dead-saturated
 histograms-act histograms-preact histograms-delta histograms-grad_w"
 
-# byte N of FILE (0-based) as a number
-byte_at() { od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' '; }
-u32_at() { echo $(( $(byte_at "$1" "$2") * 16777216 + $(byte_at "$1" $(($2 + 1))) * 65536 + \
-                     $(byte_at "$1" $(($2 + 2))) * 256 + $(byte_at "$1" $(($2 + 3))) )); }
-# distinct colours that are not greys (r, g, b not all equal): axes, grid and
-# antialiased text are grey, so a chart drawn blank has none, while data drawn
-# in the Okabe-Ito or viridis colours has dozens to thousands
-colours() { pngtopnm "$1" 2>/dev/null | ppmhist -noheader 2>/dev/null | awk '!($1 == $2 && $2 == $3)' | wc -l; }
-
-check_png() {
-    file=$1
-    signature=$(od -An -tx1 -N 8 "$file" | tr -d ' \n')
-    if [ "$signature" = 89504e470d0a1a0a ]; then ok; else bad "$file: PNG signature is '$signature'"; fi
-    chunk=$(dd if="$file" bs=1 skip=12 count=4 2>/dev/null)
-    width=$(u32_at "$file" 16)
-    height=$(u32_at "$file" 20)
-    if [ "$chunk" = IHDR ] && [ "$width" -ge 300 ] && [ "$width" -le 6000 ] &&
-       [ "$height" -ge 200 ] && [ "$height" -le 6000 ]; then ok; else
-        bad "$file: first chunk '$chunk', ${width}x$height (expected IHDR, 300..6000 x 200..6000)"
-    fi
-    n=$(colours "$file")
-    if [ "$n" -ge 10 ]; then ok; else bad "$file: $n distinct non-grey colours (a blank chart has none)"; fi
-}
 check_svg() {
     if xmllint --noout "$1" 2>"$tmp/xml.err" && grep -q '<svg' "$1" && grep -q '<path' "$1"; then ok; else
         bad "$1: not an SVG that parses: $(head -n 3 "$tmp/xml.err")"

@@ -62,14 +62,7 @@ give_up() {
 }
 
 [ "$(id -u)" -eq 0 ] || give_up "needs root: slurmd must run as root to start jobs (run as root or with sudo)"
-missing=""
-for tool in slurmctld slurmd sbatch munged; do command -v "$tool" >/dev/null 2>&1 || missing=1; done
-if [ -n "$missing" ]; then
-    echo "slurm: installing slurmctld slurmd slurm-client munge" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        slurmctld slurmd slurm-client munge >/dev/null
-fi
+need_tools slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge || true
 for tool in slurmctld slurmd sbatch squeue sinfo scancel munged munge unmunge; do
     command -v "$tool" >/dev/null 2>&1 || give_up "'$tool' is missing after installing the Slurm packages"
 done

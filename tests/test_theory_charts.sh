@@ -32,27 +32,8 @@ VGRAD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 export VGRAD
 root=$(cd "$(dirname "$0")/.." && pwd)
 started=$(date +%s)
+need_tools gnuplot:gnuplot-nox gawk:gawk pngtopnm:netpbm ppmhist:netpbm || started=$(date +%s)
 
-# --- PNG checks, as in tests/test_plots.sh ---------------------------------------
-byte_at() { od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' '; }
-u32_at() { echo $(( $(byte_at "$1" "$2") * 16777216 + $(byte_at "$1" $(($2 + 1))) * 65536 + \
-                     $(byte_at "$1" $(($2 + 2))) * 256 + $(byte_at "$1" $(($2 + 3))) )); }
-colours() { pngtopnm "$1" 2>/dev/null | ppmhist -noheader 2>/dev/null | awk '!($1 == $2 && $2 == $3)' | wc -l; }
-check_png() {
-    file=$1
-    [ -s "$file" ] || { bad "$file: not written"; return; }
-    signature=$(od -An -tx1 -N 8 "$file" | tr -d ' \n')
-    if [ "$signature" = 89504e470d0a1a0a ]; then ok; else bad "$file: PNG signature is '$signature'"; fi
-    chunk=$(dd if="$file" bs=1 skip=12 count=4 2>/dev/null)
-    width=$(u32_at "$file" 16)
-    height=$(u32_at "$file" 20)
-    if [ "$chunk" = IHDR ] && [ "$width" -ge 300 ] && [ "$width" -le 6000 ] &&
-       [ "$height" -ge 200 ] && [ "$height" -le 6000 ]; then ok; else
-        bad "$file: first chunk '$chunk', ${width}x$height (expected IHDR, 300..6000 x 200..6000)"
-    fi
-    n=$(colours "$file")
-    if [ "$n" -ge 10 ]; then ok; else bad "$file: $n distinct non-grey colours (a blank chart has none)"; fi
-}
 # block GP NAME: the rows of datablock $NAME of a gnuplot script
 block() { awk -v name="\$$2" '$1 == name && $2 == "<<" { on = 1; next } /^EOD/ { on = 0 } on' "$1"; }
 # cell GP SIGMA_W2 SIGMA_B2: the median log10 ratio of that cell
