@@ -26,18 +26,12 @@ BEGIN {
     runs = dir "/runs.csv"
     layers = dir "/layers.csv"
     STD = 100               # series s + STD holds the std of series s
-    load_runs(runs)
-    apply_where(where)
-    differing()
-    groups()
-    pick_groups(6)
-    for (k = 1; k <= NPICKED; k++) panel_of[PICKED[k]] = k
+    pick_panels(runs, 6)
 
     # hidden layers 1 .. L-1 (the output layer is the loss'"'"'s), at most 8
     csv_open(layers)
     while (csv_next(layers)) {
-        i = RUNIX[col(layers, "run_id")]
-        if (!i || !INCL[i] || !(GROUP[i] in panel_of)) continue
+        if (!(p = row_panel(layers))) continue
         l = col(layers, "layer") + 0
         if (l > L) L = l
         steps[col(layers, "step") + 0] = 1
@@ -60,13 +54,11 @@ BEGIN {
     mcol = quantity "_mean"; scol = quantity "_std"
     csv_open(layers)
     while (csv_next(layers)) {
-        i = RUNIX[col(layers, "run_id")]
-        if (!i || !INCL[i] || !(GROUP[i] in panel_of)) continue
+        if (!(p = row_panel(layers))) continue
         l = col(layers, "layer") + 0
         if (!(l in series_of)) continue
         m = col(layers, mcol); sd = col(layers, scol)
         if (!finite(m) || !finite(sd)) { nonfinite++; continue }
-        p = panel_of[GROUP[i]]
         addv(p, series_of[l], col(layers, "step"), m)
         addv(p, series_of[l] + STD, col(layers, "step"), sd)
     }

@@ -18,18 +18,11 @@ draw '
 BEGIN {
     runs = dir "/runs.csv"
     layers = dir "/layers.csv"
-    load_runs(runs)
-    apply_where(where)
-    differing()
-    groups()
-    pick_groups(6)
-    for (k = 1; k <= NPICKED; k++) panel_of[PICKED[k]] = k
+    pick_panels(runs, 6)
 
     csv_open(layers)
     while (csv_next(layers)) {
-        i = RUNIX[col(layers, "run_id")]
-        if (!i || !INCL[i] || !(GROUP[i] in panel_of)) continue
-        p = panel_of[GROUP[i]]
+        if (!(p = row_panel(layers))) continue
         s = col(layers, "step") + 0
         l = col(layers, "layer") + 0
         steps[p, s] = 1

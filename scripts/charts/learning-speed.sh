@@ -19,18 +19,12 @@ draw '
 BEGIN {
     runs = dir "/runs.csv"
     layers = dir "/layers.csv"
-    load_runs(runs)
-    apply_where(where)
-    differing()
-    groups()
-    pick_groups(6)
-    for (k = 1; k <= NPICKED; k++) panel_of[PICKED[k]] = k
+    pick_panels(runs, 6)
 
     # the layers to draw: every one up to 8, else 8 evenly spaced from 1 to L
     csv_open(layers)
     while (csv_next(layers)) {
-        i = RUNIX[col(layers, "run_id")]
-        if (!i || !INCL[i] || !(GROUP[i] in panel_of)) continue
+        if (!(p = row_panel(layers))) continue
         l = col(layers, "layer") + 0
         if (l > L) L = l
         steps[col(layers, "step") + 0] = 1
@@ -50,14 +44,13 @@ BEGIN {
 
     csv_open(layers)
     while (csv_next(layers)) {
-        i = RUNIX[col(layers, "run_id")]
-        if (!i || !INCL[i] || !(GROUP[i] in panel_of)) continue
+        if (!(p = row_panel(layers))) continue
         l = col(layers, "layer") + 0
         if (!(l in series_of)) continue
         v = col(layers, metric)
         if (!finite(v)) { nonfinite++; continue }
         if (v + 0 <= 0) { zero++; continue }
-        addv(panel_of[GROUP[i]], series_of[l], col(layers, "step"), v)
+        addv(p, series_of[l], col(layers, "step"), v)
     }
     if (length(NV) == 0) skip("no positive finite " metric)
     if (zero) note(zero " values of 0 not drawn (log axis)")

@@ -187,6 +187,25 @@ function groups(   i, k, sig) {
     for (k = 1; k <= NGROUP; k++) if (GSIZE[k] > MAXGSIZE) MAXGSIZE = GSIZE[k]
 }
 
+# pick_panels(runs, limit): the runs of runs.csv that --where keeps, in
+# groups, at most `limit` of them picked (pick_groups) for a panel each:
+# PANEL_OF[g] = k for the k-th picked group.
+function pick_panels(runs, limit,   k) {
+    load_runs(runs)
+    apply_where(where)
+    differing()
+    groups()
+    pick_groups(limit)
+    delete PANEL_OF
+    for (k = 1; k <= NPICKED; k++) PANEL_OF[PICKED[k]] = k
+}
+# row_panel(file): the panel of the run of file's current row (its run_id
+# column), 0 when that run is not drawn; ROWRUN is the run's index.
+function row_panel(file) {
+    ROWRUN = RUNIX[col(file, "run_id")]
+    return ROWRUN && INCL[ROWRUN] && (GROUP[ROWRUN] in PANEL_OF) ? PANEL_OF[GROUP[ROWRUN]] : 0
+}
+
 # pick_groups(limit): at most `limit` groups worth showing one panel each:
 # the deepest networks first (where vanishing shows most), then one per
 # activation before a second of the same; PICKED[1..NPICKED].
