@@ -118,6 +118,11 @@ if [ "$(wc -l <"$tmp/act.csv")" -eq $((n_act * 5 + 1)) ] && [ "$n_act" -ge 16 ];
 fi
 if grep -q '^sigmoid,0,0.5,0.25$' "$tmp/act.csv"; then ok; else bad "sigmoid row at 0"; fi
 expect_usage "allowed: range=LO:HI" activations range=3:1
+# theory and jacobian take the keys of run, with the same refusals
+expect_usage "unknown key 'widht' (did you mean 'width'?)" theory widht=3 "$o"
+expect_usage "key 'depth': '0' is out of range" jacobian depth=0 "$o"
+expect_usage "mean-field theory needs random or zero biases" theory bias_init=0.1 "$o"
+expect_usage "--edge-of-chaos needs a number" theory activation=tanh --edge-of-chaos x "$o"
 
 # help, list, version
 "$vgrad" help run | grep -q "^  activation" && ok || bad "help run"
