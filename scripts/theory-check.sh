@@ -42,7 +42,7 @@ gawk -v keys="$keys" '
     echo "activation,init,init_gain,width,sigma_w2,chi_1,predicted_slope,measured_median,measured_min,measured_max,relative_error"
     cut -f1 "$out/measured.tsv" | uniq | while read -r config; do
         # shellcheck disable=SC2086
-        summary=$("$vgrad" theory $config "out=$out/theory")
+        summary=$("$vgrad" theory $config "out=$out/theory" | sed -n 1p)
         predicted=$(gawk -F, -v depth="$(echo "$config" | sed 's/.*depth=\([0-9]*\).*/\1/')" '
             NR > 1 && $1 >= 2 && $1 < depth { s += $4; n++ } END { printf "%.6g", s / n }' "$out/theory/theory.csv")
         grep -F "$config	" "$out/measured.tsv" | cut -f2 | sort -g | gawk -v config="$config" \

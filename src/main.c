@@ -295,11 +295,20 @@ static int cmd_theory(int argc, char **argv)
         trainer_free(&t);
         return die(&err);
     }
-    /* The inputs' mean square per feature, over the training set. */
-    size_t cells = (size_t)t.train.n * t.train.n_features;
-    double input_q = 0.0;
-    for (size_t k = 0; k < cells; k++) input_q += t.train.X[k] * t.train.X[k];
-    input_q /= (double)cells;
+    /* The inputs' mean square per feature, over the training set, and how
+     * much it varies between examples: the theory follows one q_1 for all. */
+    int F = t.train.n_features;
+    double input_q = 0.0, q_sq = 0.0;
+    for (int i = 0; i < t.train.n; i++) {
+        double m = 0.0;
+        for (int f = 0; f < F; f++) m += t.train.X[(size_t)i * F + f] * t.train.X[(size_t)i * F + f];
+        m /= F;
+        input_q += m;
+        q_sq += m * m;
+    }
+    input_q /= t.train.n;
+    double q_spread = input_q > 0 ? sqrt(fmax(q_sq / t.train.n - input_q * input_q, 0.0)) / input_q
+                                  : 0.0;
     int n_in = t.net.dims[0], n_out = t.net.dims[t.net.L];
     trainer_free(&t);
     theory_result r;
@@ -336,6 +345,12 @@ static int cmd_theory(int argc, char **argv)
     printf("%s sigma_w^2=%.6g sigma_b^2=%.6g: q*=%.6g chi_1=%.6g (norm factor %.6g per layer), "
            "depth scale %.6g layers; %s; wrote %s\n", act, r.sigma_w2, r.sigma_b2, r.q_star,
            r.chi1, sqrt(r.chi1), fabs(r.depth_scale), regime, path);
+    /* Past 20%, the first layers of a real network leave the prediction
+     * (experiments/theory-check.ini, README "Theory"). */
+    if (q_spread > 0.2)
+        printf("note: the inputs' mean square varies by %.0f%% between examples (std/mean of "
+               "||x||^2/n_features); the theory assumes one q_1 for all, so the first layers "
+               "are approximate (use more input features)\n", 100 * q_spread);
     theory_free(&r);
     return edge_max > 0 ? write_edge_of_chaos(&cfg, &edge) : 0;
 }

@@ -118,6 +118,16 @@ if [ "$(wc -l <"$tmp/act.csv")" -eq $((n_act * 5 + 1)) ] && [ "$n_act" -ge 16 ];
 fi
 if grep -q '^sigmoid,0,0.5,0.25$' "$tmp/act.csv"; then ok; else bad "sigmoid row at 0"; fi
 expect_usage "allowed: range=LO:HI" activations range=3:1
+# theory notes inputs whose mean square varies between examples (gauss
+# with 2 features: ||x||^2/2 is exponential, std/mean about 1), not 500.
+"$vgrad" theory dataset=gauss activation=tanh depth=3 "out=$tmp/th" >"$tmp/th.out" 2>&1
+if [ "$(wc -l <"$tmp/th.out")" -eq 2 ] && grep -q "^note: the inputs' mean square varies by [89][0-9]%\|^note: the inputs' mean square varies by 1[0-2][0-9]%" "$tmp/th.out"; then ok; else
+    bad "theory on 2 features: no note: $(cat "$tmp/th.out")"
+fi
+"$vgrad" theory dataset=gauss n_features=500 activation=tanh depth=3 "out=$tmp/th" >"$tmp/th.out" 2>&1
+if [ "$(wc -l <"$tmp/th.out")" -eq 1 ] && grep -q "^tanh sigma_w^2=0.333333" "$tmp/th.out"; then ok; else
+    bad "theory on 500 features: $(cat "$tmp/th.out")"
+fi
 # theory and jacobian take the keys of run, with the same refusals
 expect_usage "unknown key 'widht' (did you mean 'width'?)" theory widht=3 "$o"
 expect_usage "key 'depth': '0' is out of range" jacobian depth=0 "$o"
