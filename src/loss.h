@@ -3,11 +3,11 @@
  * Each row turns the output pre-activations z (B, K) into the output
  * activations a (B, K), the batch loss, and dL/dz (B, K), for integer class
  * labels, or (LOSS_MULTI_LABEL) for multi-label targets: bit k of a label
- * is the 0/1 target of output k.  Reductions follow PyTorch's defaults: softmax_ce is the mean over
- * the batch of each example's cross-entropy; sigmoid_bce and mse are the mean
- * over all B x K elements (sigmoid_bce with sum_outputs = 1 sums over the K
- * outputs and means over the batch, as Nielsen's book does).  So gradients
- * are batch means. */
+ * is the 0/1 target of output k.  Reductions follow PyTorch's defaults:
+ * softmax_ce is the mean over the batch of each example's cross-entropy;
+ * sigmoid_bce and mse are the mean over all B x K elements (with
+ * LOSS_SUM_OUTPUTS they sum over the K outputs and mean over the batch, as
+ * Nielsen's book does).  So gradients are batch means. */
 #ifndef VG_LOSS_H
 #define VG_LOSS_H
 
