@@ -1,7 +1,8 @@
 #!/bin/sh
 # demo.sh: sets up, builds, and runs the default experiment end to end: a
 # 10-hidden-layer sigmoid network on the spiral data, whose first-layer
-# gradients are orders of magnitude smaller than its last layer's.
+# gradients are orders of magnitude smaller than its last layer's; then its
+# charts (results/default/plots/) and gallery (results/default/index.html).
 # Extra key=value arguments are passed to vgrad run.
 set -eu
 cd "$(dirname "$0")/.."
@@ -9,3 +10,6 @@ scripts/setup.sh
 build/vgrad run name=default "$@"
 out=results/default
 awk -F, 'NR > 1 && $2 == 0 { printf "step 0, layer %2d: grad_w_norm %.3e\n", $3, $6 }' "$out/layers.csv"
+scripts/plot.sh "$out" >/dev/null
+scripts/report.sh "$out" >/dev/null
+echo "charts: $out/plots/*.png; gallery: $out/index.html (opens from disk)"

@@ -168,6 +168,7 @@ function read_predictions(column,   line, f, i, file, nwhy, why, reason) {
 function add_predictions(   i, l, logv, r, stopped) {
     PREDICTED = 1000
     PREDICTED_TITLE = "mean-field prediction"
+    if (NSER == 1 && SERLABEL[1] == "") SERLABEL[1] = "measured"
     for (i = 1; i <= NRUN; i++) {
         if (!(i in TFILE) || !(i in TOPL)) continue
         l = TOPL[i]

@@ -558,7 +558,7 @@ function plot_panel(p,   s, name, cmd, bands, pi) {
 
 # legend(): the legend column: every series of the chart, then the band.
 function legend(   s, cmd, x, top) {
-    if (NSER <= 1 && !BANDS) return
+    if (NSER <= 1 && !BANDS && !PREDICTED) return
     x = (GCOL * GPW + 10) / CW
     top = 1 - (GTH + GMT) / CH
     print "unset title; unset label; unset logscale; unset grid; unset border; unset tics; unset xlabel; unset ylabel"
@@ -583,7 +583,7 @@ function legend_width(   s, w) {
     for (s = 1; s <= NSER; s++) if (length(SERLABEL[s]) > w) w = length(SERLABEL[s])
     if (BANDS && w < 24) w = 24
     if (PREDICTED && w < length(PREDICTED_TITLE)) w = length(PREDICTED_TITLE)
-    if (NSER <= 1 && !BANDS) return 20
+    if (NSER <= 1 && !BANDS && !PREDICTED) return 20
     return 90 + 7.8 * w
 }
 
