@@ -957,17 +957,8 @@ static int prepare_dir(const experiment *e, const char *dir, const sweep_options
                            "needs the same file, overrides and --shard", dir);
         return VG_OK;
     }
-    if (is_dir(dir)) {
-        /* An existing directory must not hold results of something else. */
-        snprintf(path, sizeof path, "%s/runs.csv", dir);
-        if (access(path, F_OK) == 0) {
-            free(plan);
-            return vg_fail(err, VG_EUSAGE, "'%s' holds results that are not a sweep; choose "
-                           "another out=", dir);
-        }
-    }
-    rc = vg_make_dir(runs, err);
-    if (rc == VG_OK) {
+    /* A new directory (open_runs_dir made .runs and refused other results). */
+    {
         size_t src_len;
         char *src = read_all(e->path, &src_len);
         if (!src) rc = vg_fail(err, VG_EUSAGE, "%s: cannot read: %s", e->path, strerror(errno));
@@ -990,24 +981,49 @@ static int prepare_dir(const experiment *e, const char *dir, const sweep_options
     return rc;
 }
 
-/* One sweep writes a directory at a time: an flock on DIR/.runs, which
- * the workers inherit, so a second sweep into DIR (or a --resume started
- * while workers of a killed sweep are still running) is refused instead of
- * computing runs twice.  *fd holds the lock until it is closed. */
+/* One sweep writes a directory at a time: an flock on DIR/.runs/.lock,
+ * which the workers inherit, so a second sweep into DIR (or a --resume
+ * started while workers of a killed sweep are still running) is refused
+ * instead of computing runs twice.  A regular file opened for writing, as
+ * NFS needs; where the file system has no locks at all (ENOLCK, ENOSYS,
+ * EOPNOTSUPP) the sweep goes on unlocked.  *fd holds the lock until it is
+ * closed (-1 when unlocked). */
 static int lock_runs(const char *dir, int *fd, vg_error *err)
 {
-    char runs[SWEEP_PATH];
-    snprintf(runs, sizeof runs, "%s/.runs", dir);
-    *fd = open(runs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (*fd < 0) return vg_fail(err, VG_EFAIL, "cannot open '%s': %s", runs, strerror(errno));
+    char path[SWEEP_PATH];
+    snprintf(path, sizeof path, "%s/.runs/.lock", dir);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (*fd < 0) return vg_fail(err, VG_EUSAGE, "cannot create '%s': %s", path, strerror(errno));
     if (flock(*fd, LOCK_EX | LOCK_NB) == 0) return VG_OK;
     int lock_errno = errno;
     close(*fd);
     *fd = -1;
+    if (lock_errno == ENOLCK || lock_errno == ENOSYS || lock_errno == EOPNOTSUPP) return VG_OK;
     if (lock_errno == EWOULDBLOCK)
-        return vg_fail(err, VG_EUSAGE, "'%s' is being written by another vgrad sweep (or the "
-                       "workers of a killed one are finishing); wait for it to end", dir);
-    return vg_fail(err, VG_EFAIL, "cannot lock '%s': %s", runs, strerror(lock_errno));
+        return vg_fail(err, VG_EUSAGE, "'%s' is being written by another vgrad sweep or merge "
+                       "(or the workers of a killed sweep are finishing); wait for it to end",
+                       dir);
+    return vg_fail(err, VG_EFAIL, "cannot lock '%s': %s", path, strerror(lock_errno));
+}
+
+/* DIR/.runs made and locked before anything else is written there, so that
+ * two sweeps started at once into one new directory cannot both prepare
+ * it.  A directory of other results (a runs.csv, no plan) is refused first,
+ * with nothing made. */
+static int open_runs_dir(const char *dir, int *lock_fd, vg_error *err)
+{
+    char path[SWEEP_PATH];
+    *lock_fd = -1;
+    snprintf(path, sizeof path, "%s/.runs/plan", dir);
+    if (access(path, F_OK) != 0) {
+        snprintf(path, sizeof path, "%s/runs.csv", dir);
+        if (access(path, F_OK) == 0)
+            return vg_fail(err, VG_EUSAGE, "'%s' holds results that are not a sweep; choose "
+                           "another out=", dir);
+    }
+    snprintf(path, sizeof path, "%s/.runs", dir);
+    int rc = vg_make_dir(path, err);
+    return rc == VG_OK ? lock_runs(dir, lock_fd, err) : rc;
 }
 
 /* Removes run directories left half-written by a killed worker. */
@@ -1058,13 +1074,11 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
                        (double)e->max_run_bytes / 1073741824.0, have / 1073741824.0,
                        fit > 0 ? fit : 1);
     }
-    int rc = prepare_dir(e, dir, o, err);
-    if (rc != VG_OK) return rc;
     int lock_fd;
-    rc = lock_runs(dir, &lock_fd, err);
-    if (rc != VG_OK) return rc;
-    rc = sweep_workers(e, o, dir, s, err);
-    close(lock_fd);
+    int rc = open_runs_dir(dir, &lock_fd, err);
+    if (rc == VG_OK) rc = prepare_dir(e, dir, o, err);
+    if (rc == VG_OK) rc = sweep_workers(e, o, dir, s, err);
+    if (lock_fd >= 0) close(lock_fd);
     return rc;
 }
 
@@ -1297,10 +1311,13 @@ int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
             rc = vg_fail(err, VG_EUSAGE, "'%s' holds results already; merge into a new "
                          "directory", out);
     }
+    int lock_fd = -1;
     if (rc == VG_OK) {
         snprintf(path, sizeof path, "%s/.runs", out);
         rc = vg_make_dir(path, err);
     }
+    /* Locked as a sweep's directory is, and so with the same .runs/.lock. */
+    if (rc == VG_OK) rc = lock_runs(out, &lock_fd, err);
     for (int i = 0; rc == VG_OK && i < n_ids; i++) {
         snprintf(to, sizeof to, "%s/.runs/%s", out, ids[i]);
         mkdir(to, 0777);
@@ -1339,6 +1356,7 @@ int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
         snprintf(to, sizeof to, "%s/.runs/plan", out);
         rc = vg_write_file_atomic(to, plan0, len0, err);
     }
+    if (lock_fd >= 0) close(lock_fd);
     free(ids);
     free(plan_copy);
     free(plan0);
