@@ -137,28 +137,36 @@ static int gen_teacher(dataset *d, const data_params *p, rng_state *rng, vg_erro
     int rc = check_params("teacher", p, err);
     if (rc == VG_OK) rc = alloc_set(d, p->n_samples, p->n_features, p->n_classes, err);
     if (rc != VG_OK) return rc;
+    /* The examples go through the teacher in blocks of TEACHER_BLOCK rows,
+     * so its scratch memory stays small whatever n_samples is. */
+    enum { TEACHER_BLOCK = 1024 };
     int n = d->n, F = p->n_features, K = p->n_classes, H = TEACHER_WIDTH;
     size_t n1 = (size_t)H * F, n2 = (size_t)H * H, n3 = (size_t)K * H;
-    double *w = malloc((n1 + n2 + n3 + (2 * (size_t)H + (size_t)K) * (size_t)n) * sizeof(double));
+    double *w = malloc((n1 + n2 + n3 + (2 * (size_t)H + (size_t)K) * TEACHER_BLOCK) *
+                       sizeof(double));
     if (!w) {
         data_free(d);
         return vg_fail(err, VG_EFAIL, "out of memory");
     }
     double *W1 = w, *W2 = W1 + n1, *W3 = W2 + n2;
-    double *h1 = W3 + n3, *h2 = h1 + (size_t)n * H, *out = h2 + (size_t)n * H;
+    double *h1 = W3 + n3, *h2 = h1 + (size_t)TEACHER_BLOCK * H;
+    double *out = h2 + (size_t)TEACHER_BLOCK * H;
     for (size_t k = 0; k < n1; k++) W1[k] = rng_normal(rng) / sqrt((double)F);
     for (size_t k = 0; k < n2; k++) W2[k] = rng_normal(rng) / sqrt((double)H);
     for (size_t k = 0; k < n3; k++) W3[k] = rng_normal(rng) / sqrt((double)H);
     for (size_t k = 0; k < (size_t)n * F; k++) d->X[k] = rng_normal(rng);
-    teacher_layer(d->X, n, F, W1, H, h1, 1);
-    teacher_layer(h1, n, H, W2, H, h2, 1);
-    teacher_layer(h2, n, H, W3, K, out, 0);
-    for (int i = 0; i < n; i++) {
-        const double *o = out + (size_t)i * K;
-        int best = 0;
-        for (int c = 1; c < K; c++)
-            if (o[c] > o[best]) best = c;
-        d->y[i] = best;
+    for (int first = 0; first < n; first += TEACHER_BLOCK) {
+        int rows = n - first < TEACHER_BLOCK ? n - first : TEACHER_BLOCK;
+        teacher_layer(d->X + (size_t)first * F, rows, F, W1, H, h1, 1);
+        teacher_layer(h1, rows, H, W2, H, h2, 1);
+        teacher_layer(h2, rows, H, W3, K, out, 0);
+        for (int i = 0; i < rows; i++) {
+            const double *o = out + (size_t)i * K;
+            int best = 0;
+            for (int c = 1; c < K; c++)
+                if (o[c] > o[best]) best = c;
+            d->y[first + i] = best;
+        }
     }
     free(w);
     return VG_OK;
