@@ -34,6 +34,17 @@ expected=$(awk -F, -v a="$1" -v b="$2" '$2 == "test" && ($1 == a || $1 == b) { k
 if awk -v got="$3" -v want="$expected" 'BEGIN { exit !(want > 0 && (got - want) ^ 2 <= (1e-12 * want) ^ 2) }'; then ok; else
     bad "prediction difference of $1 and $2: $3, recomputed $expected"
 fi
+# Runs that differ in seed with data_seed = 0 saw other data: never paired.
+printf '[run]\ntest_frac = 0.2\nsave_predictions = 1\nsteps = 5\n[sweep]\nseed = 1, 2\n' >"$tmp/pd.ini"
+"$1" sweep "$tmp/pd.ini" "out=$tmp/pdseed" -q >/dev/null 2>&1 || bad "the seed sweep failed"
+"$pd" "$tmp/pdseed" >"$tmp/pd.out" 2>"$tmp/pd.err"
+if [ $? -eq 2 ] && [ ! -s "$tmp/pd.out" ] && grep -q "no two runs of a group saw the same data" "$tmp/pd.err"; then ok; else
+    bad "prediction-difference.sh on seeds with other data: $(cat "$tmp/pd.out" "$tmp/pd.err")"
+fi
+"$pd" "$smelu" --split train >"$tmp/pd.out" 2>"$tmp/pd.err"
+if [ $? -eq 2 ] && grep -q "no rows of the train split" "$tmp/pd.err"; then ok; else
+    bad "prediction-difference.sh --split train with a test split: $(cat "$tmp/pd.err")"
+fi
 if "$pd" "$tmp/activations" >/dev/null 2>"$tmp/pd.err"; then bad "prediction-difference.sh without predictions succeeded"; else
     if [ $? -eq 2 ] && grep -q '^prediction-difference: error: .*save_predictions=1' "$tmp/pd.err"; then ok; else
         bad "prediction-difference.sh without predictions: $(cat "$tmp/pd.err")"

@@ -29,9 +29,10 @@ BEGIN {
 
 # --- messages -------------------------------------------------------------
 
-# error(file, what): the one line a bad input gets; exit 2 (the shell passes it on).
+# error(file, what): the one line a bad input gets; exit 2 (the shell passes
+# it on).  Its prefix is "plot", or -v error_prefix for other scripts.
 function error(file, what) {
-    printf "plot: error: %s: %s\n", file, what > "/dev/stderr"
+    printf "%s: error: %s: %s\n", error_prefix == "" ? "plot" : error_prefix, file, what > "/dev/stderr"
     exit 2
 }
 function skip(reason) {
