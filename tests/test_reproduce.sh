@@ -7,9 +7,10 @@ set -u
 root="$(cd "$(dirname "$0")/.." && pwd)"
 test_name=reproduce
 . "$(dirname "$0")/lib.sh"
+vgrad=$1
 for ini in "$root"/experiments/figures/*.ini; do
     fig=$(basename "$ini" .ini)
-    if VGRAD="$1" VGRAD_FIGURES="$tmp" "$root/scripts/reproduce.sh" "$fig" --quick >"$tmp/log" 2>&1; then
+    if VGRAD="$vgrad" VGRAD_FIGURES="$tmp" "$root/scripts/reproduce.sh" "$fig" --quick >"$tmp/log" 2>&1; then
         ok
     else
         bad "$fig: $(cat "$tmp/log")"
@@ -36,7 +37,7 @@ if awk -v got="$3" -v want="$expected" 'BEGIN { exit !(want > 0 && (got - want) 
 fi
 # Runs that differ in seed with data_seed = 0 saw other data: never paired.
 printf '[run]\ntest_frac = 0.2\nsave_predictions = 1\nsteps = 5\n[sweep]\nseed = 1, 2\n' >"$tmp/pd.ini"
-"$1" sweep "$tmp/pd.ini" "out=$tmp/pdseed" -q >/dev/null 2>&1 || bad "the seed sweep failed"
+"$vgrad" sweep "$tmp/pd.ini" "out=$tmp/pdseed" -q >/dev/null 2>&1 || bad "the seed sweep failed"
 "$pd" "$tmp/pdseed" >"$tmp/pd.out" 2>"$tmp/pd.err"
 if [ $? -eq 2 ] && [ ! -s "$tmp/pd.out" ] && grep -q "no two runs of a group saw the same data" "$tmp/pd.err"; then ok; else
     bad "prediction-difference.sh on seeds with other data: $(cat "$tmp/pd.out" "$tmp/pd.err")"
