@@ -30,7 +30,8 @@ fi
 
 # theory_map: one line per run, "RUN_ID<tab>THEORY_CSV" or "RUN_ID<tab>!REASON".
 # `vgrad theory` runs once per configuration but for the weight seeds (the
-# data seed sets the inputs' mean square, so it stays).
+# data seed sets the inputs' mean square, so it stays: seed itself where
+# data_seed is 0).
 theory_map=""
 if [ "$theory" -eq 1 ]; then
     vgrad=${VGRAD:-$charts_dir/../../build/vgrad}
@@ -48,8 +49,13 @@ if [ "$theory" -eq 1 ]; then
                 args = ""
                 for (k = 1; k <= NKEY; k++) {
                     key = KEY[k]; v = CFG[i, key]
-                    if (v == "" || key == "name" || key == "out" || key == "seed" || key == "shuffle_seed") continue
-                    if (key ~ /^save_/) continue
+                    # widths carries depth and width (width is 0 for uneven
+                    # layers); 0 for n_features, n_classes means "the data'"'"'s
+                    # own", which files refuse as a given value; the data
+                    # seed is seed where data_seed is 0
+                    if (key == "data_seed" && v + 0 == 0) v = CFG[i, "seed"]
+                    if (v == "" || key ~ /^(name|out|seed|shuffle_seed|depth|width|save_.*)$/) continue
+                    if (key ~ /^(n_features|n_classes)$/ && v + 0 == 0) continue
                     args = args "\t" key "=" v
                 }
                 if (!(args in config)) {
@@ -72,7 +78,7 @@ if [ "$theory" -eq 1 ]; then
             *) if "$vgrad" theory "$@" "out=$work/theory/$k" >/dev/null 2>"$work/theory/$k.err"; then
                    result=$work/theory/$k/theory.csv
                else
-                   result="!$(sed -n '1s/^vgrad: error: //p' "$work/theory/$k.err")"
+                   result="!$(sed -n '1s/^vgrad: error: //; 1p' "$work/theory/$k.err")"
                fi ;;
         esac
         printf '%s\t%s\n' "$k" "$result" >>"$work/theory.results"

@@ -32,7 +32,11 @@ function theory_csv(id,    cmd, k, key, v, dir) {
         key = colname(1, k)
         if (key == "status") break
         v = cfg[id, key]
-        if (v == "" || key ~ /^(name|out|seed|shuffle_seed|save_.*)$/) continue
+        # as scripts/charts/grad-by-layer.sh --theory passes them
+        if (key == "data_seed" && v + 0 == 0) v = cfg[id, "seed"]
+        if (v == "" || key ~ /^(name|out|seed|shuffle_seed|depth|width|save_.*)$/) continue
+        if (key ~ /^(n_features|n_classes)$/ && v + 0 == 0) continue
+        gsub(/'/, "'\\''", v)
         cmd = cmd " '" key "=" v "'"
     }
     cmd = cmd " 'out=" dir "' >/dev/null"
