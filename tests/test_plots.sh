@@ -148,6 +148,16 @@ fi
 if awk 'NR == 1 { first = $2 } END { exit !(first > 0 && first * 10 < $2) }' "$tmp/predicted"; then ok; else
     bad "grad-by-layer --theory: sigmoid prediction does not fall 10x from the output to layer 1: $(tr '\n' ' ' <"$tmp/predicted")"
 fi
+# a csv dataset with layers of uneven widths: runs.csv records n_features=0
+# and width=0 there, which --theory must not pass back to vgrad theory
+awk 'BEGIN { for (i = 0; i < 60; i++) printf "%d,%d,%d\n", i % 7, (i * 3) % 5, i % 3 }' >"$tmp/t.csv"
+printf '[run]\ndataset = csv:%s/t.csv\nsteps = 0\n[sweep]\nwidths = 16,8 | 8,8,8\n' "$tmp" >"$tmp/t.ini"
+"$vgrad" sweep "$tmp/t.ini" "out=$tmp/uneven" -q >/dev/null 2>&1 || bad "the uneven-widths sweep failed"
+out=$("$root/scripts/charts/grad-by-layer.sh" "$tmp/uneven" "$tmp/uneven.png" --theory 2>&1)
+case "$out" in
+    "grad-by-layer-theory: wrote $tmp/uneven.png") ok ;;
+    *) bad "grad-by-layer --theory on csv data with uneven widths: $out" ;;
+esac
 for args in "--step 5" "--metric grad_b_norm"; do
     # shellcheck disable=SC2086
     rc=0
