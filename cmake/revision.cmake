@@ -8,8 +8,11 @@ execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${SRC}
 if(NOT status EQUAL 0 OR NOT revision)
   set(revision unknown)
 else()
-  execute_process(COMMAND git status --porcelain --untracked-files=no WORKING_DIRECTORY ${SRC}
-                  OUTPUT_VARIABLE changes ERROR_QUIET)
+  # GIT_OPTIONAL_LOCKS=0: status does not refresh (and lock) the index, so a
+  # build never collides with a git command running beside it.
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env GIT_OPTIONAL_LOCKS=0
+                          git status --porcelain --untracked-files=no
+                  WORKING_DIRECTORY ${SRC} OUTPUT_VARIABLE changes ERROR_QUIET)
   if(changes)
     set(revision "${revision}-dirty")
   endif()

@@ -10,9 +10,10 @@ END {
     cmd = "scripts/prediction-difference.sh \"" out "\" --pairs"
     while ((cmd | getline line) > 0) {
         if (line ~ /^group,/) continue
-        split(line, parts, ",")
-        a = parts[1]; gsub(/"/, "", a); sub(/^activation=/, "", a)
-        put(a, parts[4] + 0)
+        # group,run_a,run_b,pd: the group is all but the last three fields
+        n_parts = split(line, parts, ",")
+        a = line; sub(/,[^,]*,[^,]*,[^,]*$/, "", a); gsub(/"/, "", a); sub(/^activation=/, "", a)
+        put(a, parts[n_parts] + 0)
     }
     if (close(cmd) != 0) print "smelu-reproducibility: " cmd " failed" > "/dev/stderr"
     f = "smelu-reproducibility"
