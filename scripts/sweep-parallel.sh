@@ -38,6 +38,7 @@ vgrad=${VGRAD:-$root/build/vgrad}
 usage="usage: sweep-parallel.sh FILE [-j N] [--hosts h1,h2,...] [--out DIR] [--resume] [-- key=value ...]"
 die() { echo "sweep-parallel: error: $*" >&2; exit 2; }
 fail() { echo "sweep-parallel: error: $*" >&2; exit 1; }
+. "$root/scripts/sweep-lib.sh"
 
 case "${1:-}" in
     -h | --help) echo "$usage"; exit 0 ;;
@@ -64,12 +65,7 @@ while [ $# -gt 0 ]; do
         --out) out=$value ;;
     esac
 done
-for override in "$@"; do
-    case "$override" in
-        out=*) die "'$override': give the directory with --out DIR" ;;
-        -*) die "'$override' after --: allowed: key=value overrides only" ;;
-    esac
-done
+check_overrides "$@"
 case "$shards" in
     "") ;;
     *[!0-9]* | 0*) die "-j '$shards': allowed: a number of shards from 1" ;;
@@ -82,21 +78,11 @@ if [ -n "$hosts" ]; then
     n_hosts=$(printf '%s\n' "$hosts" | tr ',' '\n' | grep -c .)
     [ "$n_hosts" -gt 0 ] || die "--hosts '$hosts': allowed: a comma-separated list of hosts"
 fi
-case "$vgrad" in
-    /*) ;;
-    */*) vgrad=$(pwd)/$vgrad ;;
-    *) vgrad=$(command -v "$vgrad") || die "no '$VGRAD' on PATH (VGRAD)" ;;
-esac
-[ -f "$vgrad" ] && [ -x "$vgrad" ] || die "no vgrad at '$vgrad' (build it with scripts/setup.sh, or set VGRAD)"
+find_vgrad
 
 # The whole grid is checked before anything runs: a bad file or override
 # stops here with vgrad's own message.
-plan=$("$vgrad" sweep "$file" --dry-run "$@") || exit 2
-name=$(printf '%s\n' "$plan" | sed -n '1s/^experiment \(.*\): [0-9][0-9]* runs.*/\1/p')
-[ -n "$name" ] || die "cannot read the experiment name from '$vgrad sweep $file --dry-run'"
-[ -n "$out" ] || out="results/$name"
-case "$out" in /*) ;; *) out=$(pwd)/$out ;; esac
-case "$file" in /*) ;; *) file=$(pwd)/$file ;; esac
+plan_sweep "$@"
 
 # DIR is new, or (with --resume) a batch of this script: its shard count
 # comes from the shards themselves (vgrad writes K/N into .runs/shard).

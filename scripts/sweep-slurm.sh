@@ -45,6 +45,7 @@ vgrad=${VGRAD:-$root/build/vgrad}
 usage="usage: sweep-slurm.sh FILE N [--out DIR] [--sbatch \"OPTIONS\"] [-- key=value ...]"
 die() { echo "sweep-slurm: error: $*" >&2; exit 2; }
 fail() { echo "sweep-slurm: error: $*" >&2; exit 1; }
+. "$root/scripts/sweep-lib.sh"
 
 case "${1:-}" in
     -h | --help) echo "$usage"; exit 0 ;;
@@ -70,28 +71,13 @@ while [ $# -gt 0 ]; do
         *) die "unknown option '$1'; allowed: --out DIR, --sbatch \"OPTIONS\", -- key=value ..." ;;
     esac
 done
-for override in "$@"; do
-    case "$override" in
-        out=*) die "'$override': give the directory with --out DIR" ;;
-        -*) die "'$override' after --: allowed: key=value overrides only" ;;
-    esac
-done
-case "$vgrad" in
-    /*) ;;
-    */*) vgrad=$(pwd)/$vgrad ;;
-    *) vgrad=$(command -v "$vgrad") || die "no '$VGRAD' on PATH (VGRAD)" ;;
-esac
-[ -f "$vgrad" ] && [ -x "$vgrad" ] || die "no vgrad at '$vgrad' (build it with scripts/setup.sh, or set VGRAD)"
+check_overrides "$@"
+find_vgrad
 command -v sbatch >/dev/null 2>&1 || die "no sbatch here: this needs a Slurm cluster (Debian package slurm-client)"
 
 # The whole grid is checked before anything is submitted: a bad file or
 # override stops here with vgrad's own message.
-plan=$("$vgrad" sweep "$file" --dry-run "$@") || exit 2
-name=$(printf '%s\n' "$plan" | sed -n '1s/^experiment \(.*\): [0-9][0-9]* runs.*/\1/p')
-[ -n "$name" ] || die "cannot read the experiment name from '$vgrad sweep $file --dry-run'"
-[ -n "$out" ] || out="results/$name"
-case "$out" in /*) ;; *) out=$(pwd)/$out ;; esac
-case "$file" in /*) ;; *) file=$(pwd)/$file ;; esac
+plan_sweep "$@"
 
 # DIR is new, or a batch of this script with the same N (vgrad writes K/N
 # into each shard's .runs/shard).
