@@ -18,9 +18,7 @@ draw '
 BEGIN {
     runs = dir "/runs.csv"
     layers = dir "/layers.csv"
-    load_runs(runs)
-    apply_where(where)
-    differing()
+    select_runs(runs)
     groups()
     depthkey = ISDIFF["depth"] ? "depth" : ""
     assign(depthkey)
@@ -86,9 +84,7 @@ BEGIN {
         top = top <= 0.05 ? 0.05 : top <= 0.1 ? 0.1 : top <= 0.25 ? 0.25 : top <= 0.5 ? 0.5 : 1.02
         lin_axis("y", 0, top)
         R = int((p - 1) / NCOLV) + 1
-        printf "set xrange [1:%d]\n", (maxl[R] > 1 ? maxl[R] : 2)
-        if (maxl[R] <= 12) print "set xtics 1; set mxtics 1"
-        else print "set xtics autofreq; set mxtics default"
+        layer_axis(maxl[R])
         plot_panel(p)
         if (k == 1) clear_title()
     }

@@ -20,9 +20,7 @@ BEGIN {
     runs = dir "/runs.csv"
     layers = dir "/layers.csv"
     at = step == "" ? 0 : step + 0
-    load_runs(runs)
-    apply_where(where)
-    differing()
+    select_runs(runs)
     if (!ISDIFF["depth"]) {
         for (i = 1; i <= NRUN; i++) if (INCL[i]) { d = CFG[i, "depth"]; break }
         skip("only one depth (" d ")")

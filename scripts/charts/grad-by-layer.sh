@@ -93,9 +93,7 @@ BEGIN {
     runs = dir "/runs.csv"
     layers = dir "/layers.csv"
     at = step == "" ? 0 : step + 0
-    load_runs(runs)
-    apply_where(where)
-    differing()
+    select_runs(runs)
     groups()
     colkey = ISDIFF["depth"] ? "depth" : ""
     assign(colkey)
@@ -139,9 +137,7 @@ BEGIN {
         c = (p - 1) % NCOLV + 1
         panel(PR[p], PC[p], panel_title(p))
         outer_labels(p, "\"layer l\"", "\"" metric_symbol(metric) "\"")
-        printf "set xrange [1:%d]\n", (maxlayer[c] > 1 ? maxlayer[c] : 2)
-        if (maxlayer[c] <= 12) print "set xtics 1; set mxtics 1"
-        else print "set xtics autofreq; set mxtics default"
+        layer_axis(maxlayer[c])
         plot_panel(p)
         if (k == 1) clear_title()
     }

@@ -31,9 +31,7 @@ draw '
 BEGIN {
     runs = dir "/runs.csv"
     hist = dir "/hist.csv"
-    load_runs(runs)
-    apply_where(where)
-    differing()
+    select_runs(runs)
     groups()
     pick_groups(6)
     # one run per configuration: the first of its seeds

@@ -188,13 +188,25 @@ function groups(   i, k, sig) {
     for (k = 1; k <= NGROUP; k++) if (GSIZE[k] > MAXGSIZE) MAXGSIZE = GSIZE[k]
 }
 
+# select_runs(runs): the runs of runs.csv that --where keeps (INCL[i]), and
+# the keys that differ between them (DIFF).
+function select_runs(runs) {
+    load_runs(runs)
+    apply_where(where)
+    differing()
+}
+# layer_axis(maxlayer): an x axis over layers 1..maxlayer, a tic per layer
+# up to 12 of them.
+function layer_axis(maxlayer) {
+    printf "set xrange [1:%d]\n", (maxlayer > 1 ? maxlayer : 2)
+    if (maxlayer <= 12) print "set xtics 1; set mxtics 1"
+    else print "set xtics autofreq; set mxtics default"
+}
 # pick_panels(runs, limit): the runs of runs.csv that --where keeps, in
 # groups, at most `limit` of them picked (pick_groups) for a panel each:
 # PANEL_OF[g] = k for the k-th picked group.
 function pick_panels(runs, limit,   k) {
-    load_runs(runs)
-    apply_where(where)
-    differing()
+    select_runs(runs)
     groups()
     pick_groups(limit)
     delete PANEL_OF

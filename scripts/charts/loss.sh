@@ -16,9 +16,7 @@ draw '
 BEGIN {
     runs = dir "/runs.csv"
     train = dir "/train.csv"
-    load_runs(runs)
-    apply_where(where)
-    differing()
+    select_runs(runs)
     groups()
     assign("")
     csv_open(train)

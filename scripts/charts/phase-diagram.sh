@@ -49,9 +49,7 @@ BEGIN {
     runs = dir "/runs.csv"
     layers = dir "/layers.csv"
     at = step == "" ? 0 : step + 0
-    load_runs(runs)
-    apply_where(where)
-    differing()
+    select_runs(runs)
     others = ""
     for (k = 1; k <= NDIFF; k++) {
         if (DIFF[k] == "init_gain") swept_gain = 1
