@@ -75,9 +75,14 @@ same_as_local "$par" "--resume"
 
 # --hosts: GNU parallel wraps each shard for ssh (quoting, --workdir .).  A
 # stand-in ssh (PARALLEL_SSH) records the host and runs the command here.
+# Like sshd it gives the command a login environment with SHELL set: GNU
+# parallel's remote wrapper runs the job with $SHELL, and CI may start the
+# tests with no SHELL at all.
 cat >"$tmp/ssh" <<'SSH'
 #!/bin/sh
 # ssh [options] HOST [--] COMMAND...: note HOST, run COMMAND on this machine.
+SHELL=/bin/sh
+export SHELL
 while [ $# -gt 0 ]; do
     case "$1" in
         -[lpoiF]) shift 2 ;;
