@@ -123,7 +123,7 @@ fi
 rows=$(awk '/^\$d_1_1 << EOD/ { on = 1; next } /^EOD/ { on = 0 } on && $5 == 2' "$gp" | wc -l)
 if [ "$rows" -eq 4 ]; then ok; else bad "grad-by-layer: depth 3 sigmoid block has $rows rows of 2 seeds, expected 4"; fi
 # the activation colours are those of style.gp, where sigmoid is vermilion
-colour=$(gnuplot -e "load '$root/scripts/charts/style.gp'; print act_color('sigmoid'), act_color('smelu:0.5'), act_dash('relu', 0), act_dash('softplus', 0)" 2>&1)
+colour=$(LC_ALL=C.UTF-8 gnuplot -e "load '$root/scripts/charts/style.gp'; print act_color('sigmoid'), act_color('smelu:0.5'), act_dash('relu', 0), act_dash('softplus', 0)" 2>&1)
 if [ "$colour" = "#D55E00 #000000 1 2" ]; then ok; else bad "style.gp activation styles: '$colour'"; fi
 
 # --- the mean-field prediction (grad-by-layer --theory) ----------------------------------

@@ -154,7 +154,10 @@ draw() {
     fi
     notes=$(sed -n 's/^note //p' "$work/status" | awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }')
     if [ -n "$gp" ]; then sed "s|$partial|$out|" "$work/chart.gp" >"$gp"; fi
-    if ! gnuplot "$work/chart.gp" >"$work/gnuplot.out" 2>"$work/gnuplot.err" || [ -s "$work/gnuplot.err" ]; then
+    # style.gp sets encoding utf8, which gnuplot can only honour in a UTF-8
+    # locale (in the C locale it warns that iconv cannot convert the degree
+    # sign); C.UTF-8 also keeps the decimal point a point.
+    if ! LC_ALL=C.UTF-8 gnuplot "$work/chart.gp" >"$work/gnuplot.out" 2>"$work/gnuplot.err" || [ -s "$work/gnuplot.err" ]; then
         rm -f "$partial"
         echo "plot: $chart: gnuplot failed: $(grep -v '^ *$' "$work/gnuplot.err" | head -n 3 | paste -sd ' ' -)" >&2
         exit 1
