@@ -16,7 +16,9 @@ from=""
 if [ "${1:-}" = --from ]; then
     from=${2:?--from needs a directory}
 fi
-cache=${VGRAD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vgrad}
+# With HOME unset (some CI runners), the home of the passwd entry, as vgrad.
+home=${HOME:-$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)}
+cache=${VGRAD_CACHE:-${XDG_CACHE_HOME:-${home:-.}/.cache}/vgrad}
 out="$cache/mnist/mnist.csv"
 [ -z "$from" ] && [ -s "$out" ] && { echo "$out"; exit 0; }
 

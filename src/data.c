@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -305,12 +306,16 @@ static int gen_mnist(dataset *d, const data_params *p, rng_state *rng, vg_error 
     char path[4096];
     const char *cache = getenv("VGRAD_CACHE"), *xdg = getenv("XDG_CACHE_HOME"),
                *home = getenv("HOME");
+    if (!home || !*home) { /* as scripts/fetch-mnist.sh: the passwd entry's home */
+        const struct passwd *pw = getpwuid(getuid());
+        home = pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : ".";
+    }
     if (cache && *cache)
         snprintf(path, sizeof path, "%s/mnist/mnist.csv", cache);
     else if (xdg && *xdg)
         snprintf(path, sizeof path, "%s/vgrad/mnist/mnist.csv", xdg);
     else
-        snprintf(path, sizeof path, "%s/.cache/vgrad/mnist/mnist.csv", home ? home : ".");
+        snprintf(path, sizeof path, "%s/.cache/vgrad/mnist/mnist.csv", home);
     if (access(path, R_OK) != 0)
         return vg_fail(err, VG_EUSAGE, "dataset mnist: %s is missing; run scripts/fetch-mnist.sh "
                        "to fetch the digits", path);
