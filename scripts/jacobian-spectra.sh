@@ -15,8 +15,8 @@
 # configuration runs for several weight seeds.
 #   scripts/jacobian-spectra.sh [--quick] [--format png|svg|pdf] [--out DIR]
 # --quick: width 50, depths 10 and 30, 1 seed, 2 inputs (a few seconds).
-# DIR (default results/jacobian-spectra, or $VGRAD_JACOBIAN_OUT) is replaced
-# and gets:
+# DIR (default results/jacobian-spectra, or $VGRAD_JACOBIAN_OUT) is replaced,
+# when it is empty or this script wrote it (scripts/out-lib.sh), and gets:
 #   spectra.csv   one row per singular value, the tidy table the chart reads:
 #                 activation,init,depth,width,sigma_w2,sigma_b2,seed,example,index,singular_value
 #                 (init: lecun_normal or orthogonal; example: the input row;
@@ -47,7 +47,8 @@ case "$format" in
     png | svg | pdf) ;;
     *) echo "jacobian-spectra.sh: error: --format: '$format' is not one of png, svg, pdf" >&2; exit 2 ;;
 esac
-rm -rf "$out"
+. "$root/scripts/out-lib.sh"
+fresh_out "$out" jacobian-spectra.sh
 mkdir -p "$out/runs"
 
 # The point of tanh's edge of chaos at sigma_w^2 = 1.05: q* and sigma_b^2,

@@ -7,7 +7,8 @@
 # chi_1 governs), both with the mean-field line chi_1 = 1.
 #   scripts/phase-diagram.sh [--quick] [--format png|svg|pdf] [--out DIR]
 # --quick: 4 x 3 cells, 1 seed.  DIR (default results/phase-diagram, or
-# $VGRAD_PHASE_OUT) is replaced.  $VGRAD: the vgrad binary (build/vgrad).
+# $VGRAD_PHASE_OUT) is replaced, when it is empty or this script wrote it
+# (scripts/out-lib.sh).  $VGRAD: the vgrad binary (build/vgrad).
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 VGRAD=${VGRAD:-$root/build/vgrad}
@@ -26,7 +27,8 @@ while [ $# -gt 0 ]; do
         *) echo "phase-diagram.sh: error: unknown option '$1'; allowed: --quick, --format png|svg|pdf, --out DIR" >&2; exit 2 ;;
     esac
 done
-rm -rf "$out"
+. "$root/scripts/out-lib.sh"
+fresh_out "$out" phase-diagram.sh
 "$VGRAD" sweep "$root/experiments/phase-diagram.ini" $quick -q -j "${JOBS:-2}" "out=$out"
 "$root/scripts/charts/phase-diagram.sh" "$out" "$out/phase-diagram.$format"
 "$root/scripts/charts/phase-diagram.sh" "$out" "$out/phase-diagram-delta.$format" --metric delta_norm

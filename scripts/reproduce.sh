@@ -3,14 +3,17 @@
 # (experiments/figures/FIGURE.ini) plus checks of its published numbers
 # (scripts/figures/FIGURE.awk) and its charts (scripts/plot.sh).
 #   scripts/reproduce.sh FIGURE|all [--quick]
-# writes results/figures/FIGURE/ (the sweep, claims.csv, plots/) and, for
-# `all` without --quick, REPRODUCTIONS.md.  Exits 1 when a claim does not
+# writes results/figures/FIGURE/ (the sweep, claims.csv, plots/; under
+# $VGRAD_FIGURES if set, and only over a directory that is empty or that
+# reproduce wrote: scripts/out-lib.sh) and, for `all` without --quick,
+# REPRODUCTIONS.md.  Exits 1 when a claim does not
 # hold, 2 on bad usage.
 set -eu
 cd "$(dirname "$0")/.."
 vgrad=${VGRAD:-build/vgrad}
 root=${VGRAD_FIGURES:-results/figures}   # where the figures' directories go
 [ -x "$vgrad" ] || scripts/setup.sh
+. scripts/out-lib.sh
 figures=$(ls experiments/figures/*.ini | sed 's|.*/||; s|\.ini$||')
 usage() { echo "reproduce: error: $1; allowed: all or one of:" $figures >&2; exit 2; }
 [ $# -ge 1 ] || usage "no figure named"
@@ -38,10 +41,11 @@ plot_options() {
     esac
 }
 
+for fig in "$@"; do check_out "$root/$fig" reproduce; done
 failed=0
 for fig in "$@"; do
     out="$root/$fig"
-    rm -rf "$out"
+    fresh_out "$out" reproduce
     start=$(date +%s)
     if grep -q '^dataset = mnist' "experiments/figures/$fig.ini"; then
         scripts/fetch-mnist.sh >/dev/null

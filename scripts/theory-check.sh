@@ -4,7 +4,9 @@
 # output layer) against the slope `vgrad theory` predicts, for every
 # configuration of experiments/theory-check.ini (or FILE), median over seeds.
 #   scripts/theory-check.sh [FILE] [--quick]
-# Prints a Markdown table and writes DIR/theory-check.csv.
+# Prints a Markdown table and writes DIR/theory-check.csv, DIR being
+# results/theory-check (or $VGRAD_THEORY_OUT), replaced when it is empty or
+# this script wrote it (scripts/out-lib.sh).
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 vgrad=${VGRAD:-$root/build/vgrad}
@@ -17,7 +19,8 @@ for a in "$@"; do
     esac
 done
 out=${VGRAD_THEORY_OUT:-$root/results/theory-check}
-rm -rf "$out"
+. "$root/scripts/out-lib.sh"
+fresh_out "$out" theory-check.sh
 "$vgrad" sweep "$file" $quick -q "out=$out" >/dev/null
 keys="activation init init_gain bias bias_init width depth dataset n_samples n_features n_classes"
 # Per run: its configuration (the keys above) and its measured slope.

@@ -2,6 +2,8 @@
 # test_reproduce.sh: the reduced ([quick]) version of every figure runs and
 # every published claim it checks holds (scripts/reproduce.sh exits 1
 # otherwise).  The tolerances are justified in scripts/figures/*.awk.
+# Also scripts/prediction-difference.sh on the SmeLU runs, and a figure
+# directory of other files refused.
 #   tests/test_reproduce.sh PATH_TO_VGRAD
 set -u
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -50,5 +52,17 @@ if "$pd" "$tmp/activations" >/dev/null 2>"$tmp/pd.err"; then bad "prediction-dif
     if [ $? -eq 2 ] && grep -q '^prediction-difference: error: .*save_predictions=1' "$tmp/pd.err"; then ok; else
         bad "prediction-difference.sh without predictions: $(cat "$tmp/pd.err")"
     fi
+fi
+# A figure directory that reproduce did not write is refused before any
+# figure runs: exit 2, one line, nothing written beside it or in it.
+foreign="$tmp/foreign/smelu-reproducibility"
+mkdir -p "$foreign"
+echo keep >"$foreign/notes.txt"
+rc=0
+VGRAD="$vgrad" VGRAD_FIGURES="$tmp/foreign" "$root/scripts/reproduce.sh" all --quick >"$tmp/log" 2>"$tmp/err" || rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ ! -s "$tmp/log" ] &&
+   grep -q "^reproduce: error: '$foreign' holds files reproduce did not write; allowed: " "$tmp/err" &&
+   [ "$(ls -A "$tmp/foreign")" = smelu-reproducibility ] && [ "$(ls -A "$foreign")" = notes.txt ]; then ok; else
+    bad "reproduce.sh all over a directory of other files: exit $rc, '$(cat "$tmp/err")'"
 fi
 finish

@@ -22,7 +22,9 @@
 #     Gaussian spectrum spreads far more than the orthogonal one (ratio of
 #     the 90th to the 10th percentile, and the orthogonal max/min);
 #   - a sweep that is not over init_gain and bias_init is skipped (exit 3)
-#     and a directory without spectra.csv is bad input (exit 2, one line).
+#     and a directory without spectra.csv is bad input (exit 2, one line);
+#   - --out replaces the script's own earlier output, and refuses (exit 2,
+#     one line, nothing touched) a directory of other files or a file.
 #   tests/test_theory_charts.sh PATH_TO_VGRAD
 set -u
 test_name=theory_charts
@@ -86,6 +88,30 @@ rc=0
 if [ "$rc" -eq 3 ] && grep -q '^phase-diagram: skipped: not a sweep over init_gain and bias_init' "$tmp/skip.out" &&
    [ ! -s "$tmp/skip.err" ] && [ ! -e "$tmp/skip.png" ]; then ok; else
     bad "phase-diagram.sh --where bias_init=0: exit $rc, '$(cat "$tmp/skip.out" "$tmp/skip.err")'"
+fi
+# --out: the script's own earlier output is replaced (a file left in it
+# goes); a directory it did not write is refused (exit 2, one line) and left
+# as it was.
+echo stale >"$tmp/phase/stale.txt"
+if "$root/scripts/phase-diagram.sh" --quick --out "$pd" >"$tmp/pd2.out" 2>&1 && [ ! -e "$pd/stale.txt" ] &&
+   [ -s "$pd/phase-diagram.png" ]; then ok; else
+    bad "phase-diagram.sh over its own output: $(head -n 3 "$tmp/pd2.out"); stale.txt $(ls "$pd/stale.txt" 2>&1)"
+fi
+mkdir "$tmp/mine"
+echo keep >"$tmp/mine/notes.txt"
+rc=0
+"$root/scripts/phase-diagram.sh" --quick --out "$tmp/mine" >"$tmp/mine.out" 2>"$tmp/mine.err" || rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/mine.err")" -eq 1 ] && [ ! -s "$tmp/mine.out" ] &&
+   grep -q "^phase-diagram.sh: error: '$tmp/mine' holds files phase-diagram.sh did not write; allowed: a new or empty directory" "$tmp/mine.err" &&
+   [ "$(ls -A "$tmp/mine")" = notes.txt ] && [ "$(cat "$tmp/mine/notes.txt")" = keep ]; then ok; else
+    bad "phase-diagram.sh --out over a directory of other files: exit $rc, '$(cat "$tmp/mine.err")', it holds: $(ls -A "$tmp/mine" | tr '\n' ' ')"
+fi
+rc=0
+"$root/scripts/jacobian-spectra.sh" --quick --out "$tmp/mine/notes.txt" >"$tmp/mine.out" 2>"$tmp/mine.err" || rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/mine.err")" -eq 1 ] &&
+   grep -q "^jacobian-spectra.sh: error: '$tmp/mine/notes.txt' is not a directory; allowed: " "$tmp/mine.err" &&
+   [ "$(cat "$tmp/mine/notes.txt")" = keep ]; then ok; else
+    bad "jacobian-spectra.sh --out FILE: exit $rc, '$(cat "$tmp/mine.err")'"
 fi
 
 # --- the Jacobian spectra -------------------------------------------------------------
