@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <cblas.h> /* openblas_get_corename */
 
 static const char *status_name(run_status s)
 {
@@ -48,15 +51,25 @@ void runs_row(csv_out *o, const vg_config *cfg, const char *run_id, const run_re
 
 void timing_header(csv_out *o)
 {
-    csvout_header(o, "run_id,setup_seconds,train_seconds,steps_per_second");
+    csvout_header(o, "run_id,setup_seconds,train_seconds,steps_per_second,host,blas_core");
 }
 
+/* Besides the times, where the run ran: the host, and the OpenBLAS kernel
+ * (DYNAMIC_ARCH picks it from the CPU, or OPENBLAS_CORETYPE), which sets the
+ * rounding of every product; runs on different kernels agree to rounding,
+ * not bit for bit. */
 void timing_row(csv_out *o, const char *run_id, double setup_seconds, const run_result *res)
 {
+    char host[256];
+    if (gethostname(host, sizeof host) != 0) host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    const char *core = openblas_get_corename();
     csvout_str(o, run_id);
     csvout_num(o, setup_seconds);
     csvout_num(o, res->train_seconds);
     csvout_num(o, res->train_seconds > 0 ? (double)res->stop_step / res->train_seconds : 0.0);
+    csvout_str(o, host);
+    csvout_str(o, core ? core : "");
     csvout_endrow(o);
 }
 

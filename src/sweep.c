@@ -12,6 +12,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#include <cblas.h> /* openblas_get_config */
 #include <ini.h>
 #include <math.h>
 #include <stdio.h>
@@ -864,8 +865,6 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
     for (int f = 0; f < F_COUNT; f++) csvout_abort(&files[f]);
     return rc;
 }
-
-char *openblas_get_config(void);
 
 static int write_manifest(const char *dir, const char *name, const char *command_line,
                           int n_plan, int shard_k, int shard_n, vg_error *err)

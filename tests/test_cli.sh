@@ -89,6 +89,18 @@ fi
 # 7 logged steps (0,7,...,35 and the last, 40) x 6 weight layers + header
 rows=$(wc -l <"$tmp/one/layers.csv")
 if [ "$rows" -eq $((7 * 6 + 1)) ]; then ok; else bad "layers.csv has $rows lines"; fi
+# timing.csv says where the run ran: this host, and the OpenBLAS kernel,
+# here the one OPENBLAS_CORETYPE forces (Prescott: any x86-64 runs it).
+if [ "$(uname -m)" = x86_64 ]; then
+    OPENBLAS_CORETYPE=Prescott "$vgrad" run depth=2 steps=2 "out=$tmp/where" >/dev/null || bad "the Prescott run failed"
+    header=$(sed -n 1p "$tmp/where/timing.csv")
+    got=$(awk -F, 'NR > 1 { print $1 "," $5 "," $6 }' "$tmp/where/timing.csv")
+    want="$(sed -n 2p "$tmp/where/runs.csv" | cut -d, -f1),$(uname -n),Prescott"
+    if [ "$header" = run_id,setup_seconds,train_seconds,steps_per_second,host,blas_core ] &&
+       [ "$got" = "$want" ]; then ok; else
+        bad "timing.csv: '$(cat "$tmp/where/timing.csv")', expected host $(uname -n) and blas_core Prescott"
+    fi
+fi
 
 # A diverging run is a result: exit 0, status diverged.
 "$vgrad" run depth=3 activation=relu loss=mse lr=1e4 steps=300 init=he_normal "out=$tmp/div" >"$tmp/stdout" 2>&1
