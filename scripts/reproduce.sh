@@ -6,8 +6,7 @@
 # writes results/figures/FIGURE/ (the sweep, claims.csv, plots/; under
 # $VGRAD_FIGURES if set, and only over a directory that is empty or that
 # reproduce wrote: scripts/out-lib.sh) and, for `all` without --quick,
-# REPRODUCTIONS.md.  Exits 1 when a claim does not
-# hold, 2 on bad usage.
+# REPRODUCTIONS.md.  Exits 1 when a claim does not hold, 2 on bad usage.
 set -eu
 cd "$(dirname "$0")/.."
 vgrad=${VGRAD:-build/vgrad}

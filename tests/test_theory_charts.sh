@@ -92,7 +92,7 @@ fi
 # --out: the script's own earlier output is replaced (a file left in it
 # goes); a directory it did not write is refused (exit 2, one line) and left
 # as it was.
-echo stale >"$tmp/phase/stale.txt"
+echo stale >"$pd/stale.txt"
 if "$root/scripts/phase-diagram.sh" --quick --out "$pd" >"$tmp/pd2.out" 2>&1 && [ ! -e "$pd/stale.txt" ] &&
    [ -s "$pd/phase-diagram.png" ]; then ok; else
     bad "phase-diagram.sh over its own output: $(head -n 3 "$tmp/pd2.out"); stale.txt $(ls "$pd/stale.txt" 2>&1)"
