@@ -191,6 +191,15 @@ while [ "$(ls "$tmp/killed/.runs" 2>/dev/null | wc -l)" -lt 8 ] && [ $i -lt 600 
 done
 kill -KILL -"$pid"
 wait "$pid" 2>/dev/null
+# wait reaps the leader only: the killed workers may still hold the
+# directory's lock for a moment, and a --resume then is rightly refused.
+# Wait (10 s at most) until no process of its session (setsid) is left but
+# zombies.
+i=0
+while [ -n "$(ps -o stat= -g "$pid" 2>/dev/null | grep -v '^Z')" ] && [ $i -lt 200 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
 finished=$(ls "$tmp/killed/.runs" | grep -c -v -e '^plan$' -e '^shard$')
 if [ "$finished" -ge 5 ] && [ "$finished" -lt 24 ]; then ok; else bad "killed after $finished runs"; fi
 "$vgrad" sweep "$tmp/slow.ini" -j 2 -q --resume "out=$tmp/killed" >"$tmp/resumed" || bad "resume"
