@@ -29,14 +29,7 @@ BEGIN {
     pick_panels(runs, 6)
 
     # hidden layers 1 .. L-1 (the output layer is the loss'"'"'s), at most 8
-    csv_open(layers)
-    while (csv_next(layers)) {
-        if (!(p = row_panel(layers))) continue
-        l = col(layers, "layer") + 0
-        if (l > L) L = l
-        steps[col(layers, "step") + 0] = 1
-    }
-    if (length(steps) < 2) skip("a single logged step per run (steps=0): nothing to show over training")
+    L = panel_layers(layers, steps)
     H = L - 1
     if (H < 1) skip("no hidden layer")
     nl = H <= 8 ? H : 8

@@ -30,15 +30,7 @@ BEGIN {
     assign("depth")
     set_columns("first ratio", "first hidden layer|first hidden layer / output layer")
 
-    csv_open(layers)
-    while (csv_next(layers)) {
-        i = RUNIX[col(layers, "run_id")]
-        if (!i || !INCL[i] || col(layers, "step") + 0 != at) continue
-        l = col(layers, "layer") + 0
-        v = col(layers, metric)
-        if (l == 1) first[i] = v
-        if (l > last_layer[i]) { last_layer[i] = l; last[i] = v }
-    }
+    first_last(layers, at, first, last, last_layer)
     for (i = 1; i <= NRUN; i++) {
         if (!INCL[i] || !(i in first)) continue
         seen++

@@ -22,14 +22,7 @@ BEGIN {
     pick_panels(runs, 6)
 
     # the layers to draw: every one up to 8, else 8 evenly spaced from 1 to L
-    csv_open(layers)
-    while (csv_next(layers)) {
-        if (!(p = row_panel(layers))) continue
-        l = col(layers, "layer") + 0
-        if (l > L) L = l
-        steps[col(layers, "step") + 0] = 1
-    }
-    if (length(steps) < 2) skip("a single logged step per run (steps=0): nothing to show over training")
+    L = panel_layers(layers, steps)
     nl = L <= 8 ? L : 8
     for (s = 1; s <= nl; s++) {
         l = nl == 1 ? 1 : int(1 + (L - 1) * (s - 1) / (nl - 1) + 0.5)

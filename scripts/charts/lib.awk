@@ -218,6 +218,36 @@ function row_panel(file) {
     ROWRUN = RUNIX[col(file, "run_id")]
     return ROWRUN && INCL[ROWRUN] && (GROUP[ROWRUN] in PANEL_OF) ? PANEL_OF[GROUP[ROWRUN]] : 0
 }
+# panel_layers(file, steps): the largest layer in the rows of file
+# (layers.csv) of the runs drawn, and steps[s] = 1 for each step they
+# logged; skips the chart when they logged a single step, for a chart over
+# training has nothing to show then.
+function panel_layers(file, steps,   L, l) {
+    csv_open(file)
+    while (csv_next(file)) {
+        if (!row_panel(file)) continue
+        l = col(file, "layer") + 0
+        if (l > L) L = l
+        steps[col(file, "step") + 0] = 1
+    }
+    if (length(steps) < 2) skip("a single logged step per run (steps=0): nothing to show over training")
+    return L
+}
+# first_last(file, at, first, last, last_layer): for each included run i,
+# the metric of its first layer (first[i]) and of its last, the output layer
+# (last[i], last_layer[i] its number), in the rows of file (layers.csv) at
+# step `at`.
+function first_last(file, at, first, last, last_layer,   i, l, v) {
+    csv_open(file)
+    while (csv_next(file)) {
+        i = RUNIX[col(file, "run_id")]
+        if (!i || !INCL[i] || col(file, "step") + 0 != at) continue
+        l = col(file, "layer") + 0
+        v = col(file, metric)
+        if (l == 1) first[i] = v
+        if (!(i in last_layer) || l > last_layer[i]) { last_layer[i] = l; last[i] = v }
+    }
+}
 
 # pick_groups(limit): at most `limit` groups worth showing one panel each:
 # the deepest networks first (where vanishing shows most), then one per

@@ -79,15 +79,7 @@ BEGIN {
     }
 
     # the ratio of the first to the last (output) layer, per run
-    csv_open(layers)
-    while (csv_next(layers)) {
-        i = RUNIX[col(layers, "run_id")]
-        if (!i || !INCL[i] || col(layers, "step") + 0 != at) continue
-        l = col(layers, "layer") + 0
-        v = col(layers, metric)
-        if (l == 1) first[i] = v
-        if (!(i in last_layer) || l > last_layer[i]) { last_layer[i] = l; last[i] = v }
-    }
+    first_last(layers, at, first, last, last_layer)
     if (length(first) == 0) skip("no run logged step " at)
     for (i in first) {
         if (!finite(first[i]) || !finite(last[i]) || first[i] + 0 <= 0 || last[i] + 0 <= 0) { nonfinite++; continue }
