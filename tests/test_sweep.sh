@@ -181,14 +181,18 @@ log_every = 50
 activation = sigmoid, relu, leaky_relu:0.2
 seed = 1..8
 INI
+# wait_runs DIR N: until DIR/.runs holds N entries (30 s at most).
+wait_runs() {
+    i=0
+    while [ "$(ls "$1/.runs" 2>/dev/null | wc -l)" -lt "$2" ] && [ $i -lt 600 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
 "$vgrad" sweep "$tmp/slow.ini" -j 1 -q "out=$tmp/whole" >/dev/null || bad "whole"
 setsid "$vgrad" sweep "$tmp/slow.ini" -j 2 -q "out=$tmp/killed" >/dev/null 2>&1 &
 pid=$!
-i=0
-while [ "$(ls "$tmp/killed/.runs" 2>/dev/null | wc -l)" -lt 8 ] && [ $i -lt 600 ]; do
-    sleep 0.05
-    i=$((i + 1))
-done
+wait_runs "$tmp/killed" 8
 kill -KILL -"$pid"
 wait "$pid" 2>/dev/null
 # wait reaps the leader only: the killed workers may still hold the
@@ -216,11 +220,7 @@ same "$tmp/whole" "$tmp/killed"
 # sweep writes a directory a second one into it is refused.
 "$vgrad" sweep "$tmp/slow.ini" -j 2 -q "out=$tmp/orphans" >/dev/null 2>&1 &
 pid=$!
-i=0
-while [ "$(ls "$tmp/orphans/.runs" 2>/dev/null | wc -l)" -lt 6 ] && [ $i -lt 600 ]; do
-    sleep 0.05
-    i=$((i + 1))
-done
+wait_runs "$tmp/orphans" 6
 "$vgrad" sweep "$tmp/slow.ini" -j 2 -q --resume "out=$tmp/orphans" >/dev/null 2>"$tmp/err"
 rc=$?
 if [ $rc -eq 2 ] && grep -q "is being written by another vgrad sweep" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ]; then ok; else
