@@ -6,7 +6,7 @@
 #   diff BEFORE/SHA256SUMS AFTER/SHA256SUMS         # empty when nothing changed
 # Files that hold the time, the host or the build are left out of the sums:
 # timing.csv, a sweep's manifest and logs, plot.log, index.html and the
-# figures' stdout.  Everything else (every CSV, weights file, chart script
+# figures' seconds.  Everything else (every CSV, weights file, chart script
 # and SVG chart, claims.csv) must come out byte for byte the same.
 # --no-figures skips the reproduce.sh --quick figures (the slowest part).
 set -eu
@@ -18,7 +18,10 @@ figures=1
 [ "${3:-}" = --no-figures ] && figures=0
 [ ! -e "$out" ] || { echo "snapshot-outputs: error: '$out' exists; give a new directory" >&2; exit 2; }
 mkdir -p "$out"
-out=$(cd "$out" && pwd)
+cd "$out"
+# Every path given to vgrad is relative to DIR, so that runs.csv (which
+# records out= and dataset=) is the same whatever DIR is.
+out=.
 export OPENBLAS_NUM_THREADS=1 LC_ALL=C
 
 # runs: one per feature that writes its own columns or files
@@ -32,7 +35,7 @@ run widths widths=20,10,5 activation=gelu steps=20 hist_every=10
 run mse loss=mse dataset=teacher steps=20 activation=smelu
 run fashion dataset=fashion_mnist n_samples=300 depth=3 width=32 steps=10 activation=leaky_relu
 printf 'x1,x2,label\n0.1,0.2,0\n0.3,-0.1,1\n-0.5,0.4,0\n0.9,0.9,1\n0.2,-0.7,1\n-0.3,-0.3,0\n' >"$out/data.csv"
-run csv "dataset=csv:$out/data.csv" standardize=1 steps=10 depth=2 width=4 save_weights=1
+run csv "dataset=csv:$out/data.csv" standardize=1 steps=10 depth=2 width=4 save_weights=weights
 
 # theory, jacobian, gradcheck, activations
 "$vgrad" theory activation=tanh init=xavier_normal depth=10 "out=$out/theory" --edge-of-chaos 0.1 >/dev/null
@@ -58,12 +61,11 @@ VGRAD="$vgrad" "$root/scripts/plot.sh" "$out/sweeps/depth-sweep" --format svg >/
 VGRAD="$vgrad" "$root/scripts/plot.sh" "$out/sweeps/activations" --format svg >/dev/null
 
 if [ "$figures" = 1 ]; then
-    VGRAD="$vgrad" VGRAD_FIGURES="$out/figures" "$root/scripts/reproduce.sh" all --quick >/dev/null 2>&1 ||
+    VGRAD="$vgrad" VGRAD_FIGURES="$(pwd)/figures" "$root/scripts/reproduce.sh" all --quick >/dev/null 2>&1 ||
         echo "snapshot-outputs: reproduce.sh all --quick failed (its files are still summed)" >&2
 fi
 
-cd "$out"
 find . -type f ! -name SHA256SUMS ! -name timing.csv ! -name manifest \
-    ! -name sweep.log ! -name plot.log ! -name index.html ! -name '*.log' ! -path './figures/*/stdout*' |
+    ! -name sweep.log ! -name plot.log ! -name index.html ! -name '*.log' ! -name seconds |
     LC_ALL=C sort | xargs sha256sum >SHA256SUMS
 echo "snapshot-outputs: $(wc -l <SHA256SUMS) files summed in $out/SHA256SUMS"
