@@ -19,8 +19,8 @@ int csvout_open(csv_out *o, const char *path, vg_error *err)
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
     const char *base = path + dir_len;
     size_t size = strlen(path) + 48;
-    o->final_path = strdup(path);
-    o->tmp_path = malloc(size);
+    o->final_path = vg_strdup(path);
+    o->tmp_path = vg_malloc(size);
     if (!o->final_path || !o->tmp_path) {
         csvout_abort(o);
         return vg_fail(err, VG_EFAIL, "out of memory");
@@ -104,8 +104,8 @@ int csvout_commit(csv_out *o, vg_error *err)
                      e ? strerror(e) : "I/O error");
         unlink(o->tmp_path);
     }
-    free(o->tmp_path);
-    free(o->final_path);
+    vg_free(o->tmp_path);
+    vg_free(o->final_path);
     o->tmp_path = o->final_path = NULL;
     return rc;
 }
@@ -115,8 +115,8 @@ void csvout_abort(csv_out *o)
     if (o->fp) fclose(o->fp);
     o->fp = NULL;
     if (o->tmp_path) unlink(o->tmp_path);
-    free(o->tmp_path);
-    free(o->final_path);
+    vg_free(o->tmp_path);
+    vg_free(o->final_path);
     o->tmp_path = o->final_path = NULL;
 }
 
@@ -220,7 +220,7 @@ static void on_field(void *field, size_t len, void *user)
     const char *s = field ? field : "";
     if (r->col == r->row_cap) {
         int cap = r->row_cap ? 2 * r->row_cap : 16;
-        double *grown = realloc(r->row_vals, (size_t)cap * sizeof *grown);
+        double *grown = vg_realloc(r->row_vals, (size_t)cap * sizeof *grown);
         if (!grown) {
             r->rc = vg_fail(r->err, VG_EFAIL, "out of memory reading %s", r->path);
             return;
@@ -233,8 +233,12 @@ static void on_field(void *field, size_t len, void *user)
         if (r->seen_rows == 0) {
             /* The first row may be a header: decided at its end. */
             if (!r->first_bad) {
-                r->first_bad = strdup(s);
+                r->first_bad = vg_strdup(s);
                 r->first_bad_col = r->col + 1;
+                if (!r->first_bad) {
+                    r->rc = vg_fail(r->err, VG_EFAIL, "out of memory reading %s", r->path);
+                    return;
+                }
             }
         } else {
             char *end;
@@ -281,7 +285,7 @@ static void on_row(int terminator, void *user)
     if (need > r->cap) {
         size_t cap = r->cap ? r->cap : 1024, bytes;
         while (cap < need) cap *= 2;
-        double *grown = vg_mul_size(cap, sizeof(double), &bytes) ? realloc(r->data, bytes) : NULL;
+        double *grown = vg_mul_size(cap, sizeof(double), &bytes) ? vg_realloc(r->data, bytes) : NULL;
         if (!grown) {
             r->rc = vg_fail(r->err, VG_EFAIL, "out of memory reading %s", r->path);
             return;
@@ -332,15 +336,15 @@ int csvread_matrix(const char *path, double **data, int *rows, int *cols, int *h
         r.rc = vg_fail(err, VG_EUSAGE, "%s: read error: %s", path, strerror(errno));
     if (r.rc == VG_OK) csv_fini(&p, on_field, on_row, &r);
     csv_free(&p);
-    free(line);
+    vg_free(line);
     fclose(f);
     if (r.rc == VG_OK && r.rows == 0)
         r.rc = vg_fail(err, VG_EUSAGE, "%s: empty file (no data rows%s)", path,
                        r.header ? " after the header" : "");
-    free(r.row_vals);
-    free(r.first_bad);
+    vg_free(r.row_vals);
+    vg_free(r.first_bad);
     if (r.rc != VG_OK) {
-        free(r.data);
+        vg_free(r.data);
         return r.rc;
     }
     *data = r.data;

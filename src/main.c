@@ -474,10 +474,37 @@ static void join_args(int argc, char **argv, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "", argv[i]);
 }
 
+/* The sweep's progress on stderr: a bar redrawn every 0.2 s on a terminal,
+ * else a line every 5 s. */
+typedef struct {
+    int tty;
+    double last_report;
+} progress_display;
+
+static void print_progress(const sweep_progress *p, void *user)
+{
+    progress_display *d = user;
+    if (!p->final && p->seconds - d->last_report < (d->tty ? 0.2 : 5.0)) return;
+    d->last_report = p->seconds;
+    double eta = p->done > 0 ? p->seconds * (p->total - p->done) / p->done : 0.0;
+    if (d->tty) {
+        char bar[31];
+        int fill = p->total ? 30 * p->done / p->total : 30;
+        for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+        bar[30] = '\0';
+        fprintf(stderr, "\r[%s] %d/%d runs, %d failed, %.0fs elapsed, ETA %.0fs  %s", bar, p->done,
+                p->total, p->failed, p->seconds, eta, p->final ? "\n" : "");
+    } else {
+        fprintf(stderr, "vgrad: %d/%d runs, %d failed, %.0fs elapsed, ETA %.0fs\n", p->done,
+                p->total, p->failed, p->seconds, eta);
+    }
+}
+
 static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
 {
-    sweep_options o = {0, 1, 1, 0, 0, NULL};
-    int dry_run = 0, quick = 0;
+    sweep_options o = {.shard_k = 1, .shard_n = 1};
+    progress_display display = {isatty(STDERR_FILENO), 0.0};
+    int dry_run = 0, quick = 0, quiet = 0;
     const char *file = NULL;
     char **overrides = calloc((size_t)argc + 1, sizeof *overrides);
     int n_overrides = 0;
@@ -502,7 +529,7 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
         } else if (strcmp(a, "--resume") == 0) {
             o.resume = 1;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            o.quiet = 1;
+            quiet = 1;
         } else if (strcmp(a, "--shard") == 0) {
             const char *v = i + 1 < argc ? argv[++i] : "";
             char tail;
@@ -556,6 +583,10 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
     char command[8192];
     join_args(full_argc, full_argv, command, sizeof command);
     o.command_line = command;
+    if (!quiet) {
+        o.progress = print_progress;
+        o.progress_user = &display;
+    }
     sweep_summary sum;
     rc = sweep_run(&e, &o, &sum, &err);
     const char *out = experiment_out(&e);

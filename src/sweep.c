@@ -41,7 +41,7 @@ static char *dup_range(const char *s, size_t n)
 {
     while (n > 0 && (*s == ' ' || *s == '\t')) s++, n--;
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
-    char *out = malloc(n + 1);
+    char *out = vg_malloc(n + 1);
     if (out) {
         memcpy(out, s, n);
         out[n] = '\0';
@@ -51,9 +51,9 @@ static char *dup_range(const char *s, size_t n)
 
 static int push_value(sweep_axis *a, char *v)
 {
-    char **grown = realloc(a->values, (size_t)(a->n_values + 1) * sizeof *grown);
+    char **grown = vg_realloc(a->values, (size_t)(a->n_values + 1) * sizeof *grown);
     if (!grown || !v) {
-        free(v);
+        vg_free(v);
         if (grown) a->values = grown;
         return 0;
     }
@@ -88,16 +88,16 @@ static int append_list(sweep_axis *a, const char *value, const char *where, vg_e
         long long lo, hi, step;
         if (item[0] == '\0' && p[n] == '\0' && p != value) {
             /* A trailing comma: the list continues on the next line. */
-            free(item);
+            vg_free(item);
             break;
         }
         if (item[0] == '\0') {
-            free(item);
+            vg_free(item);
             return vg_fail(err, VG_EUSAGE, "%s: key '%s': empty item in list '%s'", where,
                            key_table[a->key].name, value);
         }
         if (parse_range(item, &lo, &hi, &step)) {
-            free(item);
+            vg_free(item);
             if (step < 1 || hi < lo || (hi - lo) / step > 1000000)
                 return vg_fail(err, VG_EUSAGE, "%s: key '%s': range needs lo <= hi and step >= 1 "
                                "(a..b or a..b..step), at most 1000000 values", where,
@@ -120,10 +120,10 @@ static int append_list(sweep_axis *a, const char *value, const char *where, vg_e
 static void free_axes(sweep_axis *axes, int n)
 {
     for (int i = 0; i < n; i++) {
-        for (int v = 0; v < axes[i].n_values; v++) free(axes[i].values[v]);
-        free(axes[i].values);
+        for (int v = 0; v < axes[i].n_values; v++) vg_free(axes[i].values[v]);
+        vg_free(axes[i].values);
     }
-    free(axes);
+    vg_free(axes);
 }
 
 /* The axis of key in a list, added (empty) when missing. */
@@ -131,7 +131,7 @@ static sweep_axis *axis_for(sweep_axis **axes, int *n, int key, int line)
 {
     for (int i = 0; i < *n; i++)
         if ((*axes)[i].key == key) return &(*axes)[i];
-    sweep_axis *grown = realloc(*axes, (size_t)(*n + 1) * sizeof *grown);
+    sweep_axis *grown = vg_realloc(*axes, (size_t)(*n + 1) * sizeof *grown);
     if (!grown) return NULL;
     *axes = grown;
     sweep_axis *a = &grown[(*n)++];
@@ -143,7 +143,7 @@ static sweep_axis *axis_for(sweep_axis **axes, int *n, int key, int line)
 
 static void clear_axis(sweep_axis *a)
 {
-    for (int v = 0; v < a->n_values; v++) free(a->values[v]);
+    for (int v = 0; v < a->n_values; v++) vg_free(a->values[v]);
     a->n_values = 0;
 }
 
@@ -169,7 +169,7 @@ static sweep_grid *grid_named(experiment *e, const char *name)
 {
     for (int g = 0; g < e->n_grids; g++)
         if (strcmp(e->grids[g].name, name) == 0) return &e->grids[g];
-    sweep_grid *grown = realloc(e->grids, (size_t)(e->n_grids + 1) * sizeof *grown);
+    sweep_grid *grown = vg_realloc(e->grids, (size_t)(e->n_grids + 1) * sizeof *grown);
     if (!grown) return NULL;
     e->grids = grown;
     sweep_grid *g = &grown[e->n_grids++];
@@ -188,14 +188,14 @@ static int on_entry(void *user, const char *section, const char *name, const cha
 
     if (strcmp(section, "quick") == 0) {
         /* Kept as key=value overrides, applied with --quick. */
-        char **grown = realloc(e->quick, (size_t)(e->n_quick + 1) * sizeof *grown);
-        int *lines = realloc(e->quick_line, (size_t)(e->n_quick + 1) * sizeof *lines);
+        char **grown = vg_realloc(e->quick, (size_t)(e->n_quick + 1) * sizeof *grown);
+        int *lines = vg_realloc(e->quick_line, (size_t)(e->n_quick + 1) * sizeof *lines);
         size_t len = strlen(name) + strlen(value) + 2;
-        char *entry = malloc(len);
+        char *entry = vg_malloc(len);
         if (grown) e->quick = grown;
         if (lines) e->quick_line = lines;
         if (!grown || !lines || !entry) {
-            free(entry);
+            vg_free(entry);
             r->rc = vg_fail(r->err, VG_EFAIL, "out of memory");
             return 1;
         }
@@ -277,8 +277,8 @@ static int apply_override(experiment *e, const char *arg, const char *where, vg_
     sweep_axis parsed = {key, NULL, 0, 0};
     int rc = append_list(&parsed, eq + 1, where, err);
     if (rc != VG_OK) {
-        for (int v = 0; v < parsed.n_values; v++) free(parsed.values[v]);
-        free(parsed.values);
+        for (int v = 0; v < parsed.n_values; v++) vg_free(parsed.values[v]);
+        vg_free(parsed.values);
         return rc;
     }
     /* The key leaves every grid; it returns as a list in each of them, or
@@ -309,8 +309,8 @@ static int apply_override(experiment *e, const char *arg, const char *where, vg_
                 rc = vg_fail(err, VG_EFAIL, "out of memory");
         }
     }
-    for (int v = 0; v < parsed.n_values; v++) free(parsed.values[v]);
-    free(parsed.values);
+    for (int v = 0; v < parsed.n_values; v++) vg_free(parsed.values[v]);
+    vg_free(parsed.values);
     return rc;
 }
 
@@ -367,12 +367,12 @@ void experiment_free(experiment *e)
 {
     free_axes(e->base, e->n_base);
     for (int g = 0; g < e->n_grids; g++) free_axes(e->grids[g].axes, e->grids[g].n_axes);
-    free(e->grids);
-    for (int i = 0; i < e->n_points; i++) free(e->points[i].choice);
-    free(e->points);
-    for (int i = 0; i < e->n_quick; i++) free(e->quick[i]);
-    free(e->quick);
-    free(e->quick_line);
+    vg_free(e->grids);
+    for (int i = 0; i < e->n_points; i++) vg_free(e->points[i].choice);
+    vg_free(e->points);
+    for (int i = 0; i < e->n_quick; i++) vg_free(e->quick[i]);
+    vg_free(e->quick);
+    vg_free(e->quick_line);
     memset(e, 0, sizeof *e);
 }
 
@@ -395,20 +395,25 @@ static int effective_grids(experiment *e, vg_error *err)
         sweep_grid *grid = &e->grids[g];
         /* New axis list: base axes first (unless overridden), then own. */
         int n = 0;
-        sweep_axis *axes = calloc((size_t)(base.n_axes + grid->n_axes), sizeof *axes);
+        sweep_axis *axes = vg_calloc((size_t)(base.n_axes + grid->n_axes) + 1, sizeof *axes);
         if (!axes) return vg_fail(err, VG_EFAIL, "out of memory");
         for (int i = 0; i < base.n_axes; i++) {
             int overridden = 0;
             for (int j = 0; j < grid->n_axes; j++) overridden |= grid->axes[j].key == base.axes[i].key;
             if (overridden) continue;
             sweep_axis *a = &axes[n++];
-            *a = base.axes[i];
-            a->values = malloc((size_t)a->n_values * sizeof *a->values);
-            if (!a->values) return vg_fail(err, VG_EFAIL, "out of memory");
-            for (int v = 0; v < a->n_values; v++) a->values[v] = strdup(base.axes[i].values[v]);
+            a->key = base.axes[i].key;
+            a->line = base.axes[i].line;
+            for (int v = 0; v < base.axes[i].n_values; v++) {
+                if (!push_value(a, vg_strdup(base.axes[i].values[v]))) {
+                    /* Only the copies are freed: the grid keeps its own axes. */
+                    free_axes(axes, n);
+                    return vg_fail(err, VG_EFAIL, "out of memory");
+                }
+            }
         }
         for (int j = 0; j < grid->n_axes; j++) axes[n++] = grid->axes[j];
-        free(grid->axes);
+        vg_free(grid->axes);
         grid->axes = axes;
         grid->n_axes = n;
     }
@@ -516,7 +521,7 @@ typedef struct {
  * the memory of the largest run, from the real size of every dataset. */
 static int check_data(experiment *e, vg_error *err)
 {
-    vg_config *cfg = malloc(sizeof *cfg);
+    vg_config *cfg = vg_malloc(sizeof *cfg);
     data_seen *seen = NULL;
     int n_seen = 0, rc = VG_OK;
     if (!cfg) return vg_fail(err, VG_EFAIL, "out of memory");
@@ -533,7 +538,7 @@ static int check_data(experiment *e, vg_error *err)
                                    seen[k].label_cols == cfg->label_cols))
                 k++;
             if (k == n_seen) {
-                void *grown = realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
+                void *grown = vg_realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
                 if (!grown) {
                     rc = vg_fail(err, VG_EFAIL, "out of memory");
                     break;
@@ -581,8 +586,8 @@ static int check_data(experiment *e, vg_error *err)
             bytes = SIZE_MAX;
         if (bytes > e->max_run_bytes) e->max_run_bytes = bytes;
     }
-    free(seen);
-    free(cfg);
+    vg_free(seen);
+    vg_free(cfg);
     return rc;
 }
 
@@ -604,16 +609,16 @@ int experiment_expand(experiment *e, vg_error *err)
         if (total > 10000000)
             return vg_fail(err, VG_EUSAGE, "%s: the grids have more than 10000000 runs", e->path);
     }
-    e->points = calloc(total ? total : 1, sizeof *e->points);
-    vg_config *cfg = malloc(sizeof *cfg);
+    e->points = vg_calloc(total ? total : 1, sizeof *e->points);
+    vg_config *cfg = vg_malloc(sizeof *cfg);
     if (!e->points || !cfg) {
-        free(cfg);
+        vg_free(cfg);
         return vg_fail(err, VG_EFAIL, "out of memory");
     }
     e->n_points = 0;
     for (int g = 0; g < e->n_grids && rc == VG_OK; g++) {
         const sweep_grid *grid = &e->grids[g];
-        int *choice = calloc((size_t)grid->n_axes + 1, sizeof(int));
+        int *choice = vg_calloc((size_t)grid->n_axes + 1, sizeof(int));
         if (!choice) {
             rc = vg_fail(err, VG_EFAIL, "out of memory");
             break;
@@ -623,7 +628,7 @@ int experiment_expand(experiment *e, vg_error *err)
             if (rc != VG_OK) break;
             sweep_point *p = &e->points[e->n_points++];
             p->grid = g;
-            p->choice = malloc(((size_t)grid->n_axes + 1) * sizeof(int));
+            p->choice = vg_malloc(((size_t)grid->n_axes + 1) * sizeof(int));
             if (!p->choice) {
                 rc = vg_fail(err, VG_EFAIL, "out of memory");
                 break;
@@ -640,13 +645,13 @@ int experiment_expand(experiment *e, vg_error *err)
             }
             if (i < 0) break;
         }
-        free(choice);
+        vg_free(choice);
     }
-    free(cfg);
+    vg_free(cfg);
     if (rc != VG_OK) return rc;
 
     /* The same configuration from two grids runs once, where first met. */
-    sweep_point **sorted = malloc((size_t)e->n_points * sizeof *sorted + 1);
+    sweep_point **sorted = vg_malloc((size_t)e->n_points * sizeof *sorted + 1);
     if (!sorted) return vg_fail(err, VG_EFAIL, "out of memory");
     for (int i = 0; i < e->n_points; i++) sorted[i] = &e->points[i];
     qsort(sorted, (size_t)e->n_points, sizeof *sorted, by_run_id);
@@ -657,11 +662,11 @@ int experiment_expand(experiment *e, vg_error *err)
         else
             memcpy(first, sorted[i]->run_id, sizeof first);
     }
-    free(sorted);
+    vg_free(sorted);
     int kept = 0;
     for (int i = 0; i < e->n_points; i++) {
         if (e->points[i].run_id[0] == '\0') {
-            free(e->points[i].choice);
+            vg_free(e->points[i].choice);
             continue;
         }
         e->points[kept++] = e->points[i];
@@ -708,7 +713,7 @@ static int join(char *buf, size_t size, const char *a, const char *b, vg_error *
 static char *plan_text(const experiment *e, size_t *len)
 {
     size_t size = 64 + (size_t)e->n_points * 17;
-    char *text = malloc(size);
+    char *text = vg_malloc(size);
     if (!text) return NULL;
     size_t n = (size_t)snprintf(text, size, "vgrad-plan 1\ntest_columns %d\n", e->test_columns);
     for (int i = 0; i < e->n_points; i++) n += (size_t)snprintf(text + n, size - n, "%s\n",
@@ -722,14 +727,14 @@ static char *read_all(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
+    char *buf = vg_malloc(cap);
     while (buf) {
         size_t got = fread(buf + n, 1, cap - n - 1, f);
         n += got;
         if (n + 1 < cap) break;
-        char *grown = realloc(buf, cap * 2);
+        char *grown = vg_realloc(buf, cap * 2);
         if (!grown) {
-            free(buf);
+            vg_free(buf);
             buf = NULL;
         }
         buf = grown;
@@ -738,7 +743,7 @@ static char *read_all(const char *path, size_t *len)
     int failed = ferror(f);
     fclose(f);
     if (!buf || failed) {
-        free(buf);
+        vg_free(buf);
         return NULL;
     }
     buf[n] = '\0';
@@ -768,65 +773,73 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Runs plan entry i into DIR/.runs/<run_id>/.  A run that cannot start is
- * recorded there as failed with its error.  Returns the run's status. */
-static run_status run_one(const experiment *e, int i, const char *dir)
+int sweep_run_one(const experiment *e, int i, const char *dir, run_status *status,
+                  vg_error *err)
 {
     char runs[SWEEP_PATH], tmp[SWEEP_PATH], final[SWEEP_PATH];
     snprintf(runs, sizeof runs, "%s/.runs", dir);
     snprintf(tmp, sizeof tmp, "%s/.tmp.%s.%ld", runs, e->points[i].run_id, (long)getpid());
     snprintf(final, sizeof final, "%s/%s", runs, e->points[i].run_id);
-    vg_error err = {0, ""};
+    vg_error run_err = {0, ""};   /* why the run failed, kept apart from err */
     run_result res;
     memset(&res, 0, sizeof res);
     res.final_loss = res.final_accuracy = res.final_test_loss = res.final_test_accuracy = NAN;
-    vg_config *cfg = malloc(sizeof *cfg);
+    vg_config *cfg = vg_malloc(sizeof *cfg);
     trainer t;
     int have_trainer = 0;
     csv_out files[F_COUNT];
     memset(files, 0, sizeof files);
-    mkdir(tmp, 0777);
-    int rc = cfg ? experiment_config(e, i, cfg, &err) : vg_fail(&err, VG_EFAIL, "out of memory");
+    *status = RUN_FAILED;
+    if (mkdir(tmp, 0777) != 0) {
+        vg_free(cfg);
+        return vg_fail(err, VG_EFAIL, "cannot create '%s': %s", tmp, strerror(errno));
+    }
+    int rc = cfg ? experiment_config(e, i, cfg, &run_err)
+                 : vg_fail(&run_err, VG_EFAIL, "out of memory");
     if (rc == VG_OK) {
         /* A sweep's runs have no directory of their own, and the shard
          * directories of one sweep must write the same rows. */
         cfg->out[0] = '\0';
-        rc = trainer_setup(&t, cfg, &err);
+        rc = trainer_setup(&t, cfg, &run_err);
         have_trainer = rc == VG_OK;
     }
     int io = VG_OK;
     for (int f = 0; f < F_COUNT && io == VG_OK; f++) {
         char path[SWEEP_PATH];
         snprintf(path, sizeof path, "%s/%s", tmp, result_files[f]);
-        io = csvout_open(&files[f], path, &err);
+        io = csvout_open(&files[f], path, err);
     }
     if (io == VG_OK && have_trainer) {
         t.test_columns = e->test_columns;
         run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST],
                            &files[F_PREDICTIONS]};
-        rc = trainer_run(&t, &sinks, &res, &err);
+        rc = trainer_run(&t, &sinks, &res, &run_err);
     }
     if (io == VG_OK && rc != VG_OK) {
         /* The rows of a failed run are not kept: its runs.csv row says why. */
-        for (int f = F_LAYERS; f <= F_PREDICTIONS; f++) {
+        for (int f = F_LAYERS; f <= F_PREDICTIONS && io == VG_OK; f++) {
             csvout_abort(&files[f]);
             char path[SWEEP_PATH];
             snprintf(path, sizeof path, "%s/%s", tmp, result_files[f]);
-            csvout_open(&files[f], path, &err);
+            io = csvout_open(&files[f], path, err);
         }
         res.status = RUN_FAILED;
-        snprintf(res.message, sizeof res.message, "%s", err.msg);
+        snprintf(res.message, sizeof res.message, "%s", run_err.msg);
     }
     if (io == VG_OK) {
         if (cfg) runs_row(&files[F_RUNS], cfg, e->points[i].run_id, &res);
         timing_row(&files[F_TIMING], e->points[i].run_id, 0.0, &res);
-        for (int f = 0; f < F_COUNT && io == VG_OK; f++) io = csvout_commit(&files[f], &err);
+        for (int f = 0; f < F_COUNT && io == VG_OK; f++) io = csvout_commit(&files[f], err);
     }
     for (int f = 0; f < F_COUNT; f++) csvout_abort(&files[f]);
     if (have_trainer) trainer_free(&t);
-    free(cfg);
-    if (io == VG_OK && rename(tmp, final) == 0) return res.status;
-    return RUN_FAILED;
+    vg_free(cfg);
+    if (io == VG_OK && rename(tmp, final) != 0)
+        io = vg_fail(err, VG_EFAIL, "cannot rename '%s' to '%s': %s", tmp, final, strerror(errno));
+    if (io != VG_OK) return io;
+    *status = res.status;
+    if (res.status == RUN_FAILED) *err = run_err;
+    return VG_OK;
 }
 
 /* Writes the four result files of dir from the run directories of the
@@ -887,6 +900,8 @@ static int write_manifest(const char *dir, const char *name, const char *command
 typedef struct {
     int next;              /* next index of the to-do list */
     int done, failed, diverged;
+    int unwritten;         /* runs whose directory could not be written */
+    char message[512];     /* why, for the first of them */
 } sweep_shared;
 
 static double elapsed_since(const struct timespec *t0)
@@ -896,24 +911,14 @@ static double elapsed_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
-static void progress(const sweep_shared *sh, int total, const struct timespec *t0, int tty,
-                     int final)
+/* Tells o->progress (when set) how far the workers are. */
+static void report_progress(const sweep_options *o, const sweep_shared *sh, int total,
+                            const struct timespec *t0, int final)
 {
-    int done = __atomic_load_n(&sh->done, __ATOMIC_RELAXED);
-    int failed = __atomic_load_n(&sh->failed, __ATOMIC_RELAXED);
-    double secs = elapsed_since(t0);
-    double eta = done > 0 ? secs * (total - done) / done : 0.0;
-    if (tty) {
-        char bar[31];
-        int fill = total ? 30 * done / total : 30;
-        for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
-        bar[30] = '\0';
-        fprintf(stderr, "\r[%s] %d/%d runs, %d failed, %.0fs elapsed, ETA %.0fs  %s", bar, done,
-                total, failed, secs, eta, final ? "\n" : "");
-    } else {
-        fprintf(stderr, "vgrad: %d/%d runs, %d failed, %.0fs elapsed, ETA %.0fs\n", done, total,
-                failed, secs, eta);
-    }
+    if (!o->progress) return;
+    sweep_progress p = {__atomic_load_n(&sh->done, __ATOMIC_RELAXED), total,
+                        __atomic_load_n(&sh->failed, __ATOMIC_RELAXED), elapsed_since(t0), final};
+    o->progress(&p, o->progress_user);
 }
 
 /* Reads DIR/.runs/shard "K/N". */
@@ -924,7 +929,7 @@ static int read_shard(const char *dir, int *k, int *n)
     size_t len;
     char *text = read_all(path, &len);
     int ok = text && sscanf(text, "%d/%d", k, n) == 2 && *n >= 1 && *k >= 1 && *k <= *n;
-    free(text);
+    vg_free(text);
     return ok;
 }
 
@@ -946,8 +951,8 @@ static int prepare_dir(const experiment *e, const char *dir, const sweep_options
         int k, n;
         int same = old_len == len && memcmp(old, plan, len) == 0 && read_shard(dir, &k, &n) &&
                    k == o->shard_k && n == o->shard_n;
-        free(old);
-        free(plan);
+        vg_free(old);
+        vg_free(plan);
         if (!o->resume)
             return vg_fail(err, VG_EUSAGE, "'%s' holds a sweep already; add --resume to finish "
                            "it, or choose another out=", dir);
@@ -963,7 +968,7 @@ static int prepare_dir(const experiment *e, const char *dir, const sweep_options
         if (!src) rc = vg_fail(err, VG_EUSAGE, "%s: cannot read: %s", e->path, strerror(errno));
         if (rc == VG_OK && (rc = join(path, sizeof path, dir, "experiment.ini", err)) == VG_OK)
             rc = vg_write_file_atomic(path, src, src_len, err);
-        free(src);
+        vg_free(src);
     }
     if (rc == VG_OK) {
         char shard[32];
@@ -976,7 +981,7 @@ static int prepare_dir(const experiment *e, const char *dir, const sweep_options
         snprintf(path, sizeof path, "%s/plan", runs);
         rc = vg_write_file_atomic(path, plan, len, err);
     }
-    free(plan);
+    vg_free(plan);
     return rc;
 }
 
@@ -1089,7 +1094,7 @@ static int sweep_workers(const experiment *e, const sweep_options *o, const char
     int rc;
     remove_partial_runs(dir);
 
-    int *todo = malloc(((size_t)e->n_points + 1) * sizeof(int));
+    int *todo = vg_malloc(((size_t)e->n_points + 1) * sizeof(int));
     if (!todo) return vg_fail(err, VG_EFAIL, "out of memory");
     int n_todo = 0;
     for (int i = 0; i < e->n_points; i++) {
@@ -1104,16 +1109,15 @@ static int sweep_workers(const experiment *e, const sweep_options *o, const char
     sweep_shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                             -1, 0);
     if (sh == MAP_FAILED) {
-        free(todo);
+        vg_free(todo);
         return vg_fail(err, VG_EFAIL, "cannot share memory with the workers: %s", strerror(errno));
     }
     memset(sh, 0, sizeof *sh);
     int jobs = o->jobs < n_todo ? o->jobs : n_todo;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int tty = isatty(STDERR_FILENO);
     fflush(NULL);
-    pid_t *pids = calloc((size_t)jobs + 1, sizeof(pid_t));
+    pid_t *pids = vg_calloc((size_t)jobs + 1, sizeof(pid_t));
     int started = 0;
     pid_t parent = getpid();
     for (int w = 0; w < jobs && pids; w++) {
@@ -1129,7 +1133,11 @@ static int sweep_workers(const experiment *e, const sweep_options *o, const char
                 if (getppid() != parent) _exit(1);
                 int k = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
                 if (k >= n_todo) break;
-                run_status st = run_one(e, todo[k], dir);
+                run_status st;
+                vg_error run_err;
+                if (sweep_run_one(e, todo[k], dir, &st, &run_err) != VG_OK &&
+                    __atomic_fetch_add(&sh->unwritten, 1, __ATOMIC_RELAXED) == 0)
+                    snprintf(sh->message, sizeof sh->message, "%s", run_err.msg);
                 if (st == RUN_FAILED) __atomic_fetch_add(&sh->failed, 1, __ATOMIC_RELAXED);
                 if (st == RUN_DIVERGED) __atomic_fetch_add(&sh->diverged, 1, __ATOMIC_RELAXED);
                 __atomic_fetch_add(&sh->done, 1, __ATOMIC_RELAXED);
@@ -1140,13 +1148,12 @@ static int sweep_workers(const experiment *e, const sweep_options *o, const char
         pids[started++] = pid;
     }
     if (started == 0 && n_todo > 0) {
-        free(pids);
-        free(todo);
+        vg_free(pids);
+        vg_free(todo);
         munmap(sh, sizeof *sh);
         return vg_fail(err, VG_EFAIL, "cannot start workers: %s", strerror(errno));
     }
     int alive = started, worker_died = 0;
-    double last_report = 0.0;
     while (alive > 0) {
         int status;
         pid_t pid = waitpid(-1, &status, WNOHANG);
@@ -1156,31 +1163,32 @@ static int sweep_workers(const experiment *e, const sweep_options *o, const char
             continue;
         }
         if (pid < 0 && errno != EINTR) break;
-        double secs = elapsed_since(&t0);
-        if (!o->quiet && secs - last_report >= (tty ? 0.2 : 5.0)) {
-            progress(sh, n_todo, &t0, tty, 0);
-            last_report = secs;
-        }
+        report_progress(o, sh, n_todo, &t0, 0);
         struct timespec nap = {0, 20000000};
         nanosleep(&nap, NULL);
     }
-    if (!o->quiet) progress(sh, n_todo, &t0, tty, 1);
+    report_progress(o, sh, n_todo, &t0, 1);
+    char unwritten[sizeof sh->message] = "";
+    if (sh->unwritten)
+        snprintf(unwritten, sizeof unwritten, "%d runs could not be written (the first: %s)",
+                 sh->unwritten, sh->message);
     s->done = sh->done;
     s->failed = sh->failed;
     s->diverged = sh->diverged;
     munmap(sh, sizeof *sh);
-    free(pids);
-    free(todo);
+    vg_free(pids);
+    vg_free(todo);
 
-    const char **ids = malloc(((size_t)e->n_points + 1) * sizeof *ids);
+    const char **ids = vg_malloc(((size_t)e->n_points + 1) * sizeof *ids);
     if (!ids) return vg_fail(err, VG_EFAIL, "out of memory");
     for (int i = 0; i < e->n_points; i++) ids[i] = e->points[i].run_id;
     rc = assemble(dir, ids, e->n_points, o->shard_k, o->shard_n, e->test_columns, err);
-    free(ids);
+    vg_free(ids);
     if (rc == VG_OK)
         rc = write_manifest(dir, e->name, o->command_line, e->n_points, o->shard_k, o->shard_n,
                             err);
     if (rc != VG_OK) return rc;
+    if (unwritten[0]) return vg_fail(err, VG_EFAIL, "%s", unwritten);
     if (worker_died)
         return vg_fail(err, VG_EFAIL, "a worker died; run again with --resume to finish");
     if (s->failed) return vg_fail(err, VG_EFAIL, "%d of %d runs failed (see runs.csv)",
@@ -1196,7 +1204,7 @@ static int copy_file(const char *from, const char *to, vg_error *err)
     char *text = read_all(from, &len);
     if (!text) return vg_fail(err, VG_EUSAGE, "cannot read '%s': %s", from, strerror(errno));
     int rc = vg_write_file_atomic(to, text, len, err);
-    free(text);
+    vg_free(text);
     return rc;
 }
 
@@ -1214,15 +1222,15 @@ static int parse_plan(char *text, const char ***ids, int *test_columns)
     while (*p) {
         char *nl = strchr(p, '\n');
         if (!nl || nl - p != 16) {
-            free(*ids);
+            vg_free(*ids);
             return -1;
         }
         *nl = '\0';
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
-            const char **grown = realloc(*ids, (size_t)cap * sizeof *grown);
+            const char **grown = vg_realloc(*ids, (size_t)cap * sizeof *grown);
             if (!grown) {
-                free(*ids);
+                vg_free(*ids);
                 return -1;
             }
             *ids = grown;
@@ -1248,7 +1256,7 @@ int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
         char *plan = read_all(path, &len);
         int k, n;
         if (!plan || !read_shard(dirs[d], &k, &n)) {
-            free(plan);
+            vg_free(plan);
             rc = vg_fail(err, VG_EUSAGE, "'%s' is not a sweep directory (no .runs/plan or "
                          ".runs/shard)", dirs[d]);
             break;
@@ -1257,11 +1265,11 @@ int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
             plan0 = plan;
             len0 = len;
             shard_n = n;
-            owner = calloc((size_t)n, sizeof *owner);
+            owner = vg_calloc((size_t)n, sizeof *owner);
             if (!owner) rc = vg_fail(err, VG_EFAIL, "out of memory");
         } else {
             int same = len == len0 && memcmp(plan, plan0, len) == 0;
-            free(plan);
+            vg_free(plan);
             if (!same) {
                 rc = vg_fail(err, VG_EUSAGE, "'%s' and '%s' are shards of different experiments",
                              dirs[0], dirs[d]);
@@ -1287,7 +1295,7 @@ int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
     int test_columns = 0, n_ids = 0;
     char *plan_copy = NULL;
     if (rc == VG_OK) {
-        plan_copy = malloc(len0 + 1);
+        plan_copy = vg_malloc(len0 + 1);
         if (plan_copy) {
             memcpy(plan_copy, plan0, len0 + 1);
             n_ids = parse_plan(plan_copy, &ids, &test_columns);
@@ -1319,7 +1327,7 @@ int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
     if (rc == VG_OK) rc = lock_runs(out, &lock_fd, err);
     for (int i = 0; rc == VG_OK && i < n_ids; i++) {
         snprintf(to, sizeof to, "%s/.runs/%s", out, ids[i]);
-        mkdir(to, 0777);
+        rc = vg_make_dir(to, err);
         for (int f = 0; f < F_COUNT && rc == VG_OK; f++) {
             snprintf(path, sizeof path, "%s/.runs/%s/%s", owner[i % shard_n], ids[i],
                      result_files[f]);
@@ -1344,7 +1352,7 @@ int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
         char *manifest = read_all(path, &len);
         const char *line = manifest ? strstr(manifest, "\nexperiment: ") : NULL;
         if (line) sscanf(line + 13, "%255[^\n]", name);
-        free(manifest);
+        vg_free(manifest);
         size_t used = strlen(command);
         used += (size_t)snprintf(command + used, sizeof command - used, " %s", out);
         for (int d = 0; d < n_dirs && used < sizeof command; d++)
@@ -1356,9 +1364,9 @@ int sweep_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
         rc = vg_write_file_atomic(to, plan0, len0, err);
     }
     if (lock_fd >= 0) close(lock_fd);
-    free(ids);
-    free(plan_copy);
-    free(plan0);
-    free(owner);
+    vg_free(ids);
+    vg_free(plan_copy);
+    vg_free(plan0);
+    vg_free(owner);
     return rc;
 }

@@ -19,6 +19,7 @@
 #define VG_SWEEP_H
 
 #include "config.h"
+#include "train.h" /* run_status */
 #include "vg.h"
 
 typedef struct {
@@ -74,12 +75,22 @@ int experiment_config(const experiment *e, int i, vg_config *cfg, vg_error *err)
 
 void experiment_free(experiment *e);
 
+/* How far a sweep's workers are, for a progress display. */
+typedef struct {
+    int done, total, failed;  /* runs of this sweep's to-do list */
+    double seconds;           /* since the workers started */
+    int final;                /* 1 for the last report, after every worker ended */
+} sweep_progress;
+
 typedef struct {
     int jobs;            /* worker processes */
     int shard_k, shard_n;/* run only plan entries with index % n == k - 1 */
     int resume;
-    int quiet;
     const char *command_line;
+    /* Called (when not NULL) about every 20 ms while the workers run, and
+     * once more with final set; the library itself prints nothing. */
+    void (*progress)(const sweep_progress *p, void *user);
+    void *progress_user;
 } sweep_options;
 
 typedef struct {
@@ -94,6 +105,14 @@ const char *experiment_out(const experiment *e);
  * VG_OK when every run finished (diverged runs included), VG_EFAIL when some
  * failed (recorded in runs.csv), VG_EUSAGE for bad usage. */
 int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_error *err);
+
+/* Runs plan entry i into DIR/.runs/<run_id>/ (DIR/.runs must exist),
+ * through DIR/.runs/.tmp.<run_id>.<pid>/ renamed when complete.  Returns
+ * VG_OK when the run's directory was written: *status says how the run
+ * ended, and a failed run's reason is in its runs.csv row and in err.
+ * VG_EFAIL when the directory could not be written (err says why). */
+int sweep_run_one(const experiment *e, int i, const char *dir, run_status *status,
+                  vg_error *err);
 
 /* Combines shard directories into out, byte-identical to the unsharded
  * sweep (manifest and timing.csv aside). */

@@ -149,12 +149,49 @@ static void test_reader(void)
     read_bad("nan.csv", "1,2\nnan,4\n", "line 2, column 1: 'nan' is not a finite number");
 }
 
+/* The header row's name is copied; when that copy fails the read must fail,
+ * not take the header for a row of data. */
+static int read_header_file(void *ctx, vg_error *err)
+{
+    double *d = NULL;
+    int r, c, h;
+    int rc = csvread_matrix(ctx, &d, &r, &c, &h, err);
+    if (rc == VG_OK && (h != 1 || r != 2 || c != 2))
+        rc = vg_fail(err, VG_EUSAGE, "read %d x %d, header %d; expected 2 x 2 after a header",
+                     r, c, h);
+    free(d);
+    return rc;
+}
+
+static int write_csv(void *ctx, vg_error *err)
+{
+    csv_out o;
+    int rc = csvout_open(&o, ctx, err);
+    if (rc != VG_OK) return rc;
+    csvout_header(&o, "a,b");
+    csvout_num(&o, 1.5);
+    csvout_str(&o, "x,y");
+    csvout_endrow(&o);
+    return csvout_commit(&o, err);
+}
+
+static void test_alloc_failures(void)
+{
+    char path[256];
+    write_text("alloc.csv", "a,b\n1,2\n3,4\n");
+    snprintf(path, sizeof path, "%s/alloc.csv", dir);
+    CHECK(check_alloc_failures("csvread_matrix", read_header_file, path) >= 3);
+    snprintf(path, sizeof path, "%s/alloc_out.csv", dir);
+    CHECK(check_alloc_failures("csvout_open", write_csv, path) >= 2);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     test_format();
     test_write_and_read();
     test_reader();
+    test_alloc_failures();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) return 1;
