@@ -19,6 +19,7 @@
 #include "optim.h"
 #include "run.h"
 #include "sweep.h"
+#include "sweepdir.h"
 #include "jacobian.h"
 #include "theory.h"
 #include "train.h"
@@ -317,7 +318,7 @@ static int cmd_theory(int argc, char **argv)
     char path[VG_PATH_MAX + 32];
     csv_out o;
     snprintf(path, sizeof path, "%s/theory.csv", cfg.out);
-    int rc = vg_make_dir(cfg.out, &err);
+    int rc = file_make_dir(cfg.out, &err);
     if (rc == VG_OK) rc = csvout_open(&o, path, &err);
     if (rc != VG_OK) {
         theory_free(&r);
@@ -383,7 +384,7 @@ static int cmd_jacobian(int argc, char **argv)
     char path[VG_PATH_MAX + 32];
     csv_out o;
     snprintf(path, sizeof path, "%s/jacobian.csv", cfg.out);
-    int rc = sv ? vg_make_dir(cfg.out, &err) : vg_fail(&err, VG_EFAIL, "out of memory");
+    int rc = sv ? file_make_dir(cfg.out, &err) : vg_fail(&err, VG_EFAIL, "out of memory");
     if (rc == VG_OK) rc = csvout_open(&o, path, &err);
     if (rc == VG_OK) csvout_header(&o, "run_id,example,index,singular_value");
     double lo = INFINITY, hi = 0;
@@ -602,7 +603,7 @@ static int cmd_merge(int argc, char **argv)
 {
     if (argc < 2) return usage_error("%s", "merge needs OUT and at least one shard directory");
     vg_error err = {0, ""};
-    if (sweep_merge(argv[0], argv + 1, argc - 1, &err) != VG_OK) return die(&err);
+    if (sweepdir_merge(argv[0], argv + 1, argc - 1, &err) != VG_OK) return die(&err);
     printf("merged %d shard directories into %s/\n", argc - 1, argv[0]);
     return 0;
 }

@@ -94,7 +94,7 @@ int run_single(const vg_config *cfg, run_result *res, vg_error *err)
 
     csv_out files[F_COUNT];
     memset(files, 0, sizeof files);
-    rc = vg_make_dir(cfg->out, err);
+    rc = file_make_dir(cfg->out, err);
     for (int f = 0; f < F_COUNT && rc == VG_OK; f++) {
         char path[VG_PATH_MAX + 32];
         snprintf(path, sizeof path, "%s/%s", cfg->out, file_names[f]);

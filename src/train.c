@@ -459,7 +459,7 @@ static int weights_path(char *buf, size_t size, const char *dir, char kind, int 
 
 int weights_save(const mlp *net, const char *dir, vg_error *err)
 {
-    int rc = vg_make_dir(dir, err);
+    int rc = file_make_dir(dir, err);
     if (rc != VG_OK) return rc;
     char path[VG_PATH_MAX + 32];
     for (int l = 1; l <= net->L; l++) {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "sweep.h"
+#include "experiment.h"
 #include "test.h"
 
 static char dir[] = "/tmp/vgrad_experiment_XXXXXX";

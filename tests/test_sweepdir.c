@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "sweep.h"
+#include "sweepdir.h"
 #include "test.h"
 
 static char dir[] = "/tmp/vgrad_sweepdir_XXXXXX";
@@ -66,12 +67,12 @@ static void test_merge_blocked(void)
     snprintf(s1, sizeof s1, "%s/s1", dir);
     snprintf(s2, sizeof s2, "%s/s2", dir);
     char *shards[] = {s1, s2};
-    CHECK(sweep_merge(out, shards, 2, &err) != VG_OK);
+    CHECK(sweepdir_merge(out, shards, 2, &err) != VG_OK);
     CHECK_CONTAINS(err.msg, "cannot create");
     CHECK_CONTAINS(err.msg, blocker);
     /* Without the blocker the same merge works. */
     CHECK(sh("rm -rf '%s'%s", out, "") == 0);
-    CHECK(sweep_merge(out, shards, 2, &err) == VG_OK);
+    CHECK(sweepdir_merge(out, shards, 2, &err) == VG_OK);
     experiment_free(&e);
 }
 
@@ -87,7 +88,7 @@ static int failing_run(void *user, vg_error *err)
 {
     run_ctx *c = user;
     run_status st = RUN_OK;
-    int rc = sweep_run_one(c->e, 0, c->sweep_dir, &st, err);
+    int rc = sweepdir_run_one(c->e, 0, c->sweep_dir, &st, err);
     if (rc == VG_OK && st != RUN_FAILED)
         rc = vg_fail(err, VG_EUSAGE, "the run did not fail (status %d)", (int)st);
     else if (rc == VG_OK && strstr(err->msg, "out of memory"))
@@ -112,12 +113,12 @@ static void test_run_one(void)
     write_text(blocker, "x");
     run_status st = RUN_OK;
     vg_error err = {0, ""};
-    CHECK(sweep_run_one(&e, 0, sweep_dir, &st, &err) == VG_EFAIL);
+    CHECK(sweepdir_run_one(&e, 0, sweep_dir, &st, &err) == VG_EFAIL);
     CHECK(st == RUN_FAILED);
     CHECK_CONTAINS(err.msg, "cannot create");
     CHECK_CONTAINS(err.msg, blocker);
     unlink(blocker);
-    CHECK(sweep_run_one(&e, 0, sweep_dir, &st, &err) == VG_OK);
+    CHECK(sweepdir_run_one(&e, 0, sweep_dir, &st, &err) == VG_OK);
     CHECK(st == RUN_OK);
 
     CHECK(unlink(data) == 0);
