@@ -21,16 +21,8 @@ typedef struct {
     pool_status s;     /* counts, written by the workers with atomic adds */
 } pool_shared;
 
-static double elapsed_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
-}
-
 /* The counts as they stand, read while the workers write them. */
-static void snapshot(const pool_shared *sh, const struct timespec *t0, int worker_died,
-                     pool_status *s)
+static void snapshot(const pool_shared *sh, double t0, int worker_died, pool_status *s)
 {
     memset(s, 0, sizeof *s);
     s->total = sh->s.total;
@@ -39,7 +31,7 @@ static void snapshot(const pool_shared *sh, const struct timespec *t0, int worke
         s->outcome[o] = __atomic_load_n(&sh->s.outcome[o], __ATOMIC_RELAXED);
     s->messages = __atomic_load_n(&sh->s.messages, __ATOMIC_RELAXED);
     s->worker_died = worker_died;
-    s->seconds = elapsed_since(t0);
+    s->seconds = vg_seconds() - t0;
 }
 
 static void work(pool_shared *sh, pid_t parent, pool_task task, void *user)
@@ -77,8 +69,7 @@ int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report repor
     memset(sh, 0, sizeof *sh);
     sh->s.total = n;
     if (jobs > n) jobs = n;
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = vg_seconds();
     fflush(NULL);   /* or each worker would write the caller's buffered output again */
     pid_t parent = getpid();
     int started = 0, fork_errno = 0;
@@ -106,13 +97,13 @@ int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report repor
         }
         if (pid < 0 && errno != EINTR) break;
         if (report) {
-            snapshot(sh, &t0, worker_died, s);
+            snapshot(sh, t0, worker_died, s);
             report(s, 0, report_user);
         }
         struct timespec nap = {0, 20000000};
         nanosleep(&nap, NULL);
     }
-    snapshot(sh, &t0, worker_died, s);
+    snapshot(sh, t0, worker_died, s);
     memcpy(s->message, sh->s.message, sizeof s->message);
     munmap(sh, sizeof *sh);
     if (report) report(s, 1, report_user);

@@ -2,6 +2,7 @@
  * still to do on the worker pool, and the assembled results. */
 #include "sweep.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,8 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
     const char *dir = experiment_out(e);
     if (strlen(dir) >= VG_PATH_MAX)
         return vg_fail(err, VG_EUSAGE, "output directory name '%s' is too long", dir);
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    double have = pages > 0 && page > 0 ? (double)pages * (double)page : 1e300;
+    size_t memory = vg_physical_memory();
+    double have = memory == SIZE_MAX ? 1e300 : (double)memory;   /* unknown: no limit */
     if ((double)e->max_run_bytes * o->jobs > have) {
         int fit = (int)(have / (double)(e->max_run_bytes ? e->max_run_bytes : 1));
         return vg_fail(err, VG_EUSAGE, "-j %d needs %.3g GiB (%.3g GiB per run), more than the "

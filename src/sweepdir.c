@@ -28,10 +28,6 @@
  * sweep appends to it. */
 #define SWEEP_PATH (2 * VG_PATH_MAX + 512)
 
-enum { F_LAYERS, F_TRAIN, F_HIST, F_PREDICTIONS, F_RUNS, F_TIMING, F_COUNT };
-static const char *const result_files[F_COUNT] = {"layers.csv", "train.csv", "hist.csv",
-                                                  "predictions.csv", "runs.csv", "timing.csv"};
-
 /* ---- the plan, the shard, the manifest ---------------------------------------- */
 
 /* The plan file's text: the run_ids in order, and whether train.csv has
@@ -257,7 +253,7 @@ int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *st
     int io = VG_OK;
     for (int f = 0; f < F_COUNT && io == VG_OK; f++) {
         char path[SWEEP_PATH];
-        snprintf(path, sizeof path, "%s/%s", tmp, result_files[f]);
+        snprintf(path, sizeof path, "%s/%s", tmp, run_file_names[f]);
         io = csvout_open(&files[f], path, err);
     }
     if (io == VG_OK && have_trainer) {
@@ -271,7 +267,7 @@ int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *st
         for (int f = F_LAYERS; f <= F_PREDICTIONS && io == VG_OK; f++) {
             csvout_abort(&files[f]);
             char path[SWEEP_PATH];
-            snprintf(path, sizeof path, "%s/%s", tmp, result_files[f]);
+            snprintf(path, sizeof path, "%s/%s", tmp, run_file_names[f]);
             io = csvout_open(&files[f], path, err);
         }
         res.status = RUN_FAILED;
@@ -303,7 +299,7 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
     int rc = VG_OK;
     for (int f = 0; f < F_COUNT && rc == VG_OK; f++) {
         char path[SWEEP_PATH];
-        snprintf(path, sizeof path, "%s/%s", dir, result_files[f]);
+        snprintf(path, sizeof path, "%s/%s", dir, run_file_names[f]);
         rc = csvout_open(&files[f], path, err);
     }
     if (rc == VG_OK) {
@@ -320,7 +316,7 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
             if (!file_is_dir(run_dir)) continue;   /* a run whose worker died */
             for (int f = 0; f < F_COUNT; f++) {
                 char path[SWEEP_PATH];
-                snprintf(path, sizeof path, "%s/%s", run_dir, result_files[f]);
+                snprintf(path, sizeof path, "%s/%s", run_dir, run_file_names[f]);
                 if (!file_append(files[f].fp, path)) files[f].failed = 1;
             }
         }
@@ -467,8 +463,8 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
         rc = file_make_dir(to, err);
         for (int f = 0; f < F_COUNT && rc == VG_OK; f++) {
             snprintf(path, sizeof path, "%s/.runs/%s/%s", owner[i % shard_n], ids[i],
-                     result_files[f]);
-            snprintf(to, sizeof to, "%s/.runs/%s/%s", out, ids[i], result_files[f]);
+                     run_file_names[f]);
+            snprintf(to, sizeof to, "%s/.runs/%s/%s", out, ids[i], run_file_names[f]);
             rc = file_copy(path, to, err);
         }
     }

@@ -1,5 +1,5 @@
-/* vg.c: the shared error record, checked size arithmetic and the
- * allocation hook. */
+/* vg.c: the shared error record, checked size arithmetic, the clock, the
+ * machine's memory and the allocation hook. */
 #include "vg.h"
 
 #include <stdarg.h>
@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 int vg_fail(vg_error *err, int code, const char *fmt, ...)
 {
@@ -32,6 +34,21 @@ int vg_add_size(size_t a, size_t b, size_t *out)
     if (b > SIZE_MAX - a) return 0;
     *out = a + b;
     return 1;
+}
+
+double vg_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+size_t vg_physical_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return SIZE_MAX;
+    size_t bytes;
+    return vg_mul_size((size_t)pages, (size_t)page, &bytes) ? bytes : SIZE_MAX;
 }
 
 /* ---- allocation hook ---------------------------------------------------------- */

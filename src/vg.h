@@ -34,6 +34,12 @@ int vg_fail(vg_error *err, int code, const char *fmt, ...)
 int vg_mul_size(size_t a, size_t b, size_t *out);
 int vg_add_size(size_t a, size_t b, size_t *out);
 
+/* Seconds on the monotonic clock: for elapsed times (differences) only. */
+double vg_seconds(void);
+
+/* The machine's physical memory in bytes; SIZE_MAX when it cannot be told. */
+size_t vg_physical_memory(void);
+
 /* The allocation hook, as SQLite has one: the library's modules allocate
  * through these thin wrappers of malloc, calloc, realloc, strdup and free
  * (memory from them may be freed with free(), and the reverse).  A failed
