@@ -220,6 +220,14 @@ int sweepdir_has_run(const char *dir, const char *run_id)
 
 /* ---- runs and results ------------------------------------------------------------- */
 
+/* Opens result file f (an F_ index of run_file_names) of directory dir. */
+static int open_result(csv_out *o, const char *dir, int f, vg_error *err)
+{
+    char path[SWEEP_PATH];
+    snprintf(path, sizeof path, "%s/%s", dir, run_file_names[f]);
+    return csvout_open(o, path, err);
+}
+
 int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *status,
                   vg_error *err)
 {
@@ -251,11 +259,7 @@ int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *st
         have_trainer = rc == VG_OK;
     }
     int io = VG_OK;
-    for (int f = 0; f < F_COUNT && io == VG_OK; f++) {
-        char path[SWEEP_PATH];
-        snprintf(path, sizeof path, "%s/%s", tmp, run_file_names[f]);
-        io = csvout_open(&files[f], path, err);
-    }
+    for (int f = 0; f < F_COUNT && io == VG_OK; f++) io = open_result(&files[f], tmp, f, err);
     if (io == VG_OK && have_trainer) {
         t.test_columns = e->test_columns;
         run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST],
@@ -266,9 +270,7 @@ int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *st
         /* The rows of a failed run are not kept: its runs.csv row says why. */
         for (int f = F_LAYERS; f <= F_PREDICTIONS && io == VG_OK; f++) {
             csvout_abort(&files[f]);
-            char path[SWEEP_PATH];
-            snprintf(path, sizeof path, "%s/%s", tmp, run_file_names[f]);
-            io = csvout_open(&files[f], path, err);
+            io = open_result(&files[f], tmp, f, err);
         }
         res.status = RUN_FAILED;
         snprintf(res.message, sizeof res.message, "%s", run_err.msg);
@@ -289,19 +291,15 @@ int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *st
     return VG_OK;
 }
 
-/* Writes the four result files of dir from the run directories of the
- * plan entries selected by in_shard (index % shard_n == shard_k - 1). */
+/* Writes the result files of dir from the run directories of the plan
+ * entries of shard k of n (index % shard_n == shard_k - 1). */
 static int assemble(const char *dir, const char *const *run_ids, int n, int shard_k, int shard_n,
                     int test_columns, vg_error *err)
 {
     csv_out files[F_COUNT];
     memset(files, 0, sizeof files);
     int rc = VG_OK;
-    for (int f = 0; f < F_COUNT && rc == VG_OK; f++) {
-        char path[SWEEP_PATH];
-        snprintf(path, sizeof path, "%s/%s", dir, run_file_names[f]);
-        rc = csvout_open(&files[f], path, err);
-    }
+    for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = open_result(&files[f], dir, f, err);
     if (rc == VG_OK) {
         trainer_layers_header(&files[F_LAYERS]);
         trainer_train_header(&files[F_TRAIN], test_columns);

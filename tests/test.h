@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_failures = 0;
@@ -57,6 +58,24 @@ static int test_checks = 0;
                     __FILE__, __LINE__, h_ ? h_ : "(null)", n_);              \
         }                                                                     \
     } while (0)
+
+/* Writes text to the file at path (a test's input). */
+static inline void test_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Removes a test's temporary directory and all in it; 0 on success. */
+static inline int test_remove_tree(const char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
 
 /* Allocation failure, SQLite-style: runs op (which calls the library and
  * frees whatever it returned) with the first, second, third... allocation

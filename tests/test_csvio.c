@@ -14,9 +14,7 @@ static void write_text(const char *name, const char *text)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    fputs(text, f);
-    fclose(f);
+    test_write_file(path, text);
 }
 
 static void test_format(void)
@@ -184,8 +182,6 @@ int main(void)
     test_write_and_read();
     test_reader();
     test_alloc_failures();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) return 1;
+    if (test_remove_tree(dir) != 0) return 1;
     return test_report("test_csvio");
 }

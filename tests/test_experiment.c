@@ -9,22 +9,13 @@
 static char dir[] = "/tmp/vgrad_experiment_XXXXXX";
 static char ini[300];
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
-
 /* [sweep] lists shared by two named grids, a range, a csv data file and
  * [quick] with a command-line override on top: every path of the loader. */
 static void write_experiment(void)
 {
     char data[300], text[2048];
     snprintf(data, sizeof data, "%s/data.csv", dir);
-    write_text(data, "x1,x2,label\n0.1,0.2,0\n0.3,-0.1,1\n-0.5,0.4,0\n0.9,0.9,1\n");
+    test_write_file(data, "x1,x2,label\n0.1,0.2,0\n0.3,-0.1,1\n-0.5,0.4,0\n0.9,0.9,1\n");
     snprintf(ini, sizeof ini, "%s/grid.ini", dir);
     snprintf(text, sizeof text,
              "[experiment]\nname = grid\ndescription = two grids\n  over a shared list\n"
@@ -33,7 +24,7 @@ static void write_experiment(void)
              "[sweep.small]\nwidths = 3,3 | 4,2\n"
              "[sweep.data]\ndataset = spiral, csv:%s\n"
              "[quick]\nsteps = 2\n", data);
-    write_text(ini, text);
+    test_write_file(ini, text);
 }
 
 static int load_and_expand(void *ctx, vg_error *err)
@@ -59,8 +50,6 @@ int main(void)
     /* seed x activation x lr (2 x 2 x 2) times widths (2) or datasets (2). */
     CHECK(points == 32);
     CHECK(check_alloc_failures("experiment_load and _expand", load_and_expand, NULL) > 20);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) return 1;
+    if (test_remove_tree(dir) != 0) return 1;
     return test_report("test_experiment");
 }

@@ -96,8 +96,6 @@ int main(void)
     test_dirs();
     CHECK(check_alloc_failures("file_write_atomic and file_copy", write_then_copy,
                                "alloc.txt") >= 3);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) return 1;
+    if (test_remove_tree(dir) != 0) return 1;
     return test_report("test_file");
 }

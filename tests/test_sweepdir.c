@@ -12,15 +12,6 @@
 static char dir[] = "/tmp/vgrad_sweepdir_XXXXXX";
 static char data[300];
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
-
 static int sh(const char *fmt, const char *a, const char *b)
 {
     char cmd[1024];
@@ -35,7 +26,7 @@ static int load(experiment *e, const char *sub)
     snprintf(ini, sizeof ini, "%s/small.ini", dir);
     snprintf(text, sizeof text, "[run]\ndataset = csv:%s\ndepth = 2\nwidth = 3\nsteps = 2\n"
              "[sweep]\nseed = 1..3\n", data);
-    write_text(ini, text);
+    test_write_file(ini, text);
     snprintf(out, sizeof out, "out=%s/%s", dir, sub);
     char *overrides[] = {out};
     vg_error err = {0, ""};
@@ -71,7 +62,7 @@ static void test_merge_blocked(void)
     CHECK_CONTAINS(err.msg, "cannot create");
     CHECK_CONTAINS(err.msg, blocker);
     /* Without the blocker the same merge works. */
-    CHECK(sh("rm -rf '%s'%s", out, "") == 0);
+    CHECK(test_remove_tree(out) == 0);
     CHECK(sweepdir_merge(out, shards, 2, &err) == VG_OK);
     experiment_free(&e);
 }
@@ -110,7 +101,7 @@ static void test_run_one(void)
     /* Its temporary directory is a regular file. */
     snprintf(blocker, sizeof blocker, "%s/.runs/.tmp.%s.%ld", sweep_dir, e.points[0].run_id,
              (long)getpid());
-    write_text(blocker, "x");
+    test_write_file(blocker, "x");
     run_status st = RUN_OK;
     vg_error err = {0, ""};
     CHECK(sweepdir_run_one(&e, 0, sweep_dir, &st, &err) == VG_EFAIL);
@@ -132,9 +123,9 @@ int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     snprintf(data, sizeof data, "%s/data.csv", dir);
-    write_text(data, "x1,x2,label\n0.1,0.2,0\n0.3,-0.1,1\n-0.5,0.4,0\n0.9,0.9,1\n");
+    test_write_file(data, "x1,x2,label\n0.1,0.2,0\n0.3,-0.1,1\n-0.5,0.4,0\n0.9,0.9,1\n");
     test_merge_blocked();
     test_run_one();
-    if (sh("rm -rf '%s'%s", dir, "") != 0) return 1;
+    if (test_remove_tree(dir) != 0) return 1;
     return test_report("test_sweepdir");
 }
