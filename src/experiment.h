@@ -19,8 +19,10 @@
  * experiment_load reads the file and applies the overrides;
  * experiment_expand resolves every grid point into a configuration and a
  * run_id, drops repeats, reads each data file of the plan once and sizes
- * the largest run.  The memory of an experiment is its own:
- * experiment_free releases it. */
+ * the largest run.  Each returns VG_OK, VG_EUSAGE for bad input (its
+ * message names FILE:LINE and the key) or VG_EFAIL when out of memory; an
+ * experiment owns all its memory, and experiment_free releases it (after a
+ * failure too).  The experiment_* functions read files but write none. */
 #ifndef VG_EXPERIMENT_H
 #define VG_EXPERIMENT_H
 
