@@ -1,4 +1,4 @@
-/* csvio.c: CSV writing with temporary files and exact numbers, and a
+/* csvio.c: CSV writing (atomic files, file.h) with exact numbers, and a
  * numeric CSV reader with precise error locations, both through libcsv. */
 #include "csvio.h"
 
@@ -7,34 +7,17 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ---- writing ---------------------------------------------------------------- */
 
 int csvout_open(csv_out *o, const char *path, vg_error *err)
 {
     memset(o, 0, sizeof *o);
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    const char *base = path + dir_len;
-    size_t size = strlen(path) + 48;
-    o->final_path = strdup(path);
-    o->tmp_path = malloc(size);
-    if (!o->final_path || !o->tmp_path) {
-        csvout_abort(o);
-        return vg_fail(err, VG_EFAIL, "out of memory");
-    }
-    snprintf(o->tmp_path, size, "%.*s.%s.tmp.%ld", (int)dir_len, path, base, (long)getpid());
-    o->fp = fopen(o->tmp_path, "w");
-    if (!o->fp) {
-        int e = errno;
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%.*s", dir_len ? (int)dir_len - 1 : 1, dir_len ? path : ".");
-        csvout_abort(o);
-        return vg_fail(err, VG_EUSAGE, "cannot write to '%s': %s", dir, strerror(e));
-    }
-    return VG_OK;
+    o->final_path = vg_strdup(path);
+    if (!o->final_path) return vg_fail(err, VG_EFAIL, "out of memory");
+    int rc = file_open_temp(path, &o->fp, &o->tmp_path, err);
+    if (rc != VG_OK) csvout_abort(o);
+    return rc;
 }
 
 static void separate(csv_out *o)
@@ -90,33 +73,20 @@ void csvout_header(csv_out *o, const char *columns)
 
 int csvout_commit(csv_out *o, vg_error *err)
 {
-    int rc = VG_OK;
-    const char *what = NULL;
-    int e = 0;
-    if (o->failed || ferror(o->fp)) what = "write", e = errno;
-    else if (fflush(o->fp) != 0) what = "flush", e = errno;
-    else if (fsync(fileno(o->fp)) != 0 && errno != EINVAL) what = "sync", e = errno;
-    if (fclose(o->fp) != 0 && !what) what = "close", e = errno;
+    int rc = file_commit_temp(o->fp, o->failed, o->tmp_path, o->final_path, err);
     o->fp = NULL;
-    if (!what && rename(o->tmp_path, o->final_path) != 0) what = "rename", e = errno;
-    if (what) {
-        rc = vg_fail(err, VG_EFAIL, "%s of '%s' failed: %s", what, o->final_path,
-                     e ? strerror(e) : "I/O error");
-        unlink(o->tmp_path);
-    }
-    free(o->tmp_path);
-    free(o->final_path);
+    vg_free(o->tmp_path);
+    vg_free(o->final_path);
     o->tmp_path = o->final_path = NULL;
     return rc;
 }
 
 void csvout_abort(csv_out *o)
 {
-    if (o->fp) fclose(o->fp);
+    file_discard_temp(o->fp, o->tmp_path);
     o->fp = NULL;
-    if (o->tmp_path) unlink(o->tmp_path);
-    free(o->tmp_path);
-    free(o->final_path);
+    vg_free(o->tmp_path);
+    vg_free(o->final_path);
     o->tmp_path = o->final_path = NULL;
 }
 
@@ -136,41 +106,6 @@ void csv_format_double(char *buf, double v)
         snprintf(buf, 32, "%.*g", digits, v);
         if (strtod(buf, NULL) == v) return;
     }
-}
-
-int vg_write_file_atomic(const char *path, const char *text, size_t len, vg_error *err)
-{
-    csv_out o;
-    int rc = csvout_open(&o, path, err);
-    if (rc != VG_OK) return rc;
-    if (len > 0 && fwrite(text, 1, len, o.fp) != len) o.failed = 1;
-    return csvout_commit(&o, err);
-}
-
-int vg_make_dir(const char *path, vg_error *err)
-{
-    char buf[4096];
-    if (strlen(path) >= sizeof buf || path[0] == '\0')
-        return vg_fail(err, VG_EUSAGE, "output directory name '%s' is empty or too long", path);
-    strcpy(buf, path);
-    for (char *p = buf + 1;; p++) {
-        if (*p != '/' && *p != '\0') continue;
-        char c = *p;
-        *p = '\0';
-        struct stat st;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return vg_fail(err, VG_EUSAGE, "cannot create output directory '%s': %s", path,
-                           strerror(errno));
-        if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
-            return vg_fail(err, VG_EUSAGE, "cannot create output directory '%s': '%s' is not a "
-                           "directory", path, buf);
-        *p = c;
-        if (c == '\0') break;
-    }
-    if (access(path, W_OK | X_OK) != 0)
-        return vg_fail(err, VG_EUSAGE, "output directory '%s' is not writable: %s", path,
-                       strerror(errno));
-    return VG_OK;
 }
 
 /* ---- reading ---------------------------------------------------------------- */
@@ -220,7 +155,7 @@ static void on_field(void *field, size_t len, void *user)
     const char *s = field ? field : "";
     if (r->col == r->row_cap) {
         int cap = r->row_cap ? 2 * r->row_cap : 16;
-        double *grown = realloc(r->row_vals, (size_t)cap * sizeof *grown);
+        double *grown = vg_realloc(r->row_vals, (size_t)cap * sizeof *grown);
         if (!grown) {
             r->rc = vg_fail(r->err, VG_EFAIL, "out of memory reading %s", r->path);
             return;
@@ -233,8 +168,12 @@ static void on_field(void *field, size_t len, void *user)
         if (r->seen_rows == 0) {
             /* The first row may be a header: decided at its end. */
             if (!r->first_bad) {
-                r->first_bad = strdup(s);
+                r->first_bad = vg_strdup(s);
                 r->first_bad_col = r->col + 1;
+                if (!r->first_bad) {
+                    r->rc = vg_fail(r->err, VG_EFAIL, "out of memory reading %s", r->path);
+                    return;
+                }
             }
         } else {
             char *end;
@@ -281,7 +220,7 @@ static void on_row(int terminator, void *user)
     if (need > r->cap) {
         size_t cap = r->cap ? r->cap : 1024, bytes;
         while (cap < need) cap *= 2;
-        double *grown = vg_mul_size(cap, sizeof(double), &bytes) ? realloc(r->data, bytes) : NULL;
+        double *grown = vg_mul_size(cap, sizeof(double), &bytes) ? vg_realloc(r->data, bytes) : NULL;
         if (!grown) {
             r->rc = vg_fail(r->err, VG_EFAIL, "out of memory reading %s", r->path);
             return;
@@ -332,15 +271,15 @@ int csvread_matrix(const char *path, double **data, int *rows, int *cols, int *h
         r.rc = vg_fail(err, VG_EUSAGE, "%s: read error: %s", path, strerror(errno));
     if (r.rc == VG_OK) csv_fini(&p, on_field, on_row, &r);
     csv_free(&p);
-    free(line);
+    vg_free(line);
     fclose(f);
     if (r.rc == VG_OK && r.rows == 0)
         r.rc = vg_fail(err, VG_EUSAGE, "%s: empty file (no data rows%s)", path,
                        r.header ? " after the header" : "");
-    free(r.row_vals);
-    free(r.first_bad);
+    vg_free(r.row_vals);
+    vg_free(r.first_bad);
     if (r.rc != VG_OK) {
-        free(r.data);
+        vg_free(r.data);
         return r.rc;
     }
     *data = r.data;

@@ -1,7 +1,7 @@
 /* csvio.h: every CSV file vgrad reads or writes goes through here (libcsv).
  *
- * Writing: a csv_out writes to a temporary name beside the final path
- * ("DIR/.NAME.tmp.PID") and renames it into place on csvout_commit, so an
+ * Writing: a csv_out is an atomic file (file.h): written under a temporary
+ * name beside the final path and renamed into place on csvout_commit, so an
  * interrupted run never leaves a truncated file under the final name.  Text
  * fields are quoted by libcsv when they need it; numbers are written with the
  * fewest significant digits (at most 17) that read back to the same double.
@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "file.h" /* csv_out is an atomic file; its writers make directories */
 #include "vg.h"
 
 typedef struct {
@@ -49,11 +50,5 @@ void csv_format_double(char *buf, double v);
  * the column: missing file, empty file, ragged row, non-numeric field. */
 int csvread_matrix(const char *path, double **data, int *rows, int *cols,
                    int *header_skipped, vg_error *err);
-
-/* Atomically writes a whole file's text (for small files: manifests, copies). */
-int vg_write_file_atomic(const char *path, const char *text, size_t len, vg_error *err);
-
-/* mkdir -p; VG_EUSAGE with a clear message when it cannot be created or written. */
-int vg_make_dir(const char *path, vg_error *err);
 
 #endif

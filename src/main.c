@@ -19,6 +19,7 @@
 #include "optim.h"
 #include "run.h"
 #include "sweep.h"
+#include "sweepdir.h"
 #include "jacobian.h"
 #include "theory.h"
 #include "train.h"
@@ -317,7 +318,7 @@ static int cmd_theory(int argc, char **argv)
     char path[VG_PATH_MAX + 32];
     csv_out o;
     snprintf(path, sizeof path, "%s/theory.csv", cfg.out);
-    int rc = vg_make_dir(cfg.out, &err);
+    int rc = file_make_dir(cfg.out, &err);
     if (rc == VG_OK) rc = csvout_open(&o, path, &err);
     if (rc != VG_OK) {
         theory_free(&r);
@@ -383,7 +384,7 @@ static int cmd_jacobian(int argc, char **argv)
     char path[VG_PATH_MAX + 32];
     csv_out o;
     snprintf(path, sizeof path, "%s/jacobian.csv", cfg.out);
-    int rc = sv ? vg_make_dir(cfg.out, &err) : vg_fail(&err, VG_EFAIL, "out of memory");
+    int rc = sv ? file_make_dir(cfg.out, &err) : vg_fail(&err, VG_EFAIL, "out of memory");
     if (rc == VG_OK) rc = csvout_open(&o, path, &err);
     if (rc == VG_OK) csvout_header(&o, "run_id,example,index,singular_value");
     double lo = INFINITY, hi = 0;
@@ -474,10 +475,37 @@ static void join_args(int argc, char **argv, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "", argv[i]);
 }
 
+/* The sweep's progress on stderr: a bar redrawn every 0.2 s on a terminal,
+ * else a line every 5 s. */
+typedef struct {
+    int tty;
+    double last_report;
+} progress_display;
+
+static void print_progress(const sweep_progress *p, void *user)
+{
+    progress_display *d = user;
+    if (!p->final && p->seconds - d->last_report < (d->tty ? 0.2 : 5.0)) return;
+    d->last_report = p->seconds;
+    double eta = p->done > 0 ? p->seconds * (p->total - p->done) / p->done : 0.0;
+    if (d->tty) {
+        char bar[31];
+        int fill = p->total ? 30 * p->done / p->total : 30;
+        for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+        bar[30] = '\0';
+        fprintf(stderr, "\r[%s] %d/%d runs, %d failed, %.0fs elapsed, ETA %.0fs  %s", bar, p->done,
+                p->total, p->failed, p->seconds, eta, p->final ? "\n" : "");
+    } else {
+        fprintf(stderr, "vgrad: %d/%d runs, %d failed, %.0fs elapsed, ETA %.0fs\n", p->done,
+                p->total, p->failed, p->seconds, eta);
+    }
+}
+
 static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
 {
-    sweep_options o = {0, 1, 1, 0, 0, NULL};
-    int dry_run = 0, quick = 0;
+    sweep_options o = {.shard_k = 1, .shard_n = 1};
+    progress_display display = {isatty(STDERR_FILENO), 0.0};
+    int dry_run = 0, quick = 0, quiet = 0;
     const char *file = NULL;
     char **overrides = calloc((size_t)argc + 1, sizeof *overrides);
     int n_overrides = 0;
@@ -502,7 +530,7 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
         } else if (strcmp(a, "--resume") == 0) {
             o.resume = 1;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            o.quiet = 1;
+            quiet = 1;
         } else if (strcmp(a, "--shard") == 0) {
             const char *v = i + 1 < argc ? argv[++i] : "";
             char tail;
@@ -556,6 +584,10 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
     char command[8192];
     join_args(full_argc, full_argv, command, sizeof command);
     o.command_line = command;
+    if (!quiet) {
+        o.progress = print_progress;
+        o.progress_user = &display;
+    }
     sweep_summary sum;
     rc = sweep_run(&e, &o, &sum, &err);
     const char *out = experiment_out(&e);
@@ -571,7 +603,7 @@ static int cmd_merge(int argc, char **argv)
 {
     if (argc < 2) return usage_error("%s", "merge needs OUT and at least one shard directory");
     vg_error err = {0, ""};
-    if (sweep_merge(argv[0], argv + 1, argc - 1, &err) != VG_OK) return die(&err);
+    if (sweepdir_merge(argv[0], argv + 1, argc - 1, &err) != VG_OK) return die(&err);
     printf("merged %d shard directories into %s/\n", argc - 1, argv[0]);
     return 0;
 }

@@ -73,31 +73,25 @@ void timing_row(csv_out *o, const char *run_id, double setup_seconds, const run_
     csvout_endrow(o);
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
-}
-
-enum { F_LAYERS, F_TRAIN, F_HIST, F_PREDICTIONS, F_RUNS, F_TIMING, F_COUNT };
-static const char *const file_names[F_COUNT] = {"layers.csv", "train.csv", "hist.csv",
-                                                "predictions.csv", "runs.csv", "timing.csv"};
+const char *const run_file_names[F_COUNT] = {
+#define X(id, name) name,
+    VG_RUN_FILES(X)
+#undef X
+};
 
 int run_single(const vg_config *cfg, run_result *res, vg_error *err)
 {
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = vg_seconds();
     trainer t;
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;
 
     csv_out files[F_COUNT];
     memset(files, 0, sizeof files);
-    rc = vg_make_dir(cfg->out, err);
+    rc = file_make_dir(cfg->out, err);
     for (int f = 0; f < F_COUNT && rc == VG_OK; f++) {
         char path[VG_PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/%s", cfg->out, file_names[f]);
+        snprintf(path, sizeof path, "%s/%s", cfg->out, run_file_names[f]);
         rc = csvout_open(&files[f], path, err);
     }
     if (rc == VG_OK && cfg->save_weights[0]) rc = weights_save(&t.net, cfg->save_weights, err);
@@ -107,7 +101,7 @@ int run_single(const vg_config *cfg, run_result *res, vg_error *err)
     trainer_train_header(&files[F_TRAIN], t.test_columns);
     trainer_hist_header(&files[F_HIST]);
     trainer_predictions_header(&files[F_PREDICTIONS]);
-    double setup_seconds = seconds_since(&t0);
+    double setup_seconds = vg_seconds() - t0;
     run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST], &files[F_PREDICTIONS]};
     rc = trainer_run(&t, &sinks, res, err);
     if (rc != VG_OK) goto done;

@@ -1,15 +1,36 @@
-/* run.h: `vgrad run`: one configuration, four CSV files.
+/* run.h: `vgrad run`: one configuration, six CSV files.
  *
- * Output directory cfg->out receives layers.csv, train.csv, runs.csv and
- * timing.csv.  Every file is written under a temporary name and renamed only
- * when the run has finished, so a directory never holds a truncated file.
- * Bad input fails before the directory is created. */
+ * Output directory cfg->out receives the files of VG_RUN_FILES below:
+ * layers.csv, train.csv, hist.csv, predictions.csv (its header only unless
+ * save_predictions), runs.csv and timing.csv; a sweep's run directories and
+ * assembled results hold the same six.  Every file is written under a
+ * temporary name and renamed only when the run has finished, so a directory
+ * never holds a truncated file.  Bad input fails before the directory is
+ * created. */
 #ifndef VG_RUN_H
 #define VG_RUN_H
 
 #include "config.h"
 #include "csvio.h"
 #include "train.h"
+
+/* The result files of a run, in the order they are opened and assembled:
+ * X(ID, file name) gives F_ID, an index of run_file_names. */
+#define VG_RUN_FILES(X)                 \
+    X(LAYERS, "layers.csv")             \
+    X(TRAIN, "train.csv")               \
+    X(HIST, "hist.csv")                 \
+    X(PREDICTIONS, "predictions.csv")   \
+    X(RUNS, "runs.csv")                 \
+    X(TIMING, "timing.csv")
+
+enum {
+#define X(id, name) F_##id,
+    VG_RUN_FILES(X)
+#undef X
+    F_COUNT
+};
+extern const char *const run_file_names[F_COUNT];
 
 /* runs.csv: run_id, every key of the key table, then the outcome. */
 void runs_header(csv_out *o);

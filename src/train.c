@@ -14,15 +14,6 @@
 #include "init.h"
 #include "loss.h"
 
-/* The memory a run may use: the machine's physical memory. */
-static size_t physical_memory(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return SIZE_MAX;
-    if ((unsigned long)pages > SIZE_MAX / (unsigned long)page) return SIZE_MAX;
-    return (size_t)pages * (size_t)page;
-}
-
 static void fill_dims(const vg_config *cfg, int n_in, int n_out, int *dims)
 {
     dims[0] = n_in;
@@ -97,7 +88,7 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
                      (t->train.multi_label ? LOSS_MULTI_LABEL : 0);
     int n_in = t->train.n_features, n_out = loss->n_outputs(t->train.n_classes, loss_flags);
     int L = cfg->n_widths + 1;
-    size_t need = trainer_memory_bytes(cfg, n_in, n_out, t->B), have = physical_memory();
+    size_t need = trainer_memory_bytes(cfg, n_in, n_out, t->B), have = vg_physical_memory();
     if (need == SIZE_MAX || need > have) {
         rc = vg_fail(err, VG_EUSAGE, "this network needs %.3g GiB at batch %d, more than the "
                      "machine's %.3g GiB of memory; reduce depth, width or batch_size",
@@ -339,8 +330,7 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
     int pos = n_train;      /* forces a shuffle before the first minibatch */
     int input_holds_batch = 0;  /* full batch: a[0] still holds the training set */
     long long epoch = -1;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = vg_seconds();
 
     memset(res, 0, sizeof *res);
     res->final_test_loss = res->final_test_accuracy = NAN;
@@ -440,8 +430,7 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
         }
     }
     if (out->predictions && cfg->save_predictions) write_predictions(t, out->predictions);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    res->train_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    res->train_seconds = vg_seconds() - t0;
     if ((layers && layers->failed) || (train && train->failed) || (hist && hist->failed) ||
         (out->predictions && out->predictions->failed))
         return vg_fail(err, VG_EFAIL, "writing the logs failed");
@@ -459,7 +448,7 @@ static int weights_path(char *buf, size_t size, const char *dir, char kind, int 
 
 int weights_save(const mlp *net, const char *dir, vg_error *err)
 {
-    int rc = vg_make_dir(dir, err);
+    int rc = file_make_dir(dir, err);
     if (rc != VG_OK) return rc;
     char path[VG_PATH_MAX + 32];
     for (int l = 1; l <= net->L; l++) {

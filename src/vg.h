@@ -34,4 +34,30 @@ int vg_fail(vg_error *err, int code, const char *fmt, ...)
 int vg_mul_size(size_t a, size_t b, size_t *out);
 int vg_add_size(size_t a, size_t b, size_t *out);
 
+/* Seconds on the monotonic clock: for elapsed times (differences) only. */
+double vg_seconds(void);
+
+/* The machine's physical memory in bytes; SIZE_MAX when it cannot be told. */
+size_t vg_physical_memory(void);
+
+/* The allocation hook, as SQLite has one: the library's modules allocate
+ * through these thin wrappers of malloc, calloc, realloc, strdup and free
+ * (memory from them may be freed with free(), and the reverse).  A failed
+ * allocation returns NULL as the C library's does. */
+void *vg_malloc(size_t size);
+void *vg_calloc(size_t n, size_t size);
+void *vg_realloc(void *p, size_t size);
+char *vg_strdup(const char *s);
+void vg_free(void *p);
+
+/* For tests only: makes the n-th allocation through the wrappers from now
+ * on fail (n >= 1; 0 makes none fail) and restarts the count.  A test calls
+ * it for n = 1, 2, ... until vg_alloc_count() stays below n, that is until
+ * the operation under test no longer reaches an n-th allocation, and checks
+ * each time that the operation failed cleanly.  Not thread-safe: the
+ * library allocates from one thread (sweep workers are processes). */
+void vg_alloc_fail_at(long n);
+/* Allocations through the wrappers since the last vg_alloc_fail_at. */
+long vg_alloc_count(void);
+
 #endif

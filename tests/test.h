@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_failures = 0;
@@ -57,6 +58,61 @@ static int test_checks = 0;
                     __FILE__, __LINE__, h_ ? h_ : "(null)", n_);              \
         }                                                                     \
     } while (0)
+
+/* Writes text to the file at path (a test's input). */
+static inline void test_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Removes a test's temporary directory and all in it; 0 on success. */
+static inline int test_remove_tree(const char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
+/* Allocation failure, SQLite-style: runs op (which calls the library and
+ * frees whatever it returned) with the first, second, third... allocation
+ * through vg_malloc and friends made to fail, until op no longer reaches
+ * that many allocations.  Every failed allocation must end op with
+ * VG_EFAIL and an "out of memory" message (the ASan build finds any leak at
+ * exit); the run that reaches no failure must succeed.  Returns the number
+ * of allocations op makes. */
+#ifdef VG_H
+static inline long check_alloc_failures(const char *what, int (*op)(void *ctx, vg_error *err), void *ctx)
+{
+    for (long n = 1; n <= 1000000; n++) {
+        vg_error err = {0, ""};
+        vg_alloc_fail_at(n);
+        int rc = op(ctx, &err);
+        long made = vg_alloc_count();
+        vg_alloc_fail_at(0);
+        test_checks++;
+        if (made < n) {
+            if (rc != VG_OK) {
+                test_failures++;
+                fprintf(stderr, "%s: failed (%d: %s) with no allocation failing\n", what, rc,
+                        err.msg);
+            }
+            return made;
+        }
+        if (rc != VG_EFAIL || !strstr(err.msg, "out of memory")) {
+            test_failures++;
+            fprintf(stderr, "%s: allocation %ld of %ld failed, yet it returned %d (\"%s\"), "
+                    "expected %d and \"out of memory\"\n", what, n, made, rc, err.msg, VG_EFAIL);
+        }
+    }
+    test_failures++;
+    fprintf(stderr, "%s: more than 1000000 allocations\n", what);
+    return -1;
+}
+#endif
 
 static int test_report(const char *name)
 {
