@@ -232,7 +232,7 @@ static int write_edge_of_chaos(const vg_config *cfg, const edge_line *e)
 {
     vg_error err = {0, ""};
     char path[VG_PATH_MAX + 32];
-    csv_out o;
+    csv_out o = {0};
     snprintf(path, sizeof path, "%s/edge_of_chaos.csv", cfg->out);
     if (csvout_open(&o, path, &err) != VG_OK) return die(&err);
     csvout_header(&o, "q_star,sigma_w2,sigma_b2");
@@ -302,7 +302,7 @@ static int cmd_theory(int argc, char **argv)
     if (theory_compute(&cfg, n_in, n_out, input_q, &r, &err) != VG_OK) return die(&err);
 
     char path[VG_PATH_MAX + 32];
-    csv_out o;
+    csv_out o = {0};
     snprintf(path, sizeof path, "%s/theory.csv", cfg.out);
     int rc = vg_make_dir(cfg.out, &err);
     if (rc == VG_OK) rc = csvout_open(&o, path, &err);
@@ -368,7 +368,7 @@ static int cmd_jacobian(int argc, char **argv)
     int m = t.net.dims[t.net.L - 1] < t.net.dims[0] ? t.net.dims[t.net.L - 1] : t.net.dims[0];
     double *sv = malloc((size_t)m * sizeof(double));
     char path[VG_PATH_MAX + 32];
-    csv_out o;
+    csv_out o = {0};
     snprintf(path, sizeof path, "%s/jacobian.csv", cfg.out);
     int rc = sv ? vg_make_dir(cfg.out, &err) : vg_fail(&err, VG_EFAIL, "out of memory");
     if (rc == VG_OK) rc = csvout_open(&o, path, &err);

@@ -61,6 +61,28 @@ rc=$?
 if [ "$rc" -eq 2 ] && grep -q "cannot create output directory" "$tmp/stderr" &&
     [ "$(wc -l <"$tmp/stderr")" -eq 1 ]; then ok; else bad "unwritable out: rc $rc $(cat "$tmp/stderr")"; fi
 
+# Every command that writes refuses an output path under a regular file the
+# same way: one line, exit 2, nothing written (the file left as it was).
+# expect_unwritable NEEDLE ARGS...
+expect_unwritable() {
+    needle=$1
+    shift
+    "$vgrad" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    rc=$?
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] && grep -q "^vgrad: error: .*$needle" "$tmp/stderr" &&
+       [ ! -s "$tmp/stdout" ] && [ -f "$tmp/afile" ] && [ ! -s "$tmp/afile" ]; then ok; else
+        bad "$* under a file: rc $rc, stderr '$(cat "$tmp/stderr")', stdout '$(cat "$tmp/stdout")'"
+    fi
+}
+expect_unwritable "cannot create output directory" theory depth=3 "out=$tmp/afile/sub"
+expect_unwritable "cannot create output directory" theory depth=3 activation=tanh --edge-of-chaos 2 "out=$tmp/afile/sub"
+expect_unwritable "cannot create output directory" jacobian depth=3 "out=$tmp/afile/sub"
+expect_unwritable "cannot write to .*afile.: Not a directory" activations "out=$tmp/afile/act.csv"
+printf '[experiment]\nname = tiny\n[run]\ndepth = 2\nsteps = 2\n[sweep]\nseed = 1, 2\n' >"$tmp/tiny.ini"
+expect_unwritable "cannot create output directory" sweep "$tmp/tiny.ini" "out=$tmp/afile/sub" -j 1 -q
+"$vgrad" sweep "$tmp/tiny.ini" "out=$tmp/shard1" -j 1 -q --shard 1/1 >/dev/null 2>&1 || bad "tiny sweep"
+expect_unwritable "afile/sub" merge "$tmp/afile/sub" "$tmp/shard1"
+
 # A good csv file trains; a header row is skipped.
 printf 'x1,x2,label\n' >"$tmp/good.csv"
 i=0
