@@ -2,6 +2,7 @@
 #include "list.h"
 
 #include "act.h"
+#include "columns.h"
 #include "config.h"
 #include "data.h"
 #include "init.h"
@@ -103,4 +104,16 @@ void list_write_csv(csv_out *o)
         if (key_table[k].flags & KEY_OUTPUT) csv_row(o, "output_key", key_table[k].name, "", "", "");
     for (int q = 0; q < HIST_QUANTITY_COUNT; q++)
         csv_row(o, "hist_quantity", hist_quantity_names[q], "", "", hist_quantity_descs[q]);
+    for (int f = 0; f < COLUMN_FILE_COUNT; f++) {
+        const vg_column_file *file = &column_files[f];
+        for (int c = 0; c < *file->count; c++) {
+            const vg_column *col = &file->cols[c];
+            if (col->flags & COL_KEYS) {
+                for (int k = 0; k < VG_KEY_COUNT; k++)
+                    csv_row(o, file->list, key_table[k].name, "", "", key_table[k].help);
+            } else {
+                csv_row(o, file->list, col->name, col->flags & COL_TEST ? "test" : "", "", col->desc);
+            }
+        }
+    }
 }

@@ -10,7 +10,9 @@
  *   key          KEY, its type, its default, its help (config.h)
  *   output_key   every key with KEY_OUTPUT (not part of the run id)
  *   hist_quantity  the histograms of hist.csv, in its order
- *   layers_column, train_column, runs_column  the columns of those files */
+ *   layers_column, train_column, runs_column  the columns of those files,
+ *                in their order (runs.csv's keys one by one); parameter
+ *                "test" marks the columns only written with a test split */
 #ifndef VG_LIST_H
 #define VG_LIST_H
 

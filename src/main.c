@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "columns.h"
 #include "config.h"
 #include "csvio.h"
 #include "data.h"
@@ -61,8 +62,9 @@ static const char usage[] =
     "        [--quiet|-q]\n"
     "                            run the grid of an experiment file\n"
     "  merge OUT DIR ...         combine the shard directories of one sweep\n"
-    "  list                      activations, initialisers, losses, optimisers, datasets\n"
-    "  help [run|keys]           this text, every key of run, or the keys as Markdown\n"
+    "  list [--csv]              activations, initialisers, losses, optimisers, datasets\n"
+    "                            (--csv: also the keys, quantities and columns, as CSV)\n"
+    "  help [run|keys|columns]   this text, every key of run, or the keys or the columns of\n                            layers.csv, train.csv and runs.csv as Markdown\n"
     "  --version                 print the version\n";
 
 static void help_run(void)
@@ -588,7 +590,12 @@ int main(int argc, char **argv)
             help_keys_markdown();
             return 0;
         }
-        return usage_error("no help on '%s'; allowed: vgrad help run, vgrad help keys", argv[2]);
+        if (strcmp(argv[2], "columns") == 0) {
+            columns_readme(stdout);
+            return 0;
+        }
+        return usage_error("no help on '%s'; allowed: vgrad help run, vgrad help keys, "
+                           "vgrad help columns", argv[2]);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("vgrad %s\n", VG_VERSION);

@@ -10,6 +10,10 @@ test_name=cli
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+# Columns are read by name with a CSV reader (Miller), never by position.
+need_tools mlr:miller || true
+# csv_column FILE NAME: the values of column NAME, one a line
+csv_column() { mlr --icsv --onidx --ofs tab cut -f "$2" "$1"; }
 
 # expect_usage NEEDLE ARGS...: exit 2, exactly one stderr line containing
 # NEEDLE, nothing on stdout, and no output directory created.
@@ -116,8 +120,8 @@ if [ "$rows" -eq $((7 * 6 + 1)) ]; then ok; else bad "layers.csv has $rows lines
 if [ "$(uname -m)" = x86_64 ]; then
     OPENBLAS_CORETYPE=Prescott "$vgrad" run depth=2 steps=2 "out=$tmp/where" >/dev/null || bad "the Prescott run failed"
     header=$(sed -n 1p "$tmp/where/timing.csv")
-    got=$(awk -F, 'NR > 1 { print $1 "," $5 "," $6 }' "$tmp/where/timing.csv")
-    want="$(sed -n 2p "$tmp/where/runs.csv" | cut -d, -f1),$(uname -n),Prescott"
+    got=$(mlr --icsv --ocsv --headerless-csv-output cut -o -f run_id,host,blas_core "$tmp/where/timing.csv")
+    want="$(csv_column "$tmp/where/runs.csv" run_id),$(uname -n),Prescott"
     if [ "$header" = run_id,setup_seconds,train_seconds,steps_per_second,host,blas_core ] &&
        [ "$got" = "$want" ]; then ok; else
         bad "timing.csv: '$(cat "$tmp/where/timing.csv")', expected host $(uname -n) and blas_core Prescott"
@@ -175,7 +179,6 @@ expect_usage "--edge-of-chaos needs a number" theory activation=tanh --edge-of-c
 
 # vgrad list --csv: the tables as CSV for the scripts, read here with a real
 # CSV reader (Miller), row counts checked against the text of vgrad list.
-need_tools mlr:miller || true
 "$vgrad" list --csv >"$tmp/list.csv" || bad "list --csv failed"
 "$vgrad" list >"$tmp/list.txt"
 # section HEADING: the rows of that section of vgrad list's text
@@ -222,5 +225,20 @@ sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' "$readme" | sed '1d;$d' >"$t
 if [ -s "$tmp/keys" ] && cmp -s "$tmp/keys" "$tmp/readme_keys"; then ok; else
     bad "README key table differs from 'vgrad help keys' (regenerate it)"
 fi
+# So are its column tables: every block between <!-- columns:FILE:begin -->
+# and <!-- columns:FILE:end --> is the column list of FILE in the code.
+sed -n '/^<!-- columns:.*:begin -->$/,/^<!-- columns:.*:end -->$/p' "$readme" >"$tmp/readme_columns"
+"$vgrad" help columns >"$tmp/columns"
+if [ "$(grep -c '^| `' "$tmp/columns")" -ge 30 ] && cmp -s "$tmp/columns" "$tmp/readme_columns"; then ok; else
+    bad "README column tables differ from 'vgrad help columns' (run scripts/update-readme-keys.sh)"
+fi
+# The headers the runs wrote are the column lists of vgrad list --csv (runs.csv
+# with each key in its place; train.csv here without a test split).
+for f in layers train runs; do
+    want=$(mlr --icsv --onidx filter -s l=${f}_column '$list == @l && $parameter != "test"' then cut -f name "$tmp/list.csv" | paste -sd, -)
+    if [ -n "$want" ] && [ "$(sed -n 1p "$tmp/one/$f.csv")" = "$want" ]; then ok; else
+        bad "$f.csv header '$(sed -n 1p "$tmp/one/$f.csv")', list --csv '$want'"
+    fi
+done
 
 finish
