@@ -415,6 +415,51 @@ int config_set_arg(vg_config *c, const char *arg, vg_error *err)
     return config_set(c, key, eq + 1, err);
 }
 
+static int parse_flags(const config_flag *flags, int n_flags, int argc, char **argv,
+                       vg_error *err)
+{
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] != '-') continue;
+        const config_flag *f = NULL;
+        for (int k = 0; k < n_flags && !f; k++)
+            if (strcmp(argv[i], flags[k].name) == 0) f = &flags[k];
+        if (!f) {
+            char allowed[256] = "";
+            for (int k = 0; k < n_flags; k++) {
+                char one[64];
+                snprintf(one, sizeof one, "%s%s %s", k ? ", " : "", flags[k].name,
+                         flags[k].metavar);
+                append(allowed, sizeof allowed, one);
+            }
+            return vg_fail(err, VG_EUSAGE, "unknown option '%s'; allowed: %s", argv[i],
+                           n_flags ? allowed : "none");
+        }
+        const char *value = i + 1 < argc ? argv[++i] : NULL;
+        char *end;
+        double v = value ? strtod(value, &end) : 0;
+        if (!value || end == value || *end || !(v >= f->lo && v <= f->hi))
+            return vg_fail(err, VG_EUSAGE, "%s needs a number from %g to %g", f->name, f->lo,
+                           f->hi);
+        *f->dest = v;
+    }
+    return VG_OK;
+}
+
+int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, int argc,
+                         char **argv, vg_error *err)
+{
+    int rc = parse_flags(flags, n_flags, argc, argv, err);
+    if (rc != VG_OK) return rc;
+    config_defaults(c);
+    for (int i = 0; i < argc && rc == VG_OK; i++) {
+        if (argv[i][0] == '-')
+            i++;   /* a flag and its value, parsed above */
+        else
+            rc = config_set_arg(c, argv[i], err);
+    }
+    return rc != VG_OK ? rc : config_resolve(c, err);
+}
+
 int config_resolve(vg_config *c, vg_error *err)
 {
     if (c->given[KEY_widths]) {

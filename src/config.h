@@ -190,6 +190,23 @@ int config_set(vg_config *c, const char *key, const char *value, vg_error *err);
 /* Parses "key=value". */
 int config_set_arg(vg_config *c, const char *arg, vg_error *err);
 
+/* A command's option: "--tol 1e-6" sets *dest to a number in [lo, hi]. */
+typedef struct {
+    const char *name;     /* "--tol" */
+    const char *metavar;  /* what follows it, as errors name it: "X", "N" */
+    double lo, hi;
+    double *dest;
+} config_flag;
+
+/* The arguments of a command that configures a network (gradcheck, theory,
+ * jacobian): the flags of the table flags[0..n_flags) each with its number,
+ * and key=value arguments in any order.  Fills c from the defaults and the
+ * keys and resolves it.  VG_EUSAGE for an unknown option (naming the
+ * allowed ones), a flag without a number in its range, or a bad key; the
+ * flags are checked first. */
+int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, int argc,
+                         char **argv, vg_error *err);
+
 /* Checks keys against each other and fills derived values. */
 int config_resolve(vg_config *c, vg_error *err);
 

@@ -117,3 +117,19 @@ void list_write_csv(csv_out *o)
         }
     }
 }
+
+void list_activation_curves(csv_out *o, double lo, double hi, long points)
+{
+    csvout_header(o, "activation,x,f,df");
+    for (int a = 0; a < act_count; a++) {
+        const act_info *act = &act_table[a];
+        for (long i = 0; i < points; i++) {
+            double x = lo + (hi - lo) * (double)i / (double)(points - 1);
+            csvout_str(o, act->name);
+            csvout_num(o, x);
+            csvout_num(o, act->f(x, act->param_default));
+            csvout_num(o, act->df(x, act->param_default));
+            csvout_endrow(o);
+        }
+    }
+}

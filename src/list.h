@@ -27,4 +27,8 @@ void list_print(FILE *fp);
  * Write failures are recorded in o->failed, as every csvout_* call does. */
 void list_write_csv(csv_out *o);
 
+/* vgrad activations: activation,x,f,df for every activation at its default
+ * parameter, at points evenly spaced x from lo to hi (points >= 2). */
+void list_activation_curves(csv_out *o, double lo, double hi, long points);
+
 #endif
