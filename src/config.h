@@ -79,7 +79,7 @@ enum {
     X(bias, KT_BOOL, "1", 0, 1, 0, "0: layers without bias vectors")                            \
     X(bias_init, KT_BIASINIT, "0", -1e6, 1e6, 0,                                                \
       "initial biases: a constant, or normal:STD for N(0, STD^2)")                              \
-    X(optimizer, KT_OPTIM, "sgd", 0, 0, 0, "sgd, momentum or adam")                             \
+    X(optimizer, KT_OPTIM, "sgd", 0, 0, 0, "optimiser (see vgrad list)")                        \
     X(lr, KT_REAL, "0.1", 0, 1e6, 0, "learning rate")                                           \
     X(momentum, KT_REAL, "0.9", 0, 0.999999, 0, "momentum coefficient (optimizer=momentum)")    \
     X(adam_beta1, KT_REAL, "0.9", 0, 0.999999, 0, "Adam's first-moment decay")                  \
@@ -129,7 +129,7 @@ typedef struct {
     /* KT_REAL */
     double noise, test_frac, init_std, init_bound, init_gain;
     /* KT_BIASINIT */
-    struct {
+    struct vg_bias_init {
         int normal;         /* 1: N(0, value^2); 0: the constant value */
         double value;
     } bias_init;
@@ -140,7 +140,7 @@ typedef struct {
     /* KT_LOSS, KT_INIT, KT_OPTIM: table indices */
     int loss, init, optimizer;
     /* KT_HRANGE */
-    struct {
+    struct vg_hist_range {
         int automatic;      /* 1: each histogram's own min..max */
         double lo, hi;
     } hist_range;
@@ -180,6 +180,11 @@ int config_key_find(const char *name);
 /* The known key nearest to name by edit distance (for "did you mean"), or
  * NULL when nothing is close. */
 const char *config_key_suggest(const char *name);
+
+/* Fills err with "WHERE: unknown key 'NAME' (did you mean 'KEY'?); 'vgrad
+ * help run' lists the keys" (no "WHERE: " when where is NULL, no
+ * suggestion when none is close) and returns VG_EUSAGE. */
+int config_unknown_key(vg_error *err, const char *where, const char *name);
 
 void config_defaults(vg_config *c);
 

@@ -9,12 +9,13 @@
 #include "loss.h"
 #include "optim.h"
 
-/* The file forms of dataset=, beside data_table's names. */
+/* The file forms of dataset= (data.h). */
 static const struct {
     const char *form, *desc;
 } file_datasets[] = {
-    {"csv:PATH", "numeric features and an integer class label per row"},
-    {"idx:IMAGES[,LABELS]", "IDX image and label files (plain or .gz), pixels scaled to [0,1]"},
+#define FILE_FORM_ROW(prefix, form, desc) {form, desc},
+    DATA_FILE_FORMS(FILE_FORM_ROW)
+#undef FILE_FORM_ROW
 };
 enum { FILE_DATASET_COUNT = sizeof file_datasets / sizeof file_datasets[0] };
 
