@@ -505,6 +505,23 @@ int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, in
     return rc != VG_OK ? rc : config_resolve(c, err);
 }
 
+/* n_features or n_classes (*value, 0 = not given) of a named dataset: the
+ * fixed count it always has (given otherwise is an error), else as given,
+ * else the default. */
+static int dataset_size(const char *dataset, const char *what, int fixed, int default_count,
+                        long long *value, vg_error *err)
+{
+    if (fixed) {
+        if (*value != 0 && *value != fixed)
+            return vg_fail(err, VG_EUSAGE, "dataset %s has %d %s; n_%s=%lld is not allowed",
+                           dataset, fixed, what, what, *value);
+        *value = fixed;
+    } else if (*value == 0) {
+        *value = default_count;
+    }
+    return VG_OK;
+}
+
 int config_resolve(vg_config *c, vg_error *err)
 {
     if (c->given[KEY_widths]) {
@@ -531,22 +548,10 @@ int config_resolve(vg_config *c, vg_error *err)
         const data_info *d = &data_table[data_find(ds)];
         /* Files are read whole unless n_samples says otherwise. */
         if (d->from_file && !c->given[KEY_n_samples]) c->n_samples = 0;
-        if (d->fixed_features) {
-            if (c->n_features != 0 && c->n_features != d->fixed_features)
-                return vg_fail(err, VG_EUSAGE, "dataset %s has %d features; n_features=%lld is "
-                               "not allowed", d->name, d->fixed_features, c->n_features);
-            c->n_features = d->fixed_features;
-        } else if (c->n_features == 0) {
-            c->n_features = 2;
-        }
-        if (d->fixed_classes) {
-            if (c->n_classes != 0 && c->n_classes != d->fixed_classes)
-                return vg_fail(err, VG_EUSAGE, "dataset %s has %d classes; n_classes=%lld is not "
-                               "allowed", d->name, d->fixed_classes, c->n_classes);
-            c->n_classes = d->fixed_classes;
-        } else if (c->n_classes == 0) {
-            c->n_classes = 3;
-        }
+        int rc = dataset_size(d->name, "features", d->fixed_features, 2, &c->n_features, err);
+        if (rc == VG_OK)
+            rc = dataset_size(d->name, "classes", d->fixed_classes, 3, &c->n_classes, err);
+        if (rc != VG_OK) return rc;
         if (c->n_samples < 1 && !d->from_file)
             return vg_fail(err, VG_EUSAGE, "dataset %s needs n_samples >= 1", d->name);
     } else {

@@ -72,6 +72,29 @@ void list_print(FILE *fp)
         fprintf(fp, "  %-24s %s\n", file_datasets[i].form, file_datasets[i].desc);
 }
 
+void list_keys_help(FILE *fp)
+{
+    fprintf(fp, "usage: vgrad run key=value ...\n\nkeys (default in brackets):\n");
+    char allowed[1200];
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        config_allowed(k, allowed, sizeof allowed);
+        fprintf(fp, "  %-13s [%s] %s\n  %13s  allowed: %s\n", key_table[k].name, key_table[k].def,
+                key_table[k].help, "", allowed);
+    }
+}
+
+void list_keys_markdown(FILE *fp)
+{
+    char allowed[1200];
+    fprintf(fp, "| key | default | meaning | allowed |\n|---|---|---|---|\n");
+    for (int k = 0; k < VG_KEY_COUNT; k++) {
+        config_allowed(k, allowed, sizeof allowed);
+        const char *def = key_table[k].def;
+        fprintf(fp, "| `%s` | %s%s%s | %s | %s |\n", key_table[k].name, def[0] ? "`" : "",
+                def[0] ? def : "(empty)", def[0] ? "`" : "", key_table[k].help, allowed);
+    }
+}
+
 static void csv_row(csv_out *o, const char *list, const char *name, const char *param,
                     const char *def, const char *desc)
 {

@@ -23,6 +23,12 @@
 /* Writes the text listing to fp. */
 void list_print(FILE *fp);
 
+/* Every key of run with its default, help and allowed values (vgrad help
+ * run), and the key table as the Markdown table of README.md (vgrad help
+ * keys; a test checks that the README holds exactly this text). */
+void list_keys_help(FILE *fp);
+void list_keys_markdown(FILE *fp);
+
 /* Writes the CSV listing through o (opened by the caller; header included).
  * Write failures are recorded in o->failed, as every csvout_* call does. */
 void list_write_csv(csv_out *o);

@@ -54,31 +54,6 @@ static int finish_stdout_csv(const csv_out *o)
     return 0;
 }
 
-static void help_run(void)
-{
-    printf("usage: vgrad run key=value ...\n\nkeys (default in brackets):\n");
-    char allowed[1200];
-    for (int k = 0; k < VG_KEY_COUNT; k++) {
-        config_allowed(k, allowed, sizeof allowed);
-        printf("  %-13s [%s] %s\n  %13s  allowed: %s\n", key_table[k].name, key_table[k].def,
-               key_table[k].help, "", allowed);
-    }
-}
-
-/* The key table as the Markdown table of README.md (a test checks that the
- * README holds exactly this text). */
-static void help_keys_markdown(void)
-{
-    char allowed[1200];
-    printf("| key | default | meaning | allowed |\n|---|---|---|---|\n");
-    for (int k = 0; k < VG_KEY_COUNT; k++) {
-        config_allowed(k, allowed, sizeof allowed);
-        const char *def = key_table[k].def;
-        printf("| `%s` | %s%s%s | %s | %s |\n", key_table[k].name, def[0] ? "`" : "", def[0] ? def : "(empty)",
-               def[0] ? "`" : "", key_table[k].help, allowed);
-    }
-}
-
 /* vgrad list [--csv]: the tables, as text or as the CSV scripts read (list.h). */
 static int cmd_list(int argc, char **argv)
 {
@@ -412,11 +387,11 @@ static int cmd_help(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[0], "run") == 0 || strcmp(argv[0], "gradcheck") == 0) {
-        help_run();
+        list_keys_help(stdout);
         return 0;
     }
     if (strcmp(argv[0], "keys") == 0) {
-        help_keys_markdown();
+        list_keys_markdown(stdout);
         return 0;
     }
     if (strcmp(argv[0], "columns") == 0) {

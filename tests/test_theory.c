@@ -293,30 +293,34 @@ int main(void)
     test_edge_of_chaos();
     test_jacobian();
     test_measured_slope();
-    /* The reference values, to the digits given. */
+    /* chi_1 of reference cases: the issue's values, to the digits given,
+     * and the ReLU-family closed forms (He init: chi_1 = sigma_w^2 / 2 = 1;
+     * leaky ReLU of slope a: sigma_w^2 (1 + a^2) / 2), exact. */
+    static const struct {
+        const char *act;
+        double sigma_w2, sigma_b2, chi1, tol;
+    } chi1_cases[] = {
+        {"tanh", 1.0, 0.05, 0.759, 5e-4},
+        {"tanh", 1.5, 0.05, 0.9386, 5e-5},
+        {"sigmoid", 1.0, 0.0, 0.0557, 5e-5},
+        {"relu", 2.0, 0.0, 1.0, 1e-13},
+        {"leaky_relu:0.3", 1.0, 0.0, (1 + 0.09) / 2, 1e-13},
+        {"relu", 1.7, 0.0, 0.85, 1e-13},
+    };
+    for (size_t i = 0; i < sizeof chi1_cases / sizeof chi1_cases[0]; i++) {
+        theory_result r = predict(chi1_cases[i].act, chi1_cases[i].sigma_w2, chi1_cases[i].sigma_b2);
+        CHECK_NEAR(r.chi1, chi1_cases[i].chi1, chi1_cases[i].tol);
+        theory_free(&r);
+    }
     theory_result r = predict("tanh", 1.0, 0.05);
-    CHECK_NEAR(r.chi1, 0.759, 5e-4);
     CHECK(r.q_star > 0 && r.depth_scale > 0);
     theory_free(&r);
-    r = predict("tanh", 1.5, 0.05);
-    CHECK_NEAR(r.chi1, 0.9386, 5e-5);
-    theory_free(&r);
     r = predict("sigmoid", 1.0, 0.0);
-    CHECK_NEAR(r.chi1, 0.0557, 5e-5);
     CHECK_NEAR(sqrt(r.chi1), 0.236, 5e-4);
     theory_free(&r);
-    /* ReLU with He init: chi_1 = sigma_w^2 / 2 = 1, exactly. */
     r = predict("relu", 2.0, 0.0);
-    CHECK_NEAR(r.chi1, 1.0, 1e-13);
     CHECK(isinf(r.depth_scale));
     for (int l = 1; l < r.depth; l++) CHECK_NEAR(r.log10_delta_ratio[l], 0.0, 1e-13);
-    theory_free(&r);
-    /* leaky ReLU of slope a: chi_1 = sigma_w^2 (1 + a^2) / 2. */
-    r = predict("leaky_relu:0.3", 1.0, 0.0);
-    CHECK_NEAR(r.chi1, (1 + 0.09) / 2, 1e-13);
-    theory_free(&r);
-    r = predict("relu", 1.7, 0.0);
-    CHECK_NEAR(r.chi1, 0.85, 1e-13);
     theory_free(&r);
     /* Odd activation without bias at sigma_w^2 = 1: q* = 0, chi_1 = 1. */
     r = predict("tanh", 1.0, 0.0);
