@@ -463,7 +463,7 @@ int config_set_arg(vg_config *c, const char *arg, vg_error *err)
 static int parse_flags(const config_flag *flags, int n_flags, int argc, char **argv,
                        vg_error *err)
 {
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < argc && n_flags > 0; i++) {
         if (argv[i][0] != '-') continue;
         const config_flag *f = NULL;
         for (int k = 0; k < n_flags && !f; k++)
@@ -476,8 +476,7 @@ static int parse_flags(const config_flag *flags, int n_flags, int argc, char **a
                          flags[k].metavar);
                 append(allowed, sizeof allowed, one);
             }
-            return vg_fail(err, VG_EUSAGE, "unknown option '%s'; allowed: %s", argv[i],
-                           n_flags ? allowed : "none");
+            return vg_fail(err, VG_EUSAGE, "unknown option '%s'; allowed: %s", argv[i], allowed);
         }
         const char *value = i + 1 < argc ? argv[++i] : NULL;
         char *end;
@@ -497,7 +496,7 @@ int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, in
     if (rc != VG_OK) return rc;
     config_defaults(c);
     for (int i = 0; i < argc && rc == VG_OK; i++) {
-        if (argv[i][0] == '-')
+        if (n_flags > 0 && argv[i][0] == '-')
             i++;   /* a flag and its value, parsed above */
         else
             rc = config_set_arg(c, argv[i], err);

@@ -208,7 +208,8 @@ typedef struct {
  * and key=value arguments in any order.  Fills c from the defaults and the
  * keys and resolves it.  VG_EUSAGE for an unknown option (naming the
  * allowed ones), a flag without a number in its range, or a bad key; the
- * flags are checked first. */
+ * flags are checked first.  Without flags (n_flags 0, as for run) every
+ * argument is a key=value. */
 int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, int argc,
                          char **argv, vg_error *err);
 
