@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 build/vgrad run name=default "$@"
 out=results/default
-awk -F, 'NR > 1 && $2 == 0 { printf "step 0, layer %2d: grad_w_norm %.3e\n", $3, $6 }' "$out/layers.csv"
+# layers.csv's fields are numbers and the hex run_id (never quoted): its
+# columns are found by name in the header.
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+         $col["step"] == 0 { printf "step 0, layer %2d: grad_w_norm %.3e\n", $col["layer"], $col["grad_w_norm"] }' \
+    "$out/layers.csv"
 scripts/plot.sh "$out" >/dev/null
 scripts/report.sh "$out" >/dev/null
 echo "charts: $out/plots/*.png; gallery: $out/index.html (opens from disk)"

@@ -20,8 +20,44 @@
 const key_info key_table[VG_KEY_COUNT] = {VG_KEYS(VG_KEY_ROW)};
 #undef VG_KEY_ROW
 
+/* Each key's field has the C type its key type reads and writes: a KT_INT
+ * key on an int field would write 8 bytes into 4.  Checked when compiling. */
+#define FIELD_OK_KT_INT(f) _Generic((f), long long: 1, default: 0)
+#define FIELD_OK_KT_REAL(f) _Generic((f), double: 1, default: 0)
+#define FIELD_OK_KT_BOOL(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_STR(f) _Generic((f), char *: 1, default: 0)
+#define FIELD_OK_KT_DATASET(f) _Generic((f), char *: 1, default: 0)
+#define FIELD_OK_KT_ACT(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_LOSS(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_INIT(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_OPTIM(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_WIDTHS(f) _Generic((f), int *: 1, default: 0)
+#define FIELD_OK_KT_HRANGE(f) _Generic((f), struct vg_hist_range: 1, default: 0)
+#define FIELD_OK_KT_HQUANT(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_BIASINIT(f) _Generic((f), struct vg_bias_init: 1, default: 0)
+#define VG_KEY_FIELD_CHECK(key, type, def, lo, hi, flags, help) \
+    _Static_assert(FIELD_OK_##type(((vg_config *)0)->key), "vg_config field " #key " is not of " #type "'s C type");
+VG_KEYS(VG_KEY_FIELD_CHECK)
+#undef VG_KEY_FIELD_CHECK
+
 const char *const hist_quantity_names[HIST_QUANTITY_COUNT] = {"act", "preact", "delta",
                                                                "grad_w"};
+const char *const hist_quantity_descs[HIST_QUANTITY_COUNT] = {
+    "activations of each layer, over batch x units",
+    "pre-activations z of each layer, over batch x units",
+    "back-propagated delta dL/dz of each layer, over batch x units",
+    "the entries of each layer's weight gradient dL/dW"};
+
+const char *config_type_name(enum key_type type)
+{
+    static const char *const names[] = {
+        [KT_INT] = "int",          [KT_REAL] = "real",       [KT_BOOL] = "bool",
+        [KT_STR] = "text",         [KT_ACT] = "activation",  [KT_LOSS] = "loss",
+        [KT_INIT] = "init",        [KT_OPTIM] = "optimizer", [KT_DATASET] = "dataset",
+        [KT_WIDTHS] = "widths",    [KT_HRANGE] = "hist_range", [KT_HQUANT] = "hist_quantities",
+        [KT_BIASINIT] = "bias_init"};
+    return (size_t)type < sizeof names / sizeof names[0] && names[type] ? names[type] : "?";
+}
 
 int config_key_find(const char *name)
 {
@@ -125,15 +161,33 @@ void config_allowed(int key, char *buf, size_t size)
         break;
     case KT_HRANGE: snprintf(buf, size, "auto, or LO:HI with LO < HI"); break;
     case KT_BIASINIT:
-        snprintf(buf, size, "a number from -1e6 to 1e6, or normal:STD with STD from 0 to 1e6");
+        format_real(lo, sizeof lo, k->lo);
+        format_real(hi, sizeof hi, k->hi);
+        snprintf(buf, size, "a number from %s to %s, or normal:STD with STD from 0 to %s", lo, hi,
+                 hi);
         break;
     case KT_HQUANT:
-        snprintf(buf, size, "a comma-separated list of act, preact, delta, grad_w");
+        snprintf(buf, size, "a comma-separated list of ");
+        for (int q = 0; q < HIST_QUANTITY_COUNT; q++) {
+            if (q) append(buf, size, ", ");
+            append(buf, size, hist_quantity_names[q]);
+        }
         break;
     case KT_DATASET: {
-        char names[512];
-        list_choices(k->type, names, sizeof names);
-        snprintf(buf, size, "one of %s, csv:PATH, or idx:IMAGES[,LABELS]", names);
+        static const char *const forms[] = {
+#define FILE_FORM(prefix, form, desc) form,
+            DATA_FILE_FORMS(FILE_FORM)
+#undef FILE_FORM
+        };
+        enum { N_FORMS = sizeof forms / sizeof forms[0] };
+        list_choices(k->type, buf, size);
+        for (int f = 0; f < N_FORMS; f++) {
+            append(buf, size, f + 1 < N_FORMS ? ", " : ", or ");
+            append(buf, size, forms[f]);
+        }
+        char names[1024];
+        snprintf(names, sizeof names, "one of %s", buf);
+        snprintf(buf, size, "%s", names);
         break;
     }
     case KT_ACT: {
@@ -238,9 +292,12 @@ static int set_widths(vg_config *c, const char *key, const char *value, vg_error
         char *end;
         errno = 0;
         long v = strtol(p, &end, 10);
-        if (end == p || (*end != ',' && *end != '\0') || errno == ERANGE || v < 1 ||
-            v > 1000000)
-            return bad_value(key, value, "is not a list of widths from 1 to 1000000", err);
+        double max = key_table[KEY_width].hi;   /* each is a width */
+        if (end == p || (*end != ',' && *end != '\0') || errno == ERANGE || v < 1 || v > max) {
+            char what[64];
+            snprintf(what, sizeof what, "is not a list of widths from 1 to %.0f", max);
+            return bad_value(key, value, what, err);
+        }
         if (n == VG_MAX_DEPTH) return bad_value(key, value, "has too many layers", err);
         c->widths[n++] = (int)v;
         p = *end == ',' ? end + 1 : end;
@@ -276,7 +333,9 @@ static int set_bias_init(vg_config *c, const char *key, const char *value, vg_er
     double v;
     if (!parse_real(normal ? value + 7 : value, &v))
         return bad_value(key, value, "is not a number or normal:STD", err);
-    if (fabs(v) > 1e6 || (normal && v < 0)) return bad_value(key, value, "is out of range", err);
+    const key_info *k = &key_table[KEY_bias_init];
+    if (!(v >= (normal ? 0.0 : k->lo) && v <= k->hi))
+        return bad_value(key, value, "is out of range", err);
     c->bias_init.normal = normal;
     c->bias_init.value = v;
     return VG_OK;
@@ -333,8 +392,8 @@ static int set_value(vg_config *c, int key, const char *value, vg_error *err)
         return VG_OK;
     case KT_DATASET:
         if (strlen(value) >= k->size) return bad_value(k->name, value, "is too long", err);
-        if (strncmp(value, "csv:", 4) == 0 || strncmp(value, "idx:", 4) == 0) {
-            if (value[4] == '\0') return bad_value(k->name, value, "names no file", err);
+        if (data_is_file_spec(value)) {
+            if (!strchr(value, ':')[1]) return bad_value(k->name, value, "names no file", err);
         } else if (find_choice(KT_DATASET, value) < 0) {
             return bad_value(k->name, value, "is not a dataset", err);
         }
@@ -357,6 +416,14 @@ static int set_value(vg_config *c, int key, const char *value, vg_error *err)
     return vg_fail(err, VG_EFAIL, "key '%s' has no parser", k->name);
 }
 
+int config_unknown_key(vg_error *err, const char *where, const char *name)
+{
+    const char *near = config_key_suggest(name);
+    return vg_fail(err, VG_EUSAGE, "%s%sunknown key '%s'%s%s%s; 'vgrad help run' lists the keys",
+                   where ? where : "", where ? ": " : "", name, near ? " (did you mean '" : "",
+                   near ? near : "", near ? "'?)" : "");
+}
+
 void config_defaults(vg_config *c)
 {
     memset(c, 0, sizeof *c);
@@ -371,13 +438,7 @@ void config_defaults(vg_config *c)
 int config_set(vg_config *c, const char *key, const char *value, vg_error *err)
 {
     int k = config_key_find(key);
-    if (k < 0) {
-        const char *near = config_key_suggest(key);
-        if (near)
-            return vg_fail(err, VG_EUSAGE, "unknown key '%s' (did you mean '%s'?); "
-                           "'vgrad help run' lists the keys", key, near);
-        return vg_fail(err, VG_EUSAGE, "unknown key '%s'; 'vgrad help run' lists the keys", key);
-    }
+    if (k < 0) return config_unknown_key(err, NULL, key);
     int rc = set_value(c, k, value, err);
     if (rc == VG_OK) c->given[k] = 1;
     return rc;
@@ -397,6 +458,67 @@ int config_set_arg(vg_config *c, const char *arg, vg_error *err)
     memcpy(key, arg, len);
     key[len] = '\0';
     return config_set(c, key, eq + 1, err);
+}
+
+static int parse_flags(const config_flag *flags, int n_flags, int argc, char **argv,
+                       vg_error *err)
+{
+    for (int i = 0; i < argc && n_flags > 0; i++) {
+        if (argv[i][0] != '-') continue;
+        const config_flag *f = NULL;
+        for (int k = 0; k < n_flags && !f; k++)
+            if (strcmp(argv[i], flags[k].name) == 0) f = &flags[k];
+        if (!f) {
+            char allowed[256] = "";
+            for (int k = 0; k < n_flags; k++) {
+                char one[64];
+                snprintf(one, sizeof one, "%s%s %s", k ? ", " : "", flags[k].name,
+                         flags[k].metavar);
+                append(allowed, sizeof allowed, one);
+            }
+            return vg_fail(err, VG_EUSAGE, "unknown option '%s'; allowed: %s", argv[i], allowed);
+        }
+        const char *value = i + 1 < argc ? argv[++i] : NULL;
+        char *end;
+        double v = value ? strtod(value, &end) : 0;
+        if (!value || end == value || *end || !(v >= f->lo && v <= f->hi))
+            return vg_fail(err, VG_EUSAGE, "%s needs a number from %g to %g", f->name, f->lo,
+                           f->hi);
+        *f->dest = v;
+    }
+    return VG_OK;
+}
+
+int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, int argc,
+                         char **argv, vg_error *err)
+{
+    int rc = parse_flags(flags, n_flags, argc, argv, err);
+    if (rc != VG_OK) return rc;
+    config_defaults(c);
+    for (int i = 0; i < argc && rc == VG_OK; i++) {
+        if (n_flags > 0 && argv[i][0] == '-')
+            i++;   /* a flag and its value, parsed above */
+        else
+            rc = config_set_arg(c, argv[i], err);
+    }
+    return rc != VG_OK ? rc : config_resolve(c, err);
+}
+
+/* n_features or n_classes (*value, 0 = not given) of a named dataset: the
+ * fixed count it always has (given otherwise is an error), else as given,
+ * else the default. */
+static int dataset_size(const char *dataset, const char *what, int fixed, int default_count,
+                        long long *value, vg_error *err)
+{
+    if (fixed) {
+        if (*value != 0 && *value != fixed)
+            return vg_fail(err, VG_EUSAGE, "dataset %s has %d %s; n_%s=%lld is not allowed",
+                           dataset, fixed, what, what, *value);
+        *value = fixed;
+    } else if (*value == 0) {
+        *value = default_count;
+    }
+    return VG_OK;
 }
 
 int config_resolve(vg_config *c, vg_error *err)
@@ -421,27 +543,14 @@ int config_resolve(vg_config *c, vg_error *err)
     }
 
     const char *ds = c->dataset;
-    int file_spec = strncmp(ds, "csv:", 4) == 0 || strncmp(ds, "idx:", 4) == 0;
-    if (!file_spec) {
+    if (!data_is_file_spec(ds)) {
         const data_info *d = &data_table[data_find(ds)];
         /* Files are read whole unless n_samples says otherwise. */
         if (d->from_file && !c->given[KEY_n_samples]) c->n_samples = 0;
-        if (d->fixed_features) {
-            if (c->n_features != 0 && c->n_features != d->fixed_features)
-                return vg_fail(err, VG_EUSAGE, "dataset %s has %d features; n_features=%lld is "
-                               "not allowed", d->name, d->fixed_features, c->n_features);
-            c->n_features = d->fixed_features;
-        } else if (c->n_features == 0) {
-            c->n_features = 2;
-        }
-        if (d->fixed_classes) {
-            if (c->n_classes != 0 && c->n_classes != d->fixed_classes)
-                return vg_fail(err, VG_EUSAGE, "dataset %s has %d classes; n_classes=%lld is not "
-                               "allowed", d->name, d->fixed_classes, c->n_classes);
-            c->n_classes = d->fixed_classes;
-        } else if (c->n_classes == 0) {
-            c->n_classes = 3;
-        }
+        int rc = dataset_size(d->name, "features", d->fixed_features, 2, &c->n_features, err);
+        if (rc == VG_OK)
+            rc = dataset_size(d->name, "classes", d->fixed_classes, 3, &c->n_classes, err);
+        if (rc != VG_OK) return rc;
         if (c->n_samples < 1 && !d->from_file)
             return vg_fail(err, VG_EUSAGE, "dataset %s needs n_samples >= 1", d->name);
     } else {
@@ -451,7 +560,7 @@ int config_resolve(vg_config *c, vg_error *err)
         /* A file's rows are all used unless n_samples says otherwise. */
         if (!c->given[KEY_n_samples]) c->n_samples = 0;
     }
-    if (!file_spec && !data_table[data_find(ds)].from_file && c->batch_size > 0) {
+    if (!data_is_file_spec(ds) && !data_table[data_find(ds)].from_file && c->batch_size > 0) {
         /* The training split of a synthetic set is known now (data_split's
          * rounding); a csv file's is checked when it is read. */
         long long n_test = (long long)floor(c->test_frac * (double)c->n_samples + 0.5);

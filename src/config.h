@@ -79,7 +79,7 @@ enum {
     X(bias, KT_BOOL, "1", 0, 1, 0, "0: layers without bias vectors")                            \
     X(bias_init, KT_BIASINIT, "0", -1e6, 1e6, 0,                                                \
       "initial biases: a constant, or normal:STD for N(0, STD^2)")                              \
-    X(optimizer, KT_OPTIM, "sgd", 0, 0, 0, "sgd, momentum or adam")                             \
+    X(optimizer, KT_OPTIM, "sgd", 0, 0, 0, "optimiser (see vgrad list)")                        \
     X(lr, KT_REAL, "0.1", 0, 1e6, 0, "learning rate")                                           \
     X(momentum, KT_REAL, "0.9", 0, 0.999999, 0, "momentum coefficient (optimizer=momentum)")    \
     X(adam_beta1, KT_REAL, "0.9", 0, 0.999999, 0, "Adam's first-moment decay")                  \
@@ -129,7 +129,7 @@ typedef struct {
     /* KT_REAL */
     double noise, test_frac, init_std, init_bound, init_gain;
     /* KT_BIASINIT */
-    struct {
+    struct vg_bias_init {
         int normal;         /* 1: N(0, value^2); 0: the constant value */
         double value;
     } bias_init;
@@ -140,7 +140,7 @@ typedef struct {
     /* KT_LOSS, KT_INIT, KT_OPTIM: table indices */
     int loss, init, optimizer;
     /* KT_HRANGE */
-    struct {
+    struct vg_hist_range {
         int automatic;      /* 1: each histogram's own min..max */
         double lo, hi;
     } hist_range;
@@ -169,6 +169,10 @@ extern const key_info key_table[VG_KEY_COUNT];
 /* The histogram quantities, in hist.csv's order: bit i of hist_quantities. */
 enum { HIST_ACT, HIST_PREACT, HIST_DELTA, HIST_GRAD_W, HIST_QUANTITY_COUNT };
 extern const char *const hist_quantity_names[HIST_QUANTITY_COUNT];
+extern const char *const hist_quantity_descs[HIST_QUANTITY_COUNT];
+
+/* The name of a key type, as `vgrad list --csv` shows it ("int", "real", ...). */
+const char *config_type_name(enum key_type type);
 
 /* Index of key name, or -1. */
 int config_key_find(const char *name);
@@ -176,6 +180,11 @@ int config_key_find(const char *name);
 /* The known key nearest to name by edit distance (for "did you mean"), or
  * NULL when nothing is close. */
 const char *config_key_suggest(const char *name);
+
+/* Fills err with "WHERE: unknown key 'NAME' (did you mean 'KEY'?); 'vgrad
+ * help run' lists the keys" (no "WHERE: " when where is NULL, no
+ * suggestion when none is close) and returns VG_EUSAGE. */
+int config_unknown_key(vg_error *err, const char *where, const char *name);
 
 void config_defaults(vg_config *c);
 
@@ -185,6 +194,24 @@ int config_set(vg_config *c, const char *key, const char *value, vg_error *err);
 
 /* Parses "key=value". */
 int config_set_arg(vg_config *c, const char *arg, vg_error *err);
+
+/* A command's option: "--tol 1e-6" sets *dest to a number in [lo, hi]. */
+typedef struct {
+    const char *name;     /* "--tol" */
+    const char *metavar;  /* what follows it, as errors name it: "X", "N" */
+    double lo, hi;
+    double *dest;
+} config_flag;
+
+/* The arguments of a command that configures a network (gradcheck, theory,
+ * jacobian): the flags of the table flags[0..n_flags) each with its number,
+ * and key=value arguments in any order.  Fills c from the defaults and the
+ * keys and resolves it.  VG_EUSAGE for an unknown option (naming the
+ * allowed ones), a flag without a number in its range, or a bad key; the
+ * flags are checked first.  Without flags (n_flags 0, as for run) every
+ * argument is a key=value. */
+int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, int argc,
+                         char **argv, vg_error *err);
 
 /* Checks keys against each other and fills derived values. */
 int config_resolve(vg_config *c, vg_error *err);

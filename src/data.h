@@ -10,8 +10,25 @@
 #ifndef VG_DATA_H
 #define VG_DATA_H
 
+#include <string.h>
+
 #include "rng.h"
 #include "vg.h"
+
+/* The file forms of dataset=, beside data_table's names:
+ * X(prefix, form as help shows it, description). */
+#define DATA_FILE_FORMS(X)                                                        \
+    X("csv:", "csv:PATH", "numeric features and an integer class label per row") \
+    X("idx:", "idx:IMAGES[,LABELS]",                                              \
+      "IDX image and label files (plain or .gz), pixels scaled to [0,1]")
+
+/* 1 when spec names data files (one of DATA_FILE_FORMS), 0 for a name. */
+static inline int data_is_file_spec(const char *spec)
+{
+#define DATA_PREFIX_MATCHES(prefix, form, desc) strncmp(spec, prefix, strlen(prefix)) == 0 ||
+    return DATA_FILE_FORMS(DATA_PREFIX_MATCHES) 0;
+#undef DATA_PREFIX_MATCHES
+}
 
 typedef struct {
     int n;            /* examples */

@@ -206,10 +206,7 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     }
     int key = config_key_find(name);
     if (key < 0) {
-        const char *near = config_key_suggest(name);
-        r->rc = vg_fail(r->err, VG_EUSAGE, "%s: unknown key '%s'%s%s%s; 'vgrad help run' lists "
-                        "the keys", where, name, near ? " (did you mean '" : "", near ? near : "",
-                        near ? "'?)" : "");
+        r->rc = config_unknown_key(r->err, where, name);
         return 1;
     }
     sweep_axis *a;
@@ -247,12 +244,7 @@ static int apply_override(experiment *e, const char *arg, const char *where, vg_
     size_t len = (size_t)(eq - arg);
     snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), arg);
     int key = config_key_find(name);
-    if (key < 0) {
-        const char *near = config_key_suggest(name);
-        return vg_fail(err, VG_EUSAGE, "%s: unknown key '%s'%s%s%s; 'vgrad help run' lists the "
-                       "keys", where, name, near ? " (did you mean '" : "", near ? near : "",
-                       near ? "'?)" : "");
-    }
+    if (key < 0) return config_unknown_key(err, where, name);
     /* Parse as a list: one item sets the base, several sweep every grid. */
     sweep_axis parsed = {key, NULL, 0, 0};
     int rc = append_list(&parsed, eq + 1, where, err);
@@ -469,7 +461,7 @@ static int by_run_id(const void *a, const void *b)
 /* A dataset read from files (csv:, idx:, fashion_mnist, mnist). */
 static int from_files(const char *spec)
 {
-    if (strncmp(spec, "csv:", 4) == 0 || strncmp(spec, "idx:", 4) == 0) return 1;
+    if (data_is_file_spec(spec)) return 1;
     int k = data_find(spec);
     return k >= 0 && data_table[k].from_file;
 }

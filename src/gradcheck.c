@@ -3,7 +3,11 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "train.h"
 
 #define GC_STEP 1e-3
 #define GC_FLOOR 1e-10
@@ -80,4 +84,49 @@ void gradcheck_run(mlp *net, const int *labels, int B, int max_per_layer, rng_st
     /* Leave the network as a backward pass left it. */
     mlp_forward(net, labels, B, 1);
     mlp_backward(net, B);
+}
+
+/* A number as the rows show it: 4 significant digits, %.3e. */
+static void write_sci(csv_out *o, double v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.3e", v);
+    csvout_str(o, buf);
+}
+
+int gradcheck_write(const vg_config *cfg, double tol, int max_examples, int max_per_layer,
+                    csv_out *rows, gradcheck_report *rep, vg_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    trainer t;
+    int rc = trainer_setup(&t, cfg, err);
+    if (rc != VG_OK) return rc;
+    int B = trainer_first_batch(&t, max_examples);
+    gradcheck_layer *r = calloc((size_t)t.net.L + 1, sizeof *r);
+    if (!r) {
+        trainer_free(&t);
+        return vg_fail(err, VG_EFAIL, "out of memory");
+    }
+    rng_state rng;
+    rng_seed(&rng, (uint64_t)cfg->seed, RNG_STREAM_CHECK);
+    gradcheck_run(&t.net, t.labels, B, max_per_layer, &rng, r);
+
+    csvout_header(rows, "layer,checked,skipped_at_kinks,rel_error,max_entry_error,grad_norm");
+    double biggest = 0.0;
+    for (int l = 1; l <= t.net.L; l++) {
+        csvout_int(rows, l);
+        csvout_int(rows, r[l].checked);
+        csvout_int(rows, r[l].skipped);
+        write_sci(rows, r[l].rel_error);
+        write_sci(rows, r[l].max_entry_error);
+        write_sci(rows, r[l].grad_norm);
+        csvout_endrow(rows);
+        if (!(r[l].rel_error <= tol)) rep->failed = 1;
+        if (r[l].max_abs_grad > biggest) biggest = r[l].max_abs_grad;
+    }
+    rep->examples = B;
+    rep->all_zero = biggest == 0.0;
+    trainer_free(&t);
+    free(r);
+    return VG_OK;
 }

@@ -16,6 +16,8 @@
 #ifndef VG_GRADCHECK_H
 #define VG_GRADCHECK_H
 
+#include "config.h"
+#include "csvio.h"
 #include "mlp.h"
 #include "rng.h"
 
@@ -34,5 +36,22 @@ typedef struct {
  * must not be in use: they are recomputed. */
 void gradcheck_run(mlp *net, const int *labels, int B, int max_per_layer, rng_state *rng,
                    gradcheck_layer *out);
+
+/* vgrad gradcheck: the verdict, for the command line to say. */
+typedef struct {
+    int examples;          /* the batch checked */
+    int failed;            /* some layer's rel_error exceeds tol (or is NaN) */
+    int all_zero;          /* every checked gradient is zero: the check proves nothing */
+} gradcheck_report;
+
+/* Checks every layer of cfg's network (resolved) at initialisation on its
+ * first max_examples training examples, at most max_per_layer parameters a
+ * layer (sampled with the check stream of cfg->seed), and writes one row a
+ * layer through rows (opened by the caller, e.g. on stdout):
+ * layer,checked,skipped_at_kinks,rel_error,max_entry_error,grad_norm, the
+ * errors and norm to 4 significant digits (%.3e).  The verdict against tol
+ * is in rep.  VG_EUSAGE for bad input, VG_EFAIL for memory. */
+int gradcheck_write(const vg_config *cfg, double tol, int max_examples, int max_per_layer,
+                    csv_out *rows, gradcheck_report *rep, vg_error *err);
 
 #endif

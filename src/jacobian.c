@@ -3,8 +3,13 @@
 
 #include <cblas.h>
 #include <lapacke.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "csvio.h"
+#include "train.h"
 
 int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
 {
@@ -45,4 +50,42 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
     free(b);
     if (info != 0) return vg_fail(err, VG_EFAIL, "LAPACKE_dgesdd failed (info %d)", (int)info);
     return VG_OK;
+}
+
+int jacobian_write(const vg_config *cfg, int max_inputs, jacobian_report *rep, vg_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    trainer t;
+    int rc = trainer_setup(&t, cfg, err);
+    if (rc != VG_OK) return rc;
+    int B = trainer_first_batch(&t, max_inputs);
+    mlp_forward(&t.net, t.labels, B, 0);
+    int m = t.net.dims[t.net.L - 1] < t.net.dims[0] ? t.net.dims[t.net.L - 1] : t.net.dims[0];
+    double *sv = malloc((size_t)m * sizeof(double));
+    csv_out o = {0};
+    snprintf(rep->path, sizeof rep->path, "%s/jacobian.csv", cfg->out);
+    rc = sv ? file_make_dir(cfg->out, err) : vg_fail(err, VG_EFAIL, "out of memory");
+    if (rc == VG_OK) rc = csvout_open(&o, rep->path, err);
+    if (rc == VG_OK) csvout_header(&o, "run_id,example,index,singular_value");
+    rep->lo = INFINITY;
+    for (int i = 0; i < B && rc == VG_OK; i++) {
+        rc = jacobian_singular_values(&t.net, i, sv, err);
+        for (int k = 0; k < m && rc == VG_OK; k++) {
+            csvout_str(&o, t.run_id);
+            csvout_int(&o, i);
+            csvout_int(&o, k);
+            csvout_num(&o, sv[k]);
+            csvout_endrow(&o);
+            if (sv[k] < rep->lo) rep->lo = sv[k];
+            if (sv[k] > rep->hi) rep->hi = sv[k];
+        }
+    }
+    if (rc == VG_OK) rc = csvout_commit(&o, err);
+    csvout_abort(&o);
+    memcpy(rep->run_id, t.run_id, sizeof rep->run_id);
+    rep->inputs = B;
+    rep->values = m;
+    free(sv);
+    trainer_free(&t);
+    return rc;
 }

@@ -9,17 +9,41 @@
 
 #include <cblas.h> /* openblas_get_corename */
 
+#include "columns.h"
+
 static const char *status_name(run_status s)
 {
     return s == RUN_OK ? "ok" : s == RUN_DIVERGED ? "diverged" : "failed";
 }
 
+/* The columns of runs.csv: X(column, cell, flags, description) as in
+ * train.c; the keys column stands for every key of the key table. */
+#define RUNS_COLUMNS(X)                                                                          \
+    X(run_id, CELL_STR(run_id), 0, "16 hex digits identifying the configuration")                \
+    X(keys, write_keys(o, cfg), COL_KEYS,                                                         \
+      "every key of the key table, in its order, resolved: depth, width and widths agree; for "  \
+      "the synthetic datasets n_features and n_classes are the dataset's, for data files they "  \
+      "are as given, 0 meaning from the file, and n_samples is 0 for every row unless given")    \
+    X(status, CELL_STR(status_name(res->status)), 0,                                              \
+      "ok or diverged (in a sweep also failed: the run could not start or write)")               \
+    X(stop_step, CELL_INT(res->stop_step), 0, "the last recorded step (before steps when it diverged)") \
+    X(final_loss, CELL_NUM(res->final_loss), 0, "loss on the training set at stop_step")         \
+    X(final_accuracy, CELL_NUM(res->final_accuracy), 0, "accuracy on the training set at stop_step") \
+    X(final_test_loss, num_or_empty(o, res->final_test_loss), 0,                                 \
+      "loss on the test split at stop_step; empty without a test split")                         \
+    X(final_test_accuracy, num_or_empty(o, res->final_test_accuracy), 0,                         \
+      "accuracy on the test split at stop_step; empty without a test split")                     \
+    X(clipped_steps, CELL_INT(res->clipped_steps), 0, "steps whose gradient was clipped to clip_norm") \
+    X(message, CELL_STR(res->message), 0, "why the run diverged or failed; empty when ok")
+
+#define COLUMN_ROW(name, cell, flags, desc) {#name, flags, desc},
+const vg_column runs_columns[] = {RUNS_COLUMNS(COLUMN_ROW)};
+#undef COLUMN_ROW
+const int runs_column_count = sizeof runs_columns / sizeof runs_columns[0];
+
 void runs_header(csv_out *o)
 {
-    csvout_str(o, "run_id");
-    for (int k = 0; k < VG_KEY_COUNT; k++) csvout_str(o, key_table[k].name);
-    csvout_header(o, "status,stop_step,final_loss,final_accuracy,final_test_loss,"
-                     "final_test_accuracy,clipped_steps,message");
+    columns_header(o, runs_columns, runs_column_count, 0);
 }
 
 static void num_or_empty(csv_out *o, double v)
@@ -30,24 +54,30 @@ static void num_or_empty(csv_out *o, double v)
         csvout_num(o, v);
 }
 
-void runs_row(csv_out *o, const vg_config *cfg, const char *run_id, const run_result *res)
+static void write_keys(csv_out *o, const vg_config *cfg)
 {
     char value[VG_PATH_MAX + 64];
-    csvout_str(o, run_id);
     for (int k = 0; k < VG_KEY_COUNT; k++) {
         config_format(cfg, k, value, sizeof value);
         csvout_str(o, value);
     }
-    csvout_str(o, status_name(res->status));
-    csvout_int(o, res->stop_step);
-    csvout_num(o, res->final_loss);
-    csvout_num(o, res->final_accuracy);
-    num_or_empty(o, res->final_test_loss);
-    num_or_empty(o, res->final_test_accuracy);
-    csvout_int(o, res->clipped_steps);
-    csvout_str(o, res->message);
+}
+
+#define CELL_STR(v) csvout_str(o, v)
+#define CELL_INT(v) csvout_int(o, v)
+#define CELL_NUM(v) csvout_num(o, v)
+#define WRITE_CELL(name, cell, flags, desc) cell;
+
+void runs_row(csv_out *o, const vg_config *cfg, const char *run_id, const run_result *res)
+{
+    RUNS_COLUMNS(WRITE_CELL)
     csvout_endrow(o);
 }
+
+#undef WRITE_CELL
+#undef CELL_NUM
+#undef CELL_INT
+#undef CELL_STR
 
 void timing_header(csv_out *o)
 {

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvio.h"
 #include "init.h"
+#include "train.h"
 
 #define GH_NODES 256
 
@@ -186,4 +188,105 @@ int theory_edge_of_chaos(const act_info *act, double param, double sigma_b2_max,
         edge_point(act, param, q_star[i], &sigma_w2[i], &sigma_b2[i]);
     }
     return VG_OK;
+}
+
+/* ---- vgrad theory's files ------------------------------------------------ */
+
+void theory_input_moments(const dataset *d, double *input_q, double *q_spread)
+{
+    int F = d->n_features;
+    double sum = 0.0, sum_sq = 0.0;
+    for (int i = 0; i < d->n; i++) {
+        double m = 0.0;
+        for (int f = 0; f < F; f++) m += d->X[(size_t)i * F + f] * d->X[(size_t)i * F + f];
+        m /= F;
+        sum += m;
+        sum_sq += m * m;
+    }
+    double mean = sum / d->n;
+    *input_q = mean;
+    *q_spread = mean > 0 ? sqrt(fmax(sum_sq / d->n - mean * mean, 0.0)) / mean : 0.0;
+}
+
+static void write_theory_rows(csv_out *o, const theory_result *r)
+{
+    csvout_header(o, "layer,q,chi,log10_delta_ratio,log10_grad_w_ratio");
+    for (int l = 1; l <= r->depth; l++) {
+        csvout_int(o, l);
+        csvout_num(o, r->q[l]);
+        csvout_num(o, r->chi[l]);
+        csvout_num(o, r->log10_delta_ratio[l]);
+        csvout_num(o, r->log10_grad_w_ratio[l]);
+        csvout_endrow(o);
+    }
+}
+
+/* The points of the edge with sigma_b^2 >= 0 (below is outside the
+ * physical region); fills the report's summary of them. */
+static void write_edge_rows(csv_out *o, const double *q, const double *sw2, const double *sb2,
+                            theory_report *rep)
+{
+    csvout_header(o, "q_star,sigma_w2,sigma_b2");
+    int rows = 0;
+    for (int i = 0; i < THEORY_EDGE_POINTS; i++) {
+        if (sb2[i] < 0.0) continue;
+        csvout_num(o, q[i]);
+        csvout_num(o, sw2[i]);
+        csvout_num(o, sb2[i]);
+        csvout_endrow(o);
+        rows++;
+    }
+    int first = THEORY_EDGE_POINTS - rows, last = THEORY_EDGE_POINTS - 1;
+    rep->edge_rows = rows;
+    rep->edge_first[0] = sw2[first];
+    rep->edge_first[1] = sb2[first];
+    rep->edge_last[0] = sw2[last];
+    rep->edge_last[1] = sb2[last];
+}
+
+int theory_write(const vg_config *cfg, double edge_max, theory_report *rep, vg_error *err)
+{
+    static double edge_q[THEORY_EDGE_POINTS], edge_sw2[THEORY_EDGE_POINTS],
+        edge_sb2[THEORY_EDGE_POINTS];
+    memset(rep, 0, sizeof *rep);
+    trainer t;
+    int rc = trainer_setup(&t, cfg, err);
+    if (rc != VG_OK) return rc;
+    if (edge_max > 0)
+        rc = theory_edge_of_chaos(&act_table[cfg->activation], cfg->act_param, edge_max,
+                                  THEORY_EDGE_POINTS, edge_q, edge_sw2, edge_sb2, err);
+    double input_q;
+    theory_input_moments(&t.train, &input_q, &rep->q_spread);
+    int n_in = t.net.dims[0], n_out = t.net.dims[t.net.L];
+    trainer_free(&t);
+    if (rc != VG_OK) return rc;
+
+    theory_result r;
+    if ((rc = theory_compute(cfg, n_in, n_out, input_q, &r, err)) != VG_OK) return rc;
+    rep->sigma_w2 = r.sigma_w2;
+    rep->sigma_b2 = r.sigma_b2;
+    rep->q_star = r.q_star;
+    rep->chi1 = r.chi1;
+    rep->depth_scale = r.depth_scale;
+    rep->regime = r.chi1 == 0.0          ? "no gradient passes (f' = 0): theory is void"
+                  : isinf(r.depth_scale) ? "edge of chaos: gradients neither vanish nor explode"
+                  : r.chi1 < 1.0         ? "gradients vanish"
+                                         : "gradients explode";
+    snprintf(rep->theory_path, sizeof rep->theory_path, "%s/theory.csv", cfg->out);
+    snprintf(rep->edge_path, sizeof rep->edge_path, "%s/edge_of_chaos.csv", cfg->out);
+
+    csv_out theory = {0}, edge = {0};
+    rc = file_make_dir(cfg->out, err);
+    if (rc == VG_OK) rc = csvout_open(&theory, rep->theory_path, err);
+    if (rc == VG_OK && edge_max > 0) rc = csvout_open(&edge, rep->edge_path, err);
+    if (rc == VG_OK) {
+        write_theory_rows(&theory, &r);
+        if (edge_max > 0) write_edge_rows(&edge, edge_q, edge_sw2, edge_sb2, rep);
+        rc = csvout_commit(&theory, err);
+        if (rc == VG_OK && edge_max > 0) rc = csvout_commit(&edge, err);
+    }
+    csvout_abort(&theory);
+    csvout_abort(&edge);
+    theory_free(&r);
+    return rc;
 }

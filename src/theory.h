@@ -16,6 +16,7 @@
 
 #include "act.h"
 #include "config.h"
+#include "data.h"
 #include "vg.h"
 
 /* E[g(sqrt(q) z)] for z ~ N(0,1), with g = f (which = 0), f^2 (1) or
@@ -55,5 +56,32 @@ void theory_free(theory_result *r);
  * (ReLU and linear: the line is the one point sigma_b^2 = 0). */
 int theory_edge_of_chaos(const act_info *act, double param, double sigma_b2_max, int n,
                          double *q_star, double *sigma_w2, double *sigma_b2, vg_error *err);
+
+/* The inputs' mean square per feature over the examples of d (the q_1 the
+ * theory starts from), and its relative spread between examples (std/mean
+ * of ||x||^2 / n_features; 0 when the mean is 0). */
+void theory_input_moments(const dataset *d, double *input_q, double *q_spread);
+
+/* vgrad theory: what it computed and wrote, for the command line to say. */
+enum { THEORY_EDGE_POINTS = 201 };
+typedef struct {
+    double sigma_w2, sigma_b2, q_star, chi1, depth_scale;
+    const char *regime;        /* "gradients vanish", ... (static text) */
+    double q_spread;           /* of theory_input_moments */
+    char theory_path[VG_PATH_MAX + 32];
+    int edge_rows;             /* points written to edge_of_chaos.csv; 0: not asked for */
+    double edge_first[2], edge_last[2];  /* (sigma_w^2, sigma_b^2) of its first and last */
+    char edge_path[VG_PATH_MAX + 32];
+} theory_report;
+
+/* The predictions for cfg (resolved) on its training data, to
+ * cfg->out/theory.csv (layer,q,chi,log10_delta_ratio,log10_grad_w_ratio),
+ * and with edge_max > 0 the line chi_1 = 1 of the activation up to
+ * sigma_b^2 = edge_max, THEORY_EDGE_POINTS points of which those with
+ * sigma_b^2 >= 0 go to cfg->out/edge_of_chaos.csv (q_star,sigma_w2,
+ * sigma_b2).  Both files are renamed into place only when both are
+ * written.  VG_EUSAGE for bad input or an output directory that cannot be
+ * made (nothing written); VG_EFAIL for memory or a failed write. */
+int theory_write(const vg_config *cfg, double edge_max, theory_report *rep, vg_error *err);
 
 #endif

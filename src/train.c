@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "columns.h"
 #include "init.h"
 #include "loss.h"
 
@@ -183,45 +184,123 @@ static void evaluate(trainer *t, const dataset *d, double *loss, double *accurac
     *accuracy = correct / d->n;
 }
 
-static const char layers_columns[] =
-    "run_id,step,layer,fan_in,fan_out,grad_w_norm,grad_b_norm,delta_norm,preact_mean,preact_std,"
-    "act_mean,act_std,saturated_frac,dead_frac,weight_norm,update_ratio";
+/* ---- the columns of layers.csv and train.csv ----------------------------
+ * X(column, cell, flags, description): cell writes the column's value of
+ * the row r through out with CELL_STR/INT/NUM/EMPTY (defined where the row
+ * is written); the header, the writer and the README's tables iterate the
+ * list (columns.h). */
+#define LAYERS_COLUMNS(X)                                                                        \
+    X(run_id, CELL_STR(r->run_id), 0, "16 hex digits identifying the configuration (see below)") \
+    X(step, CELL_INT(r->step), 0, "the logged step (parameter updates made so far)")            \
+    X(layer, CELL_INT(r->layer), 0,                                                              \
+      "weight layer l = 1..depth+1: W_l maps layer l-1 to layer l, the last is the output layer") \
+    X(fan_in, CELL_INT(r->fan_in), 0, "units of layer l-1 (W_l is fan_out x fan_in)")           \
+    X(fan_out, CELL_INT(r->fan_out), 0, "units of layer l")                                      \
+    X(grad_w_norm, CELL_NUM(r->s.grad_w_norm), 0, "Frobenius norm of dL/dW_l, L the batch-mean loss") \
+    X(grad_b_norm, CELL_NUM(r->s.grad_b_norm), 0, "Euclidean norm of dL/db_l")                   \
+    X(delta_norm, CELL_NUM(r->s.delta_norm), 0,                                                  \
+      "Frobenius norm over the batch of dL/dz_l (z the pre-activation); batch-mean loss, so it "  \
+      "scales as 1/B")                                                                           \
+    X(preact_mean, CELL_NUM(r->s.preact_mean), 0, "mean of z_l over batch x units")              \
+    X(preact_std, CELL_NUM(r->s.preact_std), 0, "population std of z_l over batch x units")      \
+    X(act_mean, CELL_NUM(r->s.act_mean), 0,                                                      \
+      "mean of the activation f(z_l) over batch x units (softmax/sigmoid/identity output for "   \
+      "the last layer)")                                                                         \
+    X(act_std, CELL_NUM(r->s.act_std), 0, "population std of f(z_l) over batch x units")         \
+    X(saturated_frac, CELL_NUM(r->s.saturated_frac), 0,                                          \
+      "fraction of unit-examples with |f'(z)| below 1% of the activation's largest |f'| "  \
+      "(all of them for `step`, whose f' is 0)")                                                 \
+    X(dead_frac, CELL_NUM(r->s.dead_frac), 0,                                                    \
+      "fraction of units whose f'(z) is exactly 0 on every example of the batch")                \
+    X(weight_norm, CELL_NUM(r->s.weight_norm), 0, "Frobenius norm of W_l")                       \
+    X(update_ratio, r->step == 0 ? CELL_EMPTY() : CELL_NUM(r->update_ratio), 0,                  \
+      "‖ΔW_l‖ / ‖W_l‖ of the update that led to this step (weights only); empty at step 0")
 
-void trainer_layers_header(csv_out *layers) { csvout_header(layers, layers_columns); }
+#define TRAIN_COLUMNS(X)                                                                         \
+    X(run_id, CELL_STR(r->run_id), 0, "16 hex digits identifying the configuration")             \
+    X(step, CELL_INT(r->step), 0, "the logged step")                                             \
+    X(epoch, CELL_INT(r->epoch), 0,                                                              \
+      "0-based pass over the training set that the step's batch came from (full batch: the step)") \
+    X(loss, CELL_NUM(r->loss), 0,                                                                \
+      "loss on the training set before the step's update (full batch: the step's own forward pass)") \
+    X(accuracy, CELL_NUM(r->accuracy), 0, "accuracy on the training set, at the same point as loss")               \
+    X(test_loss, r->has_test ? CELL_NUM(r->test_loss) : CELL_EMPTY(), COL_TEST,                  \
+      "loss on the test split; empty for a run without one in a sweep where others have one")    \
+    X(test_accuracy, r->has_test ? CELL_NUM(r->test_accuracy) : CELL_EMPTY(), COL_TEST,          \
+      "accuracy on the test split, as test_loss")                                                \
+    X(grad_norm, CELL_NUM(r->grad_norm), 0,                                                      \
+      "Euclidean norm of the whole gradient (every W and b) at this step, before clipping")      \
+    X(clipped_steps, CELL_INT(r->clipped_steps), 0, "steps so far whose gradient was clipped to clip_norm")
+
+#define COLUMN_ROW(name, cell, flags, desc) {#name, flags, desc},
+const vg_column layers_columns[] = {LAYERS_COLUMNS(COLUMN_ROW)};
+const vg_column train_columns[] = {TRAIN_COLUMNS(COLUMN_ROW)};
+#undef COLUMN_ROW
+const int layers_column_count = sizeof layers_columns / sizeof layers_columns[0];
+const int train_column_count = sizeof train_columns / sizeof train_columns[0];
+
+/* One row of layers.csv and of train.csv, as their cells read it. */
+typedef struct {
+    const char *run_id;
+    long long step;
+    int layer, fan_in, fan_out;
+    layer_stats s;
+    double update_ratio;
+} layers_row;
+
+typedef struct {
+    const char *run_id;
+    long long step, epoch, clipped_steps;
+    double loss, accuracy, test_loss, test_accuracy, grad_norm;
+    int has_test;   /* this run has a test split */
+} train_row;
+
+#define CELL_STR(v) csvout_str(out, v)
+#define CELL_INT(v) csvout_int(out, v)
+#define CELL_NUM(v) csvout_num(out, v)
+#define CELL_EMPTY() csvout_empty(out)
+#define WRITE_CELL(name, cell, flags, desc) cell;
+#define WRITE_CELL_UNLESS_TEST(name, cell, flags, desc) \
+    if (with_test || !((flags) & COL_TEST)) cell;
+
+static void write_layers_row(csv_out *out, const layers_row *r)
+{
+    LAYERS_COLUMNS(WRITE_CELL)
+    csvout_endrow(out);
+}
+
+static void write_train_row(csv_out *out, const train_row *r, int with_test)
+{
+    TRAIN_COLUMNS(WRITE_CELL_UNLESS_TEST)
+    csvout_endrow(out);
+}
+
+#undef WRITE_CELL_UNLESS_TEST
+#undef WRITE_CELL
+#undef CELL_EMPTY
+#undef CELL_NUM
+#undef CELL_INT
+#undef CELL_STR
+
+void trainer_layers_header(csv_out *layers)
+{
+    columns_header(layers, layers_columns, layers_column_count, 0);
+}
 
 void trainer_train_header(csv_out *train, int with_test)
 {
-    csvout_header(train, with_test ? "run_id,step,epoch,loss,accuracy,test_loss,test_accuracy,"
-                                     "grad_norm,clipped_steps"
-                                   : "run_id,step,epoch,loss,accuracy,grad_norm,clipped_steps");
+    columns_header(train, train_columns, train_column_count, with_test);
 }
 
 static void write_layer_rows(trainer *t, csv_out *out, long long step, int B)
 {
     mlp *net = &t->net;
     for (int l = 1; l <= net->L; l++) {
-        layer_stats s;
-        mlp_layer_stats(net, l, B, &s);
-        csvout_str(out, t->run_id);
-        csvout_int(out, step);
-        csvout_int(out, l);
-        csvout_int(out, net->dims[l - 1]);
-        csvout_int(out, net->dims[l]);
-        csvout_num(out, s.grad_w_norm);
-        csvout_num(out, s.grad_b_norm);
-        csvout_num(out, s.delta_norm);
-        csvout_num(out, s.preact_mean);
-        csvout_num(out, s.preact_std);
-        csvout_num(out, s.act_mean);
-        csvout_num(out, s.act_std);
-        csvout_num(out, s.saturated_frac);
-        csvout_num(out, s.dead_frac);
-        csvout_num(out, s.weight_norm);
-        if (step == 0)
-            csvout_empty(out);
-        else
-            csvout_num(out, sqrt(t->update_sq[l]) / sqrt(t->weight_sq[l]));
-        csvout_endrow(out);
+        layers_row r = {.run_id = t->run_id, .step = step, .layer = l, .fan_in = net->dims[l - 1],
+                        .fan_out = net->dims[l]};
+        mlp_layer_stats(net, l, B, &r.s);
+        if (step > 0) r.update_ratio = sqrt(t->update_sq[l]) / sqrt(t->weight_sq[l]);
+        write_layers_row(out, &r);
     }
 }
 
@@ -372,25 +451,11 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
                 input_holds_batch = 0;
             }
             if (train) {
-                csvout_str(train, t->run_id);
-                csvout_int(train, step);
-                csvout_int(train, epoch);
-                csvout_num(train, loss);
-                csvout_num(train, acc);
-                if (t->test_columns) {
-                    /* Without a split (in a sweep where other runs have
-                     * one) the cells stay empty. */
-                    if (t->test.n) {
-                        csvout_num(train, test_loss);
-                        csvout_num(train, test_acc);
-                    } else {
-                        csvout_empty(train);
-                        csvout_empty(train);
-                    }
-                }
-                csvout_num(train, grad_norm);
-                csvout_int(train, res->clipped_steps);
-                csvout_endrow(train);
+                train_row r = {.run_id = t->run_id, .step = step, .epoch = epoch,
+                               .clipped_steps = res->clipped_steps, .loss = loss, .accuracy = acc,
+                               .test_loss = test_loss, .test_accuracy = test_acc,
+                               .grad_norm = grad_norm, .has_test = t->test.n > 0};
+                write_train_row(train, &r, t->test_columns);
             }
             res->final_loss = loss;
             res->final_accuracy = acc;

@@ -10,6 +10,10 @@ test_name=cli
 
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+# Columns are read by name with a CSV reader (Miller), never by position.
+need_tools mlr:miller || true
+# csv_column FILE NAME: the values of column NAME, one a line
+csv_column() { mlr --icsv --onidx --ofs tab cut -f "$2" "$1"; }
 
 # expect_usage NEEDLE ARGS...: exit 2, exactly one stderr line containing
 # NEEDLE, nothing on stdout, and no output directory created.
@@ -61,6 +65,28 @@ rc=$?
 if [ "$rc" -eq 2 ] && grep -q "cannot create output directory" "$tmp/stderr" &&
     [ "$(wc -l <"$tmp/stderr")" -eq 1 ]; then ok; else bad "unwritable out: rc $rc $(cat "$tmp/stderr")"; fi
 
+# Every command that writes refuses an output path under a regular file the
+# same way: one line, exit 2, nothing written (the file left as it was).
+# expect_unwritable NEEDLE ARGS...
+expect_unwritable() {
+    needle=$1
+    shift
+    "$vgrad" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    rc=$?
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/stderr")" -eq 1 ] && grep -q "^vgrad: error: .*$needle" "$tmp/stderr" &&
+       [ ! -s "$tmp/stdout" ] && [ -f "$tmp/afile" ] && [ ! -s "$tmp/afile" ]; then ok; else
+        bad "$* under a file: rc $rc, stderr '$(cat "$tmp/stderr")', stdout '$(cat "$tmp/stdout")'"
+    fi
+}
+expect_unwritable "cannot create output directory" theory depth=3 "out=$tmp/afile/sub"
+expect_unwritable "cannot create output directory" theory depth=3 activation=tanh --edge-of-chaos 2 "out=$tmp/afile/sub"
+expect_unwritable "cannot create output directory" jacobian depth=3 "out=$tmp/afile/sub"
+expect_unwritable "cannot write to .*afile.: Not a directory" activations "out=$tmp/afile/act.csv"
+printf '[experiment]\nname = tiny\n[run]\ndepth = 2\nsteps = 2\n[sweep]\nseed = 1, 2\n' >"$tmp/tiny.ini"
+expect_unwritable "cannot create output directory" sweep "$tmp/tiny.ini" "out=$tmp/afile/sub" -j 1 -q
+"$vgrad" sweep "$tmp/tiny.ini" "out=$tmp/shard1" -j 1 -q --shard 1/1 >/dev/null 2>&1 || bad "tiny sweep"
+expect_unwritable "afile/sub" merge "$tmp/afile/sub" "$tmp/shard1"
+
 # A good csv file trains; a header row is skipped.
 printf 'x1,x2,label\n' >"$tmp/good.csv"
 i=0
@@ -94,8 +120,8 @@ if [ "$rows" -eq $((7 * 6 + 1)) ]; then ok; else bad "layers.csv has $rows lines
 if [ "$(uname -m)" = x86_64 ]; then
     OPENBLAS_CORETYPE=Prescott "$vgrad" run depth=2 steps=2 "out=$tmp/where" >/dev/null || bad "the Prescott run failed"
     header=$(sed -n 1p "$tmp/where/timing.csv")
-    got=$(awk -F, 'NR > 1 { print $1 "," $5 "," $6 }' "$tmp/where/timing.csv")
-    want="$(sed -n 2p "$tmp/where/runs.csv" | cut -d, -f1),$(uname -n),Prescott"
+    got=$(mlr --icsv --ocsv --headerless-csv-output cut -o -f run_id,host,blas_core "$tmp/where/timing.csv")
+    want="$(csv_column "$tmp/where/runs.csv" run_id),$(uname -n),Prescott"
     if [ "$header" = run_id,setup_seconds,train_seconds,steps_per_second,host,blas_core ] &&
        [ "$got" = "$want" ]; then ok; else
         bad "timing.csv: '$(cat "$tmp/where/timing.csv")', expected host $(uname -n) and blas_core Prescott"
@@ -151,6 +177,47 @@ expect_usage "--edge-of-chaos needs a number" theory activation=tanh --edge-of-c
 "$vgrad" --version | grep -q "^vgrad [0-9]" && ok || bad "--version"
 "$vgrad" --help | grep -q "gradcheck" && ok || bad "--help"
 
+# vgrad list --csv: the tables as CSV for the scripts, read here with a real
+# CSV reader (Miller), row counts checked against the text of vgrad list.
+"$vgrad" list --csv >"$tmp/list.csv" || bad "list --csv failed"
+"$vgrad" list >"$tmp/list.txt"
+# section HEADING: the rows of that section of vgrad list's text
+section() { awk -v h="$1" 'index($0, h) == 1 {on=1; next} /^$/ {on=0} on' "$tmp/list.txt"; }
+# field LIST NAME COLUMN: one field of the CSV row LIST,NAME
+field() { mlr --icsv --ojson filter -s l="$1" -s n="$2" '$list == @l && $name == @n' then cut -f "$3" "$tmp/list.csv" |
+          mlr --ijson --onidx --ofs tab cat; }
+count() { mlr --icsv --onidx filter -s l="$1" '$list == @l' then count "$tmp/list.csv"; }
+if [ "$(sed -n 1p "$tmp/list.csv")" = list,name,parameter,default,description ]; then ok; else
+    bad "list --csv header: $(sed -n 1p "$tmp/list.csv")"
+fi
+for pair in activation:activations init:initialisers loss:losses optimizer:optimisers dataset:datasets; do
+    want=$(section "${pair#*:} (" | wc -l)
+    got=$(count "${pair%%:*}")
+    if [ "$want" -ge 3 ] && [ "$got" = "$want" ]; then ok; else bad "list --csv ${pair%%:*}: $got rows, vgrad list $want"; fi
+done
+want=$(($("$vgrad" help keys | wc -l) - 2))
+if [ "$want" -ge 40 ] && [ "$(count key)" = "$want" ]; then ok; else bad "list --csv keys: $(count key), expected $want"; fi
+for a in leaky_relu:slope:0.01 elu:alpha:1 smelu:beta:1 tanh::; do
+    IFS=: read -r name param def <<EOT
+$a
+EOT
+    got="$(field activation "$name" parameter):$(field activation "$name" default)"
+    if [ "$got" = "$param:$def" ]; then ok; else bad "list --csv $name: '$got', expected '$param:$def'"; fi
+done
+# A description holding commas survives the quoting: the same text as vgrad list.
+desc=$(field activation step description)
+case "$desc" in *,*) ok ;; *) bad "list --csv step: no comma in '$desc'" ;; esac
+if section "activations (" | grep -qxF "  step                     $desc"; then ok; else bad "list --csv step: '$desc'"; fi
+if [ "$(field key depth parameter):$(field key depth default)" = int:10 ]; then ok; else bad "list --csv key depth"; fi
+if [ "$(field dataset 'idx:IMAGES[,LABELS]' list)" = dataset ]; then ok; else bad "list --csv idx: form"; fi
+outs=$(mlr --icsv --onidx filter '$list == "output_key"' then cut -f name "$tmp/list.csv" | tr '\n' ' ')
+if [ "$outs" = "name out save_weights save_predictions " ]; then ok; else bad "list --csv output keys: '$outs'"; fi
+quantities=$(mlr --icsv --onidx filter '$list == "hist_quantity"' then cut -f name "$tmp/list.csv" | paste -sd, -)
+if [ "$quantities" = "$(field key hist_quantities default)" ] && [ -n "$quantities" ]; then ok; else
+    bad "list --csv quantities '$quantities'"
+fi
+expect_usage "allowed: vgrad list, vgrad list --csv" list --tsv
+
 # The README's key table is the key table: generated, never typed twice.
 readme="$(dirname "$0")/../README.md"
 sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' "$readme" | sed '1d;$d' >"$tmp/readme_keys"
@@ -158,5 +225,20 @@ sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' "$readme" | sed '1d;$d' >"$t
 if [ -s "$tmp/keys" ] && cmp -s "$tmp/keys" "$tmp/readme_keys"; then ok; else
     bad "README key table differs from 'vgrad help keys' (regenerate it)"
 fi
+# So are its column tables: every block between <!-- columns:FILE:begin -->
+# and <!-- columns:FILE:end --> is the column list of FILE in the code.
+sed -n '/^<!-- columns:.*:begin -->$/,/^<!-- columns:.*:end -->$/p' "$readme" >"$tmp/readme_columns"
+"$vgrad" help columns >"$tmp/columns"
+if [ "$(grep -c '^| `' "$tmp/columns")" -ge 30 ] && cmp -s "$tmp/columns" "$tmp/readme_columns"; then ok; else
+    bad "README column tables differ from 'vgrad help columns' (run scripts/update-readme-keys.sh)"
+fi
+# The headers the runs wrote are the column lists of vgrad list --csv (runs.csv
+# with each key in its place; train.csv here without a test split).
+for f in layers train runs; do
+    want=$(mlr --icsv --onidx filter -s l=${f}_column '$list == @l && $parameter != "test"' then cut -f name "$tmp/list.csv" | paste -sd, -)
+    if [ -n "$want" ] && [ "$(sed -n 1p "$tmp/one/$f.csv")" = "$want" ]; then ok; else
+        bad "$f.csv header '$(sed -n 1p "$tmp/one/$f.csv")', list --csv '$want'"
+    fi
+done
 
 finish

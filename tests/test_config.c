@@ -4,6 +4,7 @@
 
 #include "act.h"
 #include "config.h"
+#include "data.h"
 #include "test.h"
 
 static vg_config cfg, other;
@@ -148,8 +149,36 @@ static void test_run_id(void)
     CHECK(strcmp(c, a) != 0);
 }
 
+/* The lists and limits each defined once: the "did you mean" message for
+ * any caller, the data-file prefixes, and bounds read from the key table. */
+static void test_shared_helpers(void)
+{
+    vg_error err = {0, ""};
+    CHECK(config_unknown_key(&err, "f.ini, line 3", "widht") == VG_EUSAGE);
+    CHECK_STR(err.msg, "f.ini, line 3: unknown key 'widht' (did you mean 'width'?); "
+                       "'vgrad help run' lists the keys");
+    CHECK(config_unknown_key(&err, NULL, "zzzzzzzzzz") == VG_EUSAGE);
+    CHECK_STR(err.msg, "unknown key 'zzzzzzzzzz'; 'vgrad help run' lists the keys");
+    CHECK(data_is_file_spec("csv:a.csv") && data_is_file_spec("idx:a,b") && data_is_file_spec("idx:"));
+    CHECK(!data_is_file_spec("spiral") && !data_is_file_spec("csv") && !data_is_file_spec("xcsv:a"));
+    /* bias_init's bounds and the widths' maximum are those of the table. */
+    char arg[64];
+    config_defaults(&cfg);
+    snprintf(arg, sizeof arg, "bias_init=%.17g", key_table[KEY_bias_init].hi);
+    CHECK(set(&cfg, arg, &err) == VG_OK);
+    snprintf(arg, sizeof arg, "bias_init=%.17g", key_table[KEY_bias_init].lo);
+    CHECK(set(&cfg, arg, &err) == VG_OK);
+    expect_error("bias_init=-1000001", "out of range; allowed: a number from -1000000 to 1000000");
+    expect_error("bias_init=normal:-0.5", "out of range");
+    snprintf(arg, sizeof arg, "widths=3,%.0f", key_table[KEY_width].hi);
+    CHECK(set(&cfg, arg, &err) == VG_OK);
+    snprintf(arg, sizeof arg, "widths=3,%.0f", key_table[KEY_width].hi + 1);
+    expect_error(arg, "is not a list of widths from 1 to 1000000");
+}
+
 int main(void)
 {
+    test_shared_helpers();
     test_defaults_parse();
     test_round_trip();
     test_errors();

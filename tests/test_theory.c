@@ -2,9 +2,12 @@
  * the issue (an independent computation), the ReLU-family closed forms, and
  * the quadrature against a fine trapezoid rule. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "act.h"
+#include "csvio.h"
 #include "config.h"
 #include "test.h"
 #include "theory.h"
@@ -187,35 +190,137 @@ static void test_edge_of_chaos(void)
     CHECK_CONTAINS(err.msg, "relu has no edge of chaos");
 }
 
+/* A configuration from key=value arguments, resolved. */
+static int configure(vg_config *c, const char *const *args, int n)
+{
+    vg_error err;
+    config_defaults(c);
+    for (int i = 0; i < n; i++)
+        if (config_set_arg(c, args[i], &err) != VG_OK) return VG_EUSAGE;
+    return config_resolve(c, &err);
+}
+
+/* The last field of each data line of a CSV file (header skipped), as
+ * numbers; returns the count, -1 when the file cannot be read. */
+static int last_fields(const char *path, double *out, int max)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) return -1;
+    char line[512];
+    int n = 0;
+    for (int row = 0; fgets(line, sizeof line, fp); row++)
+        if (row > 0 && n < max) out[n++] = strtod(strrchr(line, ',') ? strrchr(line, ',') + 1 : line, NULL);
+    fclose(fp);
+    return n;
+}
+
+/* vgrad theory and vgrad jacobian's files, written by the library functions
+ * the command line calls: ReLU under He init sits on the edge of chaos
+ * (chi_l = 1 exactly), the tanh edge-of-chaos file ends at the sigma_b^2 asked
+ * for, a linear network with orthogonal weights has every singular value of
+ * its Jacobian 1, and an output directory under a regular file is refused
+ * with nothing written. */
+static void test_command_files(void)
+{
+    static vg_config c;
+    char dir[] = "/tmp/vgrad_test_theory.XXXXXX", out[128], path[256];
+    CHECK(mkdtemp(dir) != NULL);
+    vg_error err = {0, ""};
+
+    snprintf(out, sizeof out, "out=%s/relu", dir);
+    const char *relu[] = {"activation=relu", "init=he_normal", "depth=4", "width=50", out};
+    CHECK(configure(&c, relu, 5) == VG_OK);
+    theory_report tr;
+    CHECK(theory_write(&c, 0, &tr, &err) == VG_OK);
+    CHECK_NEAR(tr.chi1, 1.0, 1e-13);
+    CHECK_STR(tr.regime, "edge of chaos: gradients neither vanish nor explode");
+    CHECK(tr.edge_rows == 0);
+    double *m = NULL;
+    int rows = 0, cols = 0, header = 0;
+    CHECK(csvread_matrix(tr.theory_path, &m, &rows, &cols, &header, &err) == VG_OK);
+    CHECK(rows == 4 && cols == 5 && header == 1);
+    for (int l = 0; m && l < rows && cols == 5; l++) {
+        CHECK(m[l * 5] == l + 1);                 /* layer */
+        CHECK_NEAR(m[l * 5 + 2], 1.0, 1e-13);     /* chi */
+    }
+    free(m);
+
+    snprintf(out, sizeof out, "out=%s/tanh", dir);
+    const char *tanh_args[] = {"activation=tanh", "init=xavier_normal", "depth=3", out};
+    CHECK(configure(&c, tanh_args, 4) == VG_OK);
+    CHECK(theory_write(&c, 0.3, &tr, &err) == VG_OK);
+    double sb2[THEORY_EDGE_POINTS];
+    CHECK(tr.edge_rows > 100 && last_fields(tr.edge_path, sb2, THEORY_EDGE_POINTS) == tr.edge_rows);
+    CHECK_NEAR(sb2[tr.edge_rows - 1], 0.3, 1e-10);
+    CHECK(sb2[0] >= 0.0);
+
+    snprintf(out, sizeof out, "out=%s/jac", dir);
+    const char *linear[] = {"activation=linear", "init=orthogonal", "depth=5", "width=16", "bias=0",
+                            out};
+    CHECK(configure(&c, linear, 6) == VG_OK);
+    jacobian_report jr;
+    CHECK(jacobian_write(&c, 3, &jr, &err) == VG_OK);
+    CHECK(jr.inputs == 3 && jr.values == 2);
+    CHECK_NEAR(jr.lo, 1.0, 1e-12);
+    CHECK_NEAR(jr.hi, 1.0, 1e-12);
+    double sv[16];
+    CHECK(last_fields(jr.path, sv, 16) == 6);
+    CHECK_NEAR(sv[5], 1.0, 1e-12);
+
+    /* Under a regular file: refused, nothing written. */
+    snprintf(path, sizeof path, "%s/afile", dir);
+    FILE *fp = fopen(path, "w");
+    CHECK(fp && fclose(fp) == 0);
+    snprintf(out, sizeof out, "out=%s/afile/sub", dir);
+    const char *under_file[] = {"depth=3", out};
+    CHECK(configure(&c, under_file, 2) == VG_OK);
+    CHECK(jacobian_write(&c, 3, &jr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "cannot create output directory");
+    CHECK(theory_write(&c, 0, &tr, &err) == VG_EUSAGE);
+
+    const char *files[] = {"relu/theory.csv", "tanh/theory.csv", "tanh/edge_of_chaos.csv",
+                           "jac/jacobian.csv", "afile", "relu", "tanh", "jac"};
+    for (int i = 0; i < 8; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        CHECK(remove(path) == 0);
+    }
+    CHECK(rmdir(dir) == 0);
+}
+
 int main(void)
 {
+    test_command_files();
     test_edge_of_chaos();
     test_jacobian();
     test_measured_slope();
-    /* The issue's reference values, to the digits given. */
+    /* chi_1 of reference cases: the issue's values, to the digits given,
+     * and the ReLU-family closed forms (He init: chi_1 = sigma_w^2 / 2 = 1;
+     * leaky ReLU of slope a: sigma_w^2 (1 + a^2) / 2), exact. */
+    static const struct {
+        const char *act;
+        double sigma_w2, sigma_b2, chi1, tol;
+    } chi1_cases[] = {
+        {"tanh", 1.0, 0.05, 0.759, 5e-4},
+        {"tanh", 1.5, 0.05, 0.9386, 5e-5},
+        {"sigmoid", 1.0, 0.0, 0.0557, 5e-5},
+        {"relu", 2.0, 0.0, 1.0, 1e-13},
+        {"leaky_relu:0.3", 1.0, 0.0, (1 + 0.09) / 2, 1e-13},
+        {"relu", 1.7, 0.0, 0.85, 1e-13},
+    };
+    for (size_t i = 0; i < sizeof chi1_cases / sizeof chi1_cases[0]; i++) {
+        theory_result r = predict(chi1_cases[i].act, chi1_cases[i].sigma_w2, chi1_cases[i].sigma_b2);
+        CHECK_NEAR(r.chi1, chi1_cases[i].chi1, chi1_cases[i].tol);
+        theory_free(&r);
+    }
     theory_result r = predict("tanh", 1.0, 0.05);
-    CHECK_NEAR(r.chi1, 0.759, 5e-4);
     CHECK(r.q_star > 0 && r.depth_scale > 0);
     theory_free(&r);
-    r = predict("tanh", 1.5, 0.05);
-    CHECK_NEAR(r.chi1, 0.9386, 5e-5);
-    theory_free(&r);
     r = predict("sigmoid", 1.0, 0.0);
-    CHECK_NEAR(r.chi1, 0.0557, 5e-5);
     CHECK_NEAR(sqrt(r.chi1), 0.236, 5e-4);
     theory_free(&r);
-    /* ReLU with He init: chi_1 = sigma_w^2 / 2 = 1, exactly. */
     r = predict("relu", 2.0, 0.0);
-    CHECK_NEAR(r.chi1, 1.0, 1e-13);
     CHECK(isinf(r.depth_scale));
     for (int l = 1; l < r.depth; l++) CHECK_NEAR(r.log10_delta_ratio[l], 0.0, 1e-13);
-    theory_free(&r);
-    /* leaky ReLU of slope a: chi_1 = sigma_w^2 (1 + a^2) / 2. */
-    r = predict("leaky_relu:0.3", 1.0, 0.0);
-    CHECK_NEAR(r.chi1, (1 + 0.09) / 2, 1e-13);
-    theory_free(&r);
-    r = predict("relu", 1.7, 0.0);
-    CHECK_NEAR(r.chi1, 0.85, 1e-13);
     theory_free(&r);
     /* Odd activation without bias at sigma_w^2 = 1: q* = 0, chi_1 = 1. */
     r = predict("tanh", 1.0, 0.0);
