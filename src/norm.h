@@ -24,7 +24,8 @@
  * them:  scratch[0 .. n) the means, scratch[n .. 2n) the reciprocal standard
  * deviations 1 / sqrt(var + eps), with n = C for batch (per unit; in
  * evaluation mode the running statistics) and n = B for layer (per example).
- * The rest is the backward pass's working space. */
+ * The rest is working space: norm_backward and norm_jvp write only there,
+ * so both may follow one norm_forward, in either order. */
 #ifndef VG_NORM_H
 #define VG_NORM_H
 

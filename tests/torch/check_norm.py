@@ -89,10 +89,10 @@ def run_c(so, kind, mode, x, gamma, beta, rm, rv, dy, v, eps, momentum):
         return rc, err.msg.decode(), None
     dx, dgamma, dbeta = np.zeros_like(x), np.zeros(C), np.zeros(C)
     jv = np.zeros_like(x)
-    saved = scratch.copy()  # the jvp reads the same cache the backward does
+    # The jvp after the backward, on the same scratch: the backward must have
+    # left the forward's statistics alone.
     assert so.norm_backward(ctypes.byref(cfg), mode, B, C, ptr(x), ptr(gamma), ptr(dy), ptr(dx),
                             ptr(dgamma), ptr(dbeta), ptr(scratch), ctypes.byref(err)) == 0
-    scratch[: len(saved)] = saved
     assert so.norm_jvp(ctypes.byref(cfg), mode, B, C, ptr(x), ptr(gamma), ptr(v), ptr(jv),
                        ptr(scratch), ctypes.byref(err)) == 0
     return 0, "", (y, dx, dgamma, dbeta, jv)
