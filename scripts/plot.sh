@@ -82,19 +82,21 @@ chart_list() {
 
 # First every chart checks its input, so that a bad directory gets one error
 # line and no half-drawn plots.
-chart_list >"${TMPDIR:-/tmp}/vgrad_plot_list.$$"
-trap 'rm -f "${TMPDIR:-/tmp}/vgrad_plot_list.$$" "${TMPDIR:-/tmp}/vgrad_plot_log.$$"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/vgrad_plot.XXXXXX") || die "cannot create a temporary directory"
+trap 'rm -rf "$work"' EXIT
+list="$work/list"
+chart_list >"$list"
 while read -r name file extra; do
     eval "set -- $options"
     # shellcheck disable=SC2086
     rc=0
     "$charts/$name.sh" "$dir" "$out/$file.$format" --format "$format" "$@" $extra --check || rc=$?
     [ "$rc" -ne 2 ] || exit 2
-done <"${TMPDIR:-/tmp}/vgrad_plot_list.$$"
+done <"$list"
 
 mkdir -p "$out" || die "$out: cannot create the output directory"
 failed=0
-log="${TMPDIR:-/tmp}/vgrad_plot_log.$$"
+log="$work/log"
 : >"$log"
 while read -r name file extra; do
     eval "set -- $options"
@@ -107,6 +109,6 @@ while read -r name file extra; do
         *) failed=1; echo "$file: failed (see the message above)" >>"$log" ;;
     esac
     tail -n 1 "$log"
-done <"${TMPDIR:-/tmp}/vgrad_plot_list.$$"
+done <"$list"
 cp "$log" "$out/plot.log"
 exit $failed

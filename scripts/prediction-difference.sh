@@ -44,7 +44,7 @@ done
 [ "$(head -n 2 "$dir/predictions.csv" | wc -l)" -ge 2 ] ||
     die "$dir/predictions.csv: no rows (run with save_predictions=1 and test_frac > 0)"
 
-gawk -f "$root/scripts/charts/lib.awk" -v runs="$dir/runs.csv" -v preds="$dir/predictions.csv" \
+gawk -f "$root/scripts/charts/csv.awk" -f "$root/scripts/charts/lib.awk" -v runs="$dir/runs.csv" -v preds="$dir/predictions.csv" \
     -v which="$split" -v pairs="$pairs" -v status=/dev/null -v error_prefix=prediction-difference -e '
 BEGIN {
     load_runs(runs)

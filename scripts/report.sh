@@ -38,7 +38,7 @@ fi
 page="$dir/index.html"
 partial="$dir/.index.html.tmp.$$"
 trap 'rm -f "$partial"' EXIT
-gawk -f "$root/scripts/charts/lib.awk" -v dir="$dir" -v plots="$plots" -v status=/dev/null \
+gawk -f "$root/scripts/charts/csv.awk" -f "$root/scripts/charts/lib.awk" -v dir="$dir" -v plots="$plots" -v status=/dev/null \
     -v generated="$(date -u '+%Y-%m-%d %H:%M UTC')" -e '
 function html(s) {
     gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s)

@@ -41,6 +41,10 @@ plot_options() {
 }
 
 for fig in "$@"; do check_out "$root/$fig" reproduce; done
+# files are written to a temporary name beside them and renamed when complete
+claims=""
+table=""
+trap 'rm -f "$claims" "$table"' EXIT
 failed=0
 for fig in "$@"; do
     out="$root/$fig"
@@ -55,11 +59,14 @@ for fig in "$@"; do
     grep -q '^[^,]*,[^,]*,' "$out/train.csv" 2>/dev/null && files="$files $out/train.csv"
     [ "$(wc -l <"$out/hist.csv")" -gt 1 ] && files="$files $out/hist.csv"
     [ "$(wc -l <"$out/predictions.csv")" -gt 1 ] && files="$files $out/predictions.csv"
+    claims=$(mktemp "$out/.claims.csv.XXXXXX")
     {
         echo "figure,claim,published,measured_median,measured_min,measured_max,rule,tolerance,agrees"
-        gawk -v vgrad="$vgrad" -v out="$out" -f scripts/figures/lib.awk -f "scripts/figures/$fig.awk" $files
-    } >"$out/claims.csv.tmp"
-    mv "$out/claims.csv.tmp" "$out/claims.csv"
+        gawk -v vgrad="$vgrad" -v out="$out" -v error_prefix=reproduce -f scripts/charts/csv.awk \
+            -f scripts/figures/lib.awk -f "scripts/figures/$fig.awk" $files
+    } >"$claims"
+    chmod 644 "$claims"
+    mv "$claims" "$out/claims.csv"
     # shellcheck disable=SC2046
     if ! scripts/plot.sh "$out" --format png $(plot_options "$fig") >/dev/null 2>"$out/plot.err"; then
         echo "reproduce: $fig: charts failed: $(head -n 1 "$out/plot.err")" >&2
@@ -67,14 +74,17 @@ for fig in "$@"; do
     fi
     secs=$(($(date +%s) - start))
     echo "$secs" >"$out/seconds"
-    bad=$(grep -c ',NO$\|,no data$' "$out/claims.csv" || true)
-    differ=$(grep -c ',no$' "$out/claims.csv" || true)
+    counts=$(gawk -f scripts/charts/csv.awk -f scripts/figures/claims.awk -v mode=count -v file="$out/claims.csv")
+    bad=${counts% *}
+    differ=${counts#* }
     echo "reproduce: $fig: $(($(wc -l <"$out/claims.csv") - 1)) claims, $bad failed, $differ reported" \
         "differences (info), ${secs}s"
     [ "$bad" -eq 0 ] || failed=1
 done
 
 if [ "$which" = all ] && [ -z "$quick" ]; then
+    # written to a temporary file beside it and renamed when complete
+    table=$(mktemp ./.REPRODUCTIONS.md.XXXXXX)
     {
         echo "# Reproductions"
         echo
@@ -94,15 +104,14 @@ if [ "$which" = all ] && [ -z "$quick" ]; then
             echo
             echo "| claim | published | measured median | min | max | rule | agrees |"
             echo "|---|---|---|---|---|---|---|"
-            gawk 'BEGIN { FPAT = "([^,]*)|(\"[^\"]*\")" } NR > 1 {
-                gsub(/"/, "", $2)
-                printf "| %s | %s | %s | %s | %s | %s %s | %s |\n", $2, $3, $4, $5, $6, $7, $8, $9
-            }' "$root/$fig/claims.csv"
+            gawk -f scripts/charts/csv.awk -f scripts/figures/claims.awk -v mode=table -v file="$root/$fig/claims.csv"
             if [ -f "$root/$fig/table.md" ]; then
                 echo
                 cat "$root/$fig/table.md"
             fi
         done
-    } >REPRODUCTIONS.md
+    } >"$table"
+    chmod 644 "$table"
+    mv "$table" REPRODUCTIONS.md
 fi
 exit $failed

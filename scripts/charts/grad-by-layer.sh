@@ -42,7 +42,7 @@ if [ "$theory" -eq 1 ]; then
     : >"$work/theory.results"
     # theory.runs: "N<tab>RUN_ID" for each run of configuration N, whose
     # arguments are the lines of theory/N.args (KEY=VALUE)
-    gawk -f "$charts_dir/lib.awk" -v runs="$dir/runs.csv" -v args_dir="$work/theory" -e '
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/lib.awk" -v runs="$dir/runs.csv" -v args_dir="$work/theory" -e '
         BEGIN {
             load_runs(runs)
             for (i = 1; i <= NRUN; i++) {

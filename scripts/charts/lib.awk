@@ -18,7 +18,6 @@
 #           keys moved out of the legend when there would be too many lines
 
 BEGIN {
-    FPAT = "([^,]*)|(\"([^\"]|\"\")*\")"
     MAXSERIES = 8         # more lines than this in one panel: facet the rest into rows
     MAXPANELS = 36
     GMT0 = 30             # pixels above each panel (its title)
@@ -29,12 +28,6 @@ BEGIN {
 
 # --- messages -------------------------------------------------------------
 
-# error(file, what): the one line a bad input gets; exit 2 (the shell passes
-# it on).  Its prefix is "plot", or -v error_prefix for other scripts.
-function error(file, what) {
-    printf "%s: error: %s: %s\n", error_prefix == "" ? "plot" : error_prefix, file, what > "/dev/stderr"
-    exit 2
-}
 function skip(reason) {
     print "skip " reason > status
     close(status)
@@ -46,33 +39,7 @@ function flush_notes(   k) {
     close(status)
 }
 
-# --- CSV ------------------------------------------------------------------
-
-function unquote(s) {
-    if (s ~ /^"/) {
-        s = substr(s, 2, length(s) - 2)
-        gsub(/""/, "\"", s)
-    }
-    return s
-}
-# csv_open(file): reads the header; COL[file, name] = field index.
-# Returns the number of columns, 0 for an empty or missing file.
-function csv_open(file,   line, i) {
-    if ((getline line < file) <= 0) return 0
-    sub(/\r$/, "", line)
-    $0 = line
-    for (i = 1; i <= NF; i++) COL[file, unquote($i)] = i
-    return NF
-}
-# csv_next(file): loads the next row into $0 (fields split by FPAT); 0 at the end.
-function csv_next(file,   line) {
-    if ((getline line < file) <= 0) { close(file); return 0 }
-    sub(/\r$/, "", line)
-    $0 = line
-    return 1
-}
-function has_col(file, name) { return (file SUBSEP name) in COL }
-function col(file, name) { return unquote($(COL[file, name])) }
+# --- CSV: csv.awk (csv_open, csv_next, col, has_col, error) ----------------
 
 # A value that is a finite number (vgrad writes nan, inf, -inf for the others).
 function finite(v) {
@@ -94,7 +61,7 @@ function load_runs(file,   i, k, name, inkeys, id, n) {
     NRES = 0
     inkeys = 0
     for (i = 1; i <= n; i++) {
-        name = unquote($i)
+        name = HEADER[file, i]
         if (name == "status") inkeys = -1
         if (inkeys == 1) KEY[++NKEY] = name
         else if (inkeys == -1) RESCOL[++NRES] = name

@@ -137,9 +137,12 @@ draw() {
     outdir=$(dirname "$out")
     mkdir -p "$outdir" || die "$outdir: cannot create the output directory"
     base=$(basename "$out")
-    partial="$outdir/.$base.tmp.$$"
+    # gnuplot writes a temporary file beside OUT_FILE, renamed when complete;
+    # any other exit removes it
+    partial=$(mktemp "$outdir/.$base.XXXXXX") || die "$outdir: cannot write there"
+    trap 'rm -rf "$work"; rm -f "$partial"' EXIT
     rc=0
-    gawk -f "$charts_dir/lib.awk" \
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/lib.awk" \
         -v status="$work/status" -v format="$format" -v term="$(png_terminal)" \
         -v output="$partial" -v style="$charts_dir/style.gp" -v dir="$dir" \
         -v step="$step" -v metric="$metric" -v where="$where" -v quantity="$quantity" \
@@ -166,6 +169,7 @@ draw() {
         # a font list every browser can resolve, in place of gnuplot's one name
         sed -i 's/font-family="[^"]*"/font-family="DejaVu Sans, Verdana, Arial, sans-serif"/g' "$partial"
     fi
+    chmod 644 "$partial"
     mv "$partial" "$out"
     echo "$chart: wrote $out${notes:+ ($notes)}"
 }
