@@ -1,7 +1,9 @@
 # lib.sh: what the chart scripts share (sourced, POSIX sh).
 #   chart_args NAME "$@"      options common to every chart
 #   need_csv FILE COLUMN...   the file exists, has those columns and a row
-#   draw PROGRAM [FILE...]    gawk + lib.awk prints a gnuplot script; gnuplot draws it
+#   draw PROGRAM [FILE...]    gawk runs the chart's PROGRAM (NAME.awk) after the
+#                             library (csv.awk, runs.awk, series.awk, medians.awk,
+#                             gnuplot.awk) to print a gnuplot script; gnuplot draws it
 # A chart script prints one line, "NAME: wrote FILE" (with notes) or
 # "NAME: skipped: REASON", and exits 0 (written), 3 (skipped), 2 (bad input:
 # one line "plot: error: FILE: ..." on stderr) or 1 (gnuplot failed or warned).
@@ -119,7 +121,7 @@ png_terminal() {
     echo "$VGRAD_PNG_TERM"
 }
 
-# draw PROGRAM [FILE...]: runs the awk PROGRAM (with lib.awk; FILEs as
+# draw PROGRAM [FILE...]: runs the awk file PROGRAM (after the library; FILEs as
 # ARGV for reference) to write the gnuplot script, then gnuplot.  Anything
 # gnuplot prints on stderr (a warning too) is a failure.
 # make_work: $work, a temporary directory removed on exit.
@@ -142,12 +144,13 @@ draw() {
     partial=$(mktemp "$outdir/.$base.XXXXXX") || die "$outdir: cannot write there"
     trap 'rm -rf "$work"; rm -f "$partial"' EXIT
     rc=0
-    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/lib.awk" \
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/runs.awk" -f "$charts_dir/series.awk" \
+        -f "$charts_dir/medians.awk" -f "$charts_dir/gnuplot.awk" \
         -v status="$work/status" -v format="$format" -v term="$(png_terminal)" \
         -v output="$partial" -v style="$charts_dir/style.gp" -v dir="$dir" \
         -v step="$step" -v metric="$metric" -v where="$where" -v quantity="$quantity" \
         -v vgrad="${VGRAD:-}" -v work="$work" -v theory_map="${theory_map:-}" \
-        -e "$program" "$@" >"$work/chart.gp" || rc=$?
+        -f "$program" "$@" >"$work/chart.gp" || rc=$?
     [ "$rc" -eq 0 ] || exit "$rc"
     touch "$work/status"
     reason=$(sed -n 's/^skip //p' "$work/status" | head -n 1)
