@@ -22,6 +22,22 @@ const key_info key_table[VG_KEY_COUNT] = {VG_KEYS(VG_KEY_ROW)};
 
 const char *const hist_quantity_names[HIST_QUANTITY_COUNT] = {"act", "preact", "delta",
                                                                "grad_w"};
+const char *const hist_quantity_descs[HIST_QUANTITY_COUNT] = {
+    "activations of each layer, over batch x units",
+    "pre-activations z of each layer, over batch x units",
+    "back-propagated delta dL/dz of each layer, over batch x units",
+    "the entries of each layer's weight gradient dL/dW"};
+
+const char *config_type_name(enum key_type type)
+{
+    static const char *const names[] = {
+        [KT_INT] = "int",          [KT_REAL] = "real",       [KT_BOOL] = "bool",
+        [KT_STR] = "text",         [KT_ACT] = "activation",  [KT_LOSS] = "loss",
+        [KT_INIT] = "init",        [KT_OPTIM] = "optimizer", [KT_DATASET] = "dataset",
+        [KT_WIDTHS] = "widths",    [KT_HRANGE] = "hist_range", [KT_HQUANT] = "hist_quantities",
+        [KT_BIASINIT] = "bias_init"};
+    return (size_t)type < sizeof names / sizeof names[0] && names[type] ? names[type] : "?";
+}
 
 int config_key_find(const char *name)
 {

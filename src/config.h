@@ -169,6 +169,10 @@ extern const key_info key_table[VG_KEY_COUNT];
 /* The histogram quantities, in hist.csv's order: bit i of hist_quantities. */
 enum { HIST_ACT, HIST_PREACT, HIST_DELTA, HIST_GRAD_W, HIST_QUANTITY_COUNT };
 extern const char *const hist_quantity_names[HIST_QUANTITY_COUNT];
+extern const char *const hist_quantity_descs[HIST_QUANTITY_COUNT];
+
+/* The name of a key type, as `vgrad list --csv` shows it ("int", "real", ...). */
+const char *config_type_name(enum key_type type);
 
 /* Index of key name, or -1. */
 int config_key_find(const char *name);

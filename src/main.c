@@ -20,6 +20,7 @@
 #include "run.h"
 #include "sweep.h"
 #include "jacobian.h"
+#include "list.h"
 #include "theory.h"
 #include "train.h"
 #include "vg.h"
@@ -89,36 +90,22 @@ static void help_keys_markdown(void)
     }
 }
 
-static int cmd_list(void)
+/* vgrad list [--csv]: the tables, as text or as the CSV scripts read (list.h). */
+static int cmd_list(int argc, char **argv)
 {
-    printf("activations (activation=NAME or NAME:PARAM):\n");
-    for (int i = 0; i < act_count; i++) {
-        const act_info *a = &act_table[i];
-        char label[64];
-        if (a->param_name) {
-            char def[32];
-            csv_format_double(def, a->param_default);
-            snprintf(label, sizeof label, "%s:%s=%s", a->name, a->param_name, def);
-        } else {
-            snprintf(label, sizeof label, "%s", a->name);
-        }
-        printf("  %-24s %s\n", label, a->desc);
+    if (argc == 0) {
+        list_print(stdout);
+        return 0;
     }
-    printf("\ninitialisers (init=NAME; init_gain multiplies each):\n");
-    for (int i = 0; i < init_count; i++) printf("  %-24s %s\n", init_table[i].name,
-                                                init_table[i].desc);
-    printf("\nlosses (loss=NAME):\n");
-    for (int i = 0; i < loss_count; i++) printf("  %-24s %s\n", loss_table[i].name,
-                                                loss_table[i].desc);
-    printf("\noptimisers (optimizer=NAME):\n");
-    for (int i = 0; i < optim_count; i++) printf("  %-24s %s\n", optim_table[i].name,
-                                                 optim_table[i].desc);
-    printf("\ndatasets (dataset=NAME):\n");
-    for (int i = 0; i < data_count; i++) printf("  %-24s %s\n", data_table[i].name,
-                                                data_table[i].desc);
-    printf("  %-24s %s\n", "csv:PATH", "numeric features and an integer class label per row");
-    printf("  %-24s %s\n", "idx:IMAGES[,LABELS]",
-           "IDX image and label files (plain or .gz), pixels scaled to [0,1]");
+    if (argc > 1 || strcmp(argv[0], "--csv") != 0)
+        return usage_error("'%s': allowed: vgrad list, vgrad list --csv", argv[argc > 1]);
+    csv_out o = {0};
+    o.fp = stdout;
+    list_write_csv(&o);
+    if (o.failed || fflush(stdout) != 0) {
+        fprintf(stderr, "vgrad: error: writing to standard output failed\n");
+        return VG_EFAIL;
+    }
     return 0;
 }
 
@@ -614,7 +601,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "jacobian") == 0) return cmd_jacobian(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0) return cmd_sweep(argc - 2, argv + 2, argc, argv);
     if (strcmp(cmd, "merge") == 0) return cmd_merge(argc - 2, argv + 2);
-    if (strcmp(cmd, "list") == 0) return cmd_list();
+    if (strcmp(cmd, "list") == 0) return cmd_list(argc - 2, argv + 2);
     return usage_error("unknown command '%s'; allowed: run, sweep, merge, gradcheck, theory, "
                        "jacobian, activations, list, help, --version", cmd);
 }

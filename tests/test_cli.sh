@@ -151,6 +151,48 @@ expect_usage "--edge-of-chaos needs a number" theory activation=tanh --edge-of-c
 "$vgrad" --version | grep -q "^vgrad [0-9]" && ok || bad "--version"
 "$vgrad" --help | grep -q "gradcheck" && ok || bad "--help"
 
+# vgrad list --csv: the tables as CSV for the scripts, read here with a real
+# CSV reader (Miller), row counts checked against the text of vgrad list.
+need_tools mlr:miller || true
+"$vgrad" list --csv >"$tmp/list.csv" || bad "list --csv failed"
+"$vgrad" list >"$tmp/list.txt"
+# section HEADING: the rows of that section of vgrad list's text
+section() { awk -v h="$1" 'index($0, h) == 1 {on=1; next} /^$/ {on=0} on' "$tmp/list.txt"; }
+# field LIST NAME COLUMN: one field of the CSV row LIST,NAME
+field() { mlr --icsv --ojson filter -s l="$1" -s n="$2" '$list == @l && $name == @n' then cut -f "$3" "$tmp/list.csv" |
+          mlr --ijson --onidx --ofs tab cat; }
+count() { mlr --icsv --onidx filter -s l="$1" '$list == @l' then count "$tmp/list.csv"; }
+if [ "$(sed -n 1p "$tmp/list.csv")" = list,name,parameter,default,description ]; then ok; else
+    bad "list --csv header: $(sed -n 1p "$tmp/list.csv")"
+fi
+for pair in activation:activations init:initialisers loss:losses optimizer:optimisers dataset:datasets; do
+    want=$(section "${pair#*:} (" | wc -l)
+    got=$(count "${pair%%:*}")
+    if [ "$want" -ge 3 ] && [ "$got" = "$want" ]; then ok; else bad "list --csv ${pair%%:*}: $got rows, vgrad list $want"; fi
+done
+want=$(($("$vgrad" help keys | wc -l) - 2))
+if [ "$want" -ge 40 ] && [ "$(count key)" = "$want" ]; then ok; else bad "list --csv keys: $(count key), expected $want"; fi
+for a in leaky_relu:slope:0.01 elu:alpha:1 smelu:beta:1 tanh::; do
+    IFS=: read -r name param def <<EOT
+$a
+EOT
+    got="$(field activation "$name" parameter):$(field activation "$name" default)"
+    if [ "$got" = "$param:$def" ]; then ok; else bad "list --csv $name: '$got', expected '$param:$def'"; fi
+done
+# A description holding commas survives the quoting: the same text as vgrad list.
+desc=$(field activation step description)
+case "$desc" in *,*) ok ;; *) bad "list --csv step: no comma in '$desc'" ;; esac
+if section "activations (" | grep -qxF "  step                     $desc"; then ok; else bad "list --csv step: '$desc'"; fi
+if [ "$(field key depth parameter):$(field key depth default)" = int:10 ]; then ok; else bad "list --csv key depth"; fi
+if [ "$(field dataset 'idx:IMAGES[,LABELS]' list)" = dataset ]; then ok; else bad "list --csv idx: form"; fi
+outs=$(mlr --icsv --onidx filter '$list == "output_key"' then cut -f name "$tmp/list.csv" | tr '\n' ' ')
+if [ "$outs" = "name out save_weights save_predictions " ]; then ok; else bad "list --csv output keys: '$outs'"; fi
+quantities=$(mlr --icsv --onidx filter '$list == "hist_quantity"' then cut -f name "$tmp/list.csv" | paste -sd, -)
+if [ "$quantities" = "$(field key hist_quantities default)" ] && [ -n "$quantities" ]; then ok; else
+    bad "list --csv quantities '$quantities'"
+fi
+expect_usage "allowed: vgrad list, vgrad list --csv" list --tsv
+
 # The README's key table is the key table: generated, never typed twice.
 readme="$(dirname "$0")/../README.md"
 sed -n '/<!-- keys:begin -->/,/<!-- keys:end -->/p' "$readme" | sed '1d;$d' >"$tmp/readme_keys"
