@@ -44,7 +44,13 @@ done
 [ "$(head -n 2 "$dir/predictions.csv" | wc -l)" -ge 2 ] ||
     die "$dir/predictions.csv: no rows (run with save_predictions=1 and test_frac > 0)"
 
+# what the binary knows (the output keys, which never tell runs apart)
+list=$(mktemp "${TMPDIR:-/tmp}/vgrad_pd_list.XXXXXX") || die "cannot create a temporary file"
+trap 'rm -f "$list"' EXIT
+vgrad=${VGRAD:-$root/build/vgrad}
+"$vgrad" list --csv >"$list" || die "$vgrad list --csv failed (build vgrad with scripts/setup.sh, or set VGRAD)"
 charts="$root/scripts/charts"
-gawk -f "$charts/csv.awk" -f "$charts/runs.awk" -f "$charts/series.awk" -f "$charts/medians.awk" \
-    -f "$charts/gnuplot.awk" -v runs="$dir/runs.csv" -v preds="$dir/predictions.csv" \
-    -v which="$split" -v pairs="$pairs" -v status=/dev/null -v error_prefix=prediction-difference -f "$root/scripts/prediction-difference.awk"
+gawk -f "$charts/csv.awk" -f "$charts/vgrad-list.awk" -f "$charts/runs.awk" -f "$charts/series.awk" \
+    -f "$charts/medians.awk" -f "$charts/gnuplot.awk" -v list="$list" \
+    -v runs="$dir/runs.csv" -v preds="$dir/predictions.csv" -v which="$split" -v pairs="$pairs" \
+    -v status=/dev/null -v error_prefix=prediction-difference -f "$root/scripts/prediction-difference.awk"

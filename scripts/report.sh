@@ -37,13 +37,16 @@ fi
 
 page="$dir/index.html"
 partial=$(mktemp "$dir/.index.html.XXXXXX") || die "$dir: cannot write there"
-trap 'rm -f "$partial"' EXIT
+list=$(mktemp "${TMPDIR:-/tmp}/vgrad_report_list.XXXXXX") || die "cannot create a temporary file"
+trap 'rm -f "$partial" "$list"' EXIT
+# what the binary knows (the output keys, which never tell runs apart)
+vgrad=${VGRAD:-$root/build/vgrad}
+"$vgrad" list --csv >"$list" || die "$vgrad list --csv failed (build vgrad with scripts/setup.sh, or set VGRAD)"
 charts="$root/scripts/charts"
-gawk -f "$charts/csv.awk" -f "$charts/runs.awk" -f "$charts/series.awk" -f "$charts/medians.awk" \
-    -f "$charts/gnuplot.awk" -v dir="$dir" -v plots="$plots" -v status=/dev/null \
+gawk -f "$charts/csv.awk" -f "$charts/vgrad-list.awk" -f "$charts/runs.awk" -f "$charts/series.awk" \
+    -f "$charts/medians.awk" -f "$charts/gnuplot.awk" -v list="$list" -v dir="$dir" -v plots="$plots" -v status=/dev/null \
     -v generated="$(date -u '+%Y-%m-%d %H:%M UTC')" -f "$root/scripts/report.awk" >"$partial"
 chmod 644 "$partial"
 mv "$partial" "$page"
-trap - EXIT
 echo "report: wrote $page"
 exit $failed

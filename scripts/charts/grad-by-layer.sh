@@ -42,7 +42,10 @@ if [ "$theory" -eq 1 ]; then
     : >"$work/theory.results"
     # theory.runs: "N<tab>RUN_ID" for each run of configuration N, whose
     # arguments are the lines of theory/N.args (KEY=VALUE)
-    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/runs.awk" -v runs="$dir/runs.csv" -v args_dir="$work/theory" -f "$charts_dir/theory-args.awk" >"$work/theory.runs"
+    vgrad_list
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/vgrad-list.awk" -f "$charts_dir/runs.awk" \
+        -v list="$work/list.csv" -v runs="$dir/runs.csv" -v args_dir="$work/theory" \
+        -f "$charts_dir/theory-args.awk" >"$work/theory.runs"
     n_configs=$(awk -F '\t' '$1 > n { n = $1 } END { print n + 0 }' "$work/theory.runs")
     k=1
     while [ "$k" -le "$n_configs" ]; do

@@ -18,8 +18,9 @@ BEGIN {
         if (i && (i in row_of)) qsteps[qn, col(hist, "step") + 0] = 1
     }
     if (quantity == "") {
-        split("act preact delta grad_w", order, " ")
-        for (j = 1; j <= 4; j++) if (order[j] in present) { quantity = order[j]; break }
+        # the first of vgrad's quantities (vgrad list) that hist.csv has
+        for (j = 1; j <= list_count("hist_quantity"); j++)
+            if (list_name("hist_quantity", j) in present) { quantity = list_name("hist_quantity", j); break }
     }
     if (!(quantity in present)) skip("no " quantity " histograms in hist.csv (hist_quantities)")
     for (key in qsteps) { split(key, f, SUBSEP); if (f[1] == quantity) allsteps[f[2]] = 1 }
@@ -55,10 +56,12 @@ BEGIN {
 
     picked_labels()
     GMT_EXTRA = NPICKED > 1 ? 22 : 0
+    # the words for vgrad's quantities (a quantity added later is named as it is)
     words["act"] = "activations f(z_{l})"
     words["preact"] = "pre-activations z_{l}"
     words["delta"] = "back-propagated deltas ∂L/∂z_{l}"
     words["grad_w"] = "weight gradients ∂L/∂W_{l}"
+    if (!(quantity in words)) words[quantity] = quantity
     figure_title("Histograms of the " words[quantity] " at step " at, \
                  (PCOMMON == "" ? "" : PCOMMON "; ") "fraction of the values in each bin; layer " L " is the output layer")
     grid(nl, NPICKED, 250, 205, 30, 52)

@@ -2,8 +2,11 @@
 #   chart_args NAME "$@"      options common to every chart
 #   need_csv FILE COLUMN...   the file exists, has those columns and a row
 #   draw PROGRAM [FILE...]    gawk runs the chart's PROGRAM (NAME.awk) after the
-#                             library (csv.awk, runs.awk, series.awk, medians.awk,
-#                             gnuplot.awk) to print a gnuplot script; gnuplot draws it
+#                             library (csv.awk, vgrad-list.awk, runs.awk, series.awk,
+#                             medians.awk, gnuplot.awk) to print a gnuplot script;
+#                             gnuplot draws it
+#   list_names KIND           the activations, output keys, histogram quantities...
+#                             of `vgrad list --csv`
 # A chart script prints one line, "NAME: wrote FILE" (with notes) or
 # "NAME: skipped: REASON", and exits 0 (written), 3 (skipped), 2 (bad input:
 # one line "plot: error: FILE: ..." on stderr) or 1 (gnuplot failed or warned).
@@ -132,10 +135,28 @@ make_work() {
     fi
 }
 
+# vgrad_list: $work/list.csv, what the binary knows (`vgrad list --csv`:
+# the activations and their default parameters, the output keys, the
+# histogram quantities), read by vgrad-list.awk; the scripts keep no copy.
+# The binary is $VGRAD, else build/vgrad of this checkout.
+vgrad_list() {
+    make_work
+    [ ! -s "$work/list.csv" ] || return 0
+    vgrad_bin=${VGRAD:-$charts_dir/../../build/vgrad}
+    [ -x "$vgrad_bin" ] || die "$vgrad_bin: no vgrad binary, which the charts ask for its lists (build it with scripts/setup.sh, or set VGRAD)"
+    "$vgrad_bin" list --csv >"$work/list.csv" 2>"$work/list.err" ||
+        die "$vgrad_bin list --csv failed: $(head -n 1 "$work/list.err")"
+}
+# list_names KIND: the names of that kind in `vgrad list --csv`, one a line.
+list_names() {
+    vgrad_list
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/vgrad-list.awk" -v list="$work/list.csv" -v print_names="$1"
+}
+
 draw() {
     program=$1
     shift
-    make_work
+    vgrad_list
     outdir=$(dirname "$out")
     mkdir -p "$outdir" || die "$outdir: cannot create the output directory"
     base=$(basename "$out")
@@ -144,8 +165,9 @@ draw() {
     partial=$(mktemp "$outdir/.$base.XXXXXX") || die "$outdir: cannot write there"
     trap 'rm -rf "$work"; rm -f "$partial"' EXIT
     rc=0
-    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/runs.awk" -f "$charts_dir/series.awk" \
-        -f "$charts_dir/medians.awk" -f "$charts_dir/gnuplot.awk" \
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/vgrad-list.awk" -f "$charts_dir/runs.awk" \
+        -f "$charts_dir/series.awk" -f "$charts_dir/medians.awk" -f "$charts_dir/gnuplot.awk" \
+        -v list="$work/list.csv" \
         -v status="$work/status" -v format="$format" -v term="$(png_terminal)" \
         -v output="$partial" -v style="$charts_dir/style.gp" -v dir="$dir" \
         -v step="$step" -v metric="$metric" -v where="$where" -v quantity="$quantity" \

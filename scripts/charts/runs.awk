@@ -19,7 +19,6 @@
 
 BEGIN {
     SEEDKEYS = " seed data_seed shuffle_seed "
-    NOTLABEL = " name out save_weights "   # keys that never tell runs apart
     NNOTE = 0
 }
 
@@ -99,7 +98,7 @@ function differing(   k, i, first, have, key, uniform, w, j, parts) {
     delete ISDIFF
     for (k = 1; k <= NKEY; k++) {
         key = KEY[k]
-        if (index(NOTLABEL, " " key " ")) continue
+        if (in_list("output_key", key)) continue   # name, out, save_*: never tell runs apart
         have = 0
         for (i = 1; i <= NRUN; i++) {
             if (!INCL[i]) continue

@@ -88,7 +88,6 @@ function has_key(keys, n, key,   k) {
 # series with the same activation (other keys differ) get point markers.
 function series_styles(   s, a, base, p, rank, i, v, vals, nv, k, mult, r, act) {
     # variants: every NAME:PARAM value of every run, ranked by PARAM per NAME
-    default_params()
     delete VARRANK
     for (i = 1; i <= NRUN; i++) {
         v = CFG[i, "activation"]
@@ -253,23 +252,11 @@ function layout(wrap,   p, r, c, k, n, gc, dropped, nb) {
         GRIDR = n
     }
 }
-# default_params(): DEFPARAM[name] = vgrad's default parameter of an
-# activation, from the ACT_DEFAULT_PARAMS line of style.gp.
-function default_params(   line, n, j, w, kv) {
-    if (DEFPARAMS_READ++) return
-    while ((getline line < style) > 0) {
-        if (line !~ /^ACT_DEFAULT_PARAMS *=/) continue
-        sub(/^[^"]*"/, "", line)
-        sub(/".*/, "", line)
-        n = split(line, w, " ")
-        for (j = 1; j <= n; j++) { split(w[j], kv, ":"); DEFPARAM[kv[1]] = kv[2] }
-    }
-    close(style)
-}
-# is_default_param(v): v is NAME:PARAM with NAME's default PARAM.
+# is_default_param(v): v is NAME:PARAM with NAME's default PARAM (vgrad
+# list: runs.csv writes leaky_relu as leaky_relu:0.01, drawn as the plain name).
 function is_default_param(v,   base) {
     base = substr(v, 1, index(v, ":") - 1)
-    return (base in DEFPARAM) && same_value(substr(v, index(v, ":") + 1), DEFPARAM[base])
+    return act_default(base) != "" && same_value(substr(v, index(v, ":") + 1), act_default(base))
 }
 # band_alpha(): the opacity of a min-max band: fainter when many overlap.
 function band_alpha() { return NSER <= 2 ? 0.22 : NSER <= 4 ? 0.15 : 0.09 }

@@ -1,5 +1,5 @@
 # theory-args.awk: the `vgrad theory` configurations of grad-by-layer.sh
-# --theory (gawk, after csv.awk and runs.awk): the runs of runs.csv (-v runs)
+# --theory (gawk, after csv.awk, vgrad-list.awk and runs.awk): the runs of runs.csv (-v runs)
 # but for their weight seeds; writes ARGS_DIR/N.args (-v args_dir), one
 # KEY=VALUE a line, for configuration N, and prints "N<tab>RUN_ID" per run.
 BEGIN {
@@ -8,12 +8,13 @@ BEGIN {
         args = ""
         for (k = 1; k <= NKEY; k++) {
             key = KEY[k]; v = CFG[i, key]
-            # widths carries depth and width (width is 0 for uneven
+            # output keys (vgrad list: name, out, save_*) and the weight
+            # seeds are left out; widths carries depth and width (width is 0 for uneven
             # layers); 0 for n_features, n_classes means "the data's
             # own", which files refuse as a given value; the data
             # seed is seed where data_seed is 0
             if (key == "data_seed" && v + 0 == 0) v = CFG[i, "seed"]
-            if (v == "" || key ~ /^(name|out|seed|shuffle_seed|depth|width|save_.*)$/) continue
+            if (v == "" || in_list("output_key", key) || key ~ /^(seed|shuffle_seed|depth|width)$/) continue
             if (key ~ /^(n_features|n_classes)$/ && v + 0 == 0) continue
             args = args "\t" key "=" v
         }
