@@ -80,7 +80,7 @@ if [ -n "$table" ] && [ "$table" = "$(echo "$activations" | tr ' ' '\n' | sort)"
 fi
 
 # --- the charts follow the binary ----------------------------------------------------------
-cat >"$tmp/lists.ini" <<'END'
+cat >"$tmp/lists.ini" <<'EOT'
 [experiment]
 name = lists
 [run]
@@ -93,7 +93,7 @@ hist_every = 2
 test_frac = 0.2
 [sweep]
 activation = leaky_relu, leaky_relu:0.2, tanh
-END
+EOT
 "$vgrad" sweep "$tmp/lists.ini" "out=$tmp/sweep" -q >"$tmp/out" 2>&1 || bad "sweep: $(cat "$tmp/out")"
 # chart VGRAD NAME: grad-by-layer with that binary, its gnuplot script in NAME.gp
 chart() {
@@ -105,7 +105,7 @@ dashes() { grep -o 'act_dash("leaky_relu[^"]*", [0-9]*)' "$tmp/$1.gp" | sort -u 
 expected='act_dash("leaky_relu:0.01", 0) act_dash("leaky_relu:0.2", 1)'
 if [ "$(dashes real)" = "$expected" ]; then ok; else bad "dashes: '$(dashes real)', expected '$expected'"; fi
 # a binary whose leaky_relu defaults to 0.2, and whose histogram quantities are delta, act
-cat >"$tmp/vgrad-other" <<END
+cat >"$tmp/vgrad-other" <<EOT
 #!/bin/sh
 if [ "\$*" = "list --csv" ]; then
     "$vgrad" list --csv | sed -e 's/^activation,leaky_relu,slope,0.01,/activation,leaky_relu,slope,0.2,/' -e '/^hist_quantity,/d'
@@ -114,7 +114,7 @@ if [ "\$*" = "list --csv" ]; then
     exit 0
 fi
 exec "$vgrad" "\$@"
-END
+EOT
 chmod +x "$tmp/vgrad-other"
 chart "$tmp/vgrad-other" other
 expected='act_dash("leaky_relu:0.01", 1) act_dash("leaky_relu:0.2", 0)'

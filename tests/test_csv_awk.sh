@@ -28,15 +28,15 @@ printf '%s\n' 'id,"say ""x""",c' '1,"x,y",3' '2,"he said ""hi""","two' 'lines, a
     '3,"","a""""b"' >"$tmp/t.csv"
 printf '4,5,6\r\n7,8,\n' >>"$tmp/t.csv"
 # every field as [value], "|" between fields, one record a line ("\n" inside a field shown as \n)
-cat >"$tmp/expected" <<'END'
+cat >"$tmp/expected" <<'EOT'
 3 columns: [id]|[say "x"]|[c]
 [1]|[x,y]|[3]
 [2]|[he said "hi"]|[two\nlines, a comma]
 [3]|[]|[a""b]
 [4]|[5]|[6]
 [7]|[8]|[]
-END
-cat >"$tmp/by-file.awk" <<'END'
+EOT
+cat >"$tmp/by-file.awk" <<'EOT'
 function show(v) { gsub(/\n/, "\\n", v); return "[" v "]" }
 BEGIN {
     n = csv_open(file)
@@ -46,17 +46,17 @@ BEGIN {
         print show(col(file, "id")) "|" show(col(file, "say \"x\"")) "|" show(col(file, "c"))
     }
 }
-END
+EOT
 if gawk -f "$csv_awk" -f "$tmp/by-file.awk" -v file="$tmp/t.csv" >"$tmp/got" 2>&1 &&
    cmp -s "$tmp/expected" "$tmp/got"; then ok; else
     bad "csv_open/csv_next: expected"; cat "$tmp/expected" >&2; echo "got:" >&2; cat "$tmp/got" >&2
 fi
-cat >"$tmp/main-loop.awk" <<'END'
+cat >"$tmp/main-loop.awk" <<'EOT'
 function show(v) { gsub(/\n/, "\\n", v); return "[" v "]" }
 { csv_main_record() }
 FNR == 1 { printf "%d columns: ", CSVN }
 { s = ""; for (i = 1; i <= CSVN; i++) s = s (i > 1 ? "|" : "") show(CSVF[i]); print s }
-END
+EOT
 if gawk -f "$csv_awk" -f "$tmp/main-loop.awk" "$tmp/t.csv" >"$tmp/got" 2>&1 &&
    cmp -s "$tmp/expected" "$tmp/got"; then ok; else
     bad "csv_main_record: expected"; cat "$tmp/expected" >&2; echo "got:" >&2; cat "$tmp/got" >&2
@@ -101,7 +101,7 @@ for f in runs layers; do
     tail -n +2 "$tmp/r2/$f.csv" >>"$tmp/both/$f.csv"
 done
 # the figures' reader: every configuration key by name, the run's layers rows by name
-cat >"$tmp/probe.awk" <<'END'
+cat >"$tmp/probe.awk" <<'EOT'
 FILENAME ~ /layers.csv$/ && row["layer"] == 3 { layer3[row["run_id"]]++ }
 END {
     for (id in layer3) {
@@ -109,7 +109,7 @@ END {
         printf "%s|%s|%s|%s|%s\n", cfg[id, "dataset"], v, cfg[id, "widths"], cfg[id, "activation"], layer3[id]
     }
 }
-END
+EOT
 gawk -f "$root/scripts/charts/csv.awk" -f "$root/scripts/figures/lib.awk" -f "$tmp/probe.awk" "$tmp/both/runs.csv" "$tmp/both/layers.csv" \
     2>&1 | sort >"$tmp/got"
 printf '%s\n' "$idx|say \"hi\",\\ntwice|4,4,4|sigmoid|2" "spiral|say \"hi\",\\ntwice|4,4,4|sigmoid|2" | sort >"$tmp/expected"
