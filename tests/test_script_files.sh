@@ -7,6 +7,11 @@
 #     and vgrad_plot_log.PID);
 #   - a chart's partial output (once OUT_DIR/.NAME.tmp.PID), and a skipped
 #     chart leaves no partial file.
+#   - scripts/reproduce.sh --table writes REPRODUCTIONS.md (here
+#     $VGRAD_REPRODUCTIONS) from the figures' claims.csv, read as CSV (a
+#     claim with a comma and a doubled quote), and when a claims.csv cannot
+#     be read it fails and leaves the earlier file as it was, with no
+#     temporary file behind.
 # (theory-check.sh's rename is tested in test_theory_check.sh.)
 #   tests/test_script_files.sh PATH_TO_VGRAD
 set -u
@@ -51,5 +56,31 @@ rc=0
 left=$(find "$tmp/chart" -name '.depth-sweep*' | wc -l)
 if [ "$rc" -eq 3 ] && [ "$left" -eq 0 ] && [ ! -e "$tmp/chart/depth-sweep.svg" ]; then ok; else
     bad "depth-sweep.sh on one run: exit $rc (expected 3, skipped), $left partial files: $(cat "$tmp/out")"
+fi
+# reproduce.sh --table over made-up results of every figure
+mkdir "$tmp/figs"
+for ini in "$root"/experiments/figures/*.ini; do
+    fig=$(basename "$ini" .ini)
+    mkdir "$tmp/figs/$fig"
+    printf '%s\n' "figure,claim,published,measured_median,measured_min,measured_max,rule,tolerance,agrees" \
+        "$fig,\"a claim, with a comma and \"\"quotes\"\"\",1,1.5,1,2,rel,0.5,yes" >"$tmp/figs/$fig/claims.csv"
+    echo 5 >"$tmp/figs/$fig/seconds"
+done
+table() { VGRAD_FIGURES="$tmp/figs" VGRAD_REPRODUCTIONS="$tmp/R.md" "$root/scripts/reproduce.sh" --table >"$tmp/out" 2>&1; }
+rows=0
+if table; then rows=$(grep -c '^| a claim, with a comma and "quotes" | 1 | 1.5 | 1 | 2 | rel 0.5 | yes |$' "$tmp/R.md"); fi
+if [ "$rows" -eq "$(ls "$root"/experiments/figures/*.ini | wc -l)" ] && [ "$rows" -ge 1 ]; then ok; else
+    bad "reproduce.sh --table: $rows rows of the claim: $(cat "$tmp/out")"
+fi
+# the first figure's claims.csv cannot be read: the table stops there
+cp "$tmp/R.md" "$tmp/R.before"
+first=$(ls "$root"/experiments/figures/*.ini | head -n 1 | sed 's|.*/||; s|\.ini$||')
+echo "$first,x\"y,1,1,1,1,rel,0.5,yes" >>"$tmp/figs/$first/claims.csv"
+rc=0
+table || rc=$?
+left=$(find "$tmp" -maxdepth 1 -name '.REPRODUCTIONS.md.*' | wc -l)
+if [ "$rc" -ne 0 ] && cmp -s "$tmp/R.before" "$tmp/R.md" && [ "$left" -eq 0 ] &&
+   grep -q "^reproduce: error: .*/$first/claims.csv: line 3: " "$tmp/out"; then ok; else
+    bad "reproduce.sh --table on a bad claims.csv: exit $rc, REPRODUCTIONS.md $(cmp -s "$tmp/R.before" "$tmp/R.md" && echo kept || echo changed), $left temporary files, '$(cat "$tmp/out")'"
 fi
 finish
