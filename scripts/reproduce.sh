@@ -32,7 +32,8 @@ done
 # files are written to a temporary name beside them and renamed when complete
 claims=""
 table=""
-trap 'rm -f "$claims" "$table"' EXIT
+list=""
+trap 'rm -f "$claims" "$table" "$list"' EXIT
 
 # write_table: REPRODUCTIONS.md from every figure's claims.csv and seconds.
 write_table() {
@@ -71,6 +72,9 @@ if [ "$which" = --table ]; then
     exit 0
 fi
 [ -x "$vgrad" ] || scripts/setup.sh
+# what the binary knows (the output keys, which theory_csv leaves out)
+list=$(mktemp "${TMPDIR:-/tmp}/vgrad_reproduce_list.XXXXXX")
+"$vgrad" list --csv >"$list"
 if [ "$which" = all ]; then
     set -- $figures
 else
@@ -104,7 +108,8 @@ for fig in "$@"; do
     claims=$(mktemp "$out/.claims.csv.XXXXXX")
     {
         echo "figure,claim,published,measured_median,measured_min,measured_max,rule,tolerance,agrees"
-        gawk -v vgrad="$vgrad" -v out="$out" -v error_prefix=reproduce -f scripts/charts/csv.awk \
+        gawk -v vgrad="$vgrad" -v out="$out" -v list="$list" -v error_prefix=reproduce \
+            -f scripts/charts/csv.awk -f scripts/charts/vgrad-list.awk \
             -f scripts/figures/lib.awk -f "scripts/figures/$fig.awk" $files
     } >"$claims"
     chmod 644 "$claims"

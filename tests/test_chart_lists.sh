@@ -39,7 +39,8 @@ defaults=$(gawk -f "$csv_awk" -v file="$tmp/list.csv" -e 'BEGIN { csv_open(file)
 
 # --- nothing copied ----------------------------------------------------------------
 scripts=$(cd "$root" && ls scripts/plot.sh scripts/report.sh scripts/report.awk scripts/prediction-difference.sh \
-    scripts/prediction-difference.awk scripts/charts/*.sh scripts/charts/*.awk scripts/charts/style.gp)
+    scripts/prediction-difference.awk scripts/charts/*.sh scripts/charts/*.awk scripts/charts/style.gp \
+    scripts/reproduce.sh scripts/figures/lib.awk)
 # copies FILE...: "FILE:LINE: what" for each line that copies a list of the binary
 (cd "$root" && gawk -v acts="$activations" -v quantities="$quantities" -v defaults="$defaults" \
     -v outputs="$(names output_key)" '

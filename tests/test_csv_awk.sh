@@ -110,7 +110,7 @@ END {
     }
 }
 EOT
-gawk -f "$root/scripts/charts/csv.awk" -f "$root/scripts/figures/lib.awk" -f "$tmp/probe.awk" "$tmp/both/runs.csv" "$tmp/both/layers.csv" \
+gawk -f "$root/scripts/charts/csv.awk" -f "$root/scripts/charts/vgrad-list.awk" -f "$root/scripts/figures/lib.awk" -f "$tmp/probe.awk" "$tmp/both/runs.csv" "$tmp/both/layers.csv" \
     2>&1 | sort >"$tmp/got"
 printf '%s\n' "$idx|say \"hi\",\\ntwice|4,4,4|sigmoid|2" "spiral|say \"hi\",\\ntwice|4,4,4|sigmoid|2" | sort >"$tmp/expected"
 if cmp -s "$tmp/expected" "$tmp/got"; then ok; else

@@ -1,5 +1,6 @@
 # lib.awk: what the reproduction checks share (gawk, after
-# scripts/charts/csv.awk, the CSV reader).  Reads runs.csv first
+# scripts/charts/csv.awk, the CSV reader, and scripts/charts/vgrad-list.awk,
+# what the binary knows: -v list=the output of vgrad list --csv).  Reads runs.csv first
 # (cfg[run_id, key] for every configuration key, by header name), then
 # layers.csv or train.csv (row[column] for the current row, by header
 # name).  A figure's own awk file adds per-run values with put(group,
@@ -39,7 +40,7 @@ function theory_csv(id,    cmd, k, key, v, dir) {
         v = cfg[id, key]
         # as scripts/charts/grad-by-layer.sh --theory passes them
         if (key == "data_seed" && v + 0 == 0) v = cfg[id, "seed"]
-        if (v == "" || key ~ /^(name|out|seed|shuffle_seed|depth|width|save_.*)$/) continue
+        if (v == "" || in_list("output_key", key) || key ~ /^(seed|shuffle_seed|depth|width)$/) continue
         if (key ~ /^(n_features|n_classes)$/ && v + 0 == 0) continue
         gsub(/'/, "'\\''", v)
         cmd = cmd " '" key "=" v "'"
