@@ -54,15 +54,8 @@ mkdir -p "$out/runs"
 # The point of tanh's edge of chaos at sigma_w^2 = 1.05: q* and sigma_b^2,
 # interpolated between the 201 points of the line up to sigma_b^2 = 1e-4.
 "$VGRAD" theory activation=tanh "out=$out/runs/edge" --edge-of-chaos 1e-4 >/dev/null
-edge=$(gawk -F, -v target=1.05 'NR > 1 {
-        if (prev != "" && pw <= target && $2 > target) {
-            t = (target - pw) / ($2 - pw)
-            printf "%.17g %.17g\n", pq + t * ($1 - pq), pb + t * ($3 - pb)
-            found = 1; exit
-        }
-        prev = 1; pq = $1; pw = $2; pb = $3
-    }
-    END { if (!found) exit 1 }' "$out/runs/edge/edge_of_chaos.csv") ||
+edge=$(gawk -f "$root/scripts/charts/csv.awk" -f "$root/scripts/jacobian-spectra.awk" -v target=1.05 \
+        -v edge="$out/runs/edge/edge_of_chaos.csv") ||
     { echo "jacobian-spectra.sh: error: sigma_w^2 = 1.05 is not on the edge of chaos up to sigma_b^2 = 1e-4" >&2; exit 1; }
 q_star=${edge% *}
 tanh_sb2=${edge#* }
@@ -95,8 +88,9 @@ for activation in tanh linear; do
                 "$VGRAD" jacobian "activation=$activation" "init=$init" "init_gain=$gain" "$bias" \
                     "depth=$depth" "width=$width" "dataset=csv:$out/inputs.csv" "seed=$seed" \
                     "out=$run" --inputs "$inputs" >/dev/null
-                gawk -F, -v prefix="$activation,$init,$depth,$width,$sigma_w2,$sigma_b2,$seed" \
-                    'NR > 1 { print prefix "," $2 "," $3 "," $4 }' "$run/jacobian.csv" >>"$out/spectra.csv"
+                gawk -f "$root/scripts/charts/csv.awk" -f "$root/scripts/jacobian-spectra.awk" \
+                    -v prefix="$activation,$init,$depth,$width,$sigma_w2,$sigma_b2,$seed" \
+                    -v jacobian="$run/jacobian.csv" >>"$out/spectra.csv"
             done
         done
     done

@@ -51,13 +51,20 @@ command -v gnuplot >/dev/null || die "gnuplot: not installed (apt-get install gn
 command -v gawk >/dev/null || die "gawk: not installed (apt-get install gawk)"
 out=${out:-$dir/plots}
 
-# The quantities of hist.csv, in a fixed order (none when it has no rows).
+work=$(mktemp -d "${TMPDIR:-/tmp}/vgrad_plot.XXXXXX") || die "cannot create a temporary directory"
+trap 'rm -rf "$work"' EXIT
+
+# What the binary knows (vgrad list --csv): the charts ask it, not a copy.
+vgrad=${VGRAD:-$charts/../../build/vgrad}
+[ -x "$vgrad" ] || die "$vgrad: no vgrad binary, which the charts ask for its lists (build it with scripts/setup.sh, or set VGRAD)"
+export VGRAD="$vgrad"
+
+# The quantities of hist.csv, in vgrad's order (none when it has no rows).
 hist_quantities() {
     [ -s "$dir/hist.csv" ] || return 0
-    gawk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "quantity") q = i; if (!q) exit }
-              q && NR > 1 { seen[$q] = 1 }
-              END { n = split("act preact delta grad_w", order, " ")
-                    for (i = 1; i <= n; i++) if (order[i] in seen) print order[i] }' "$dir/hist.csv"
+    "$vgrad" list --csv >"$work/list.csv" || die "$vgrad list --csv failed"
+    gawk -f "$charts/csv.awk" -f "$charts/vgrad-list.awk" -f "$charts/hist-quantities.awk" \
+        -v list="$work/list.csv" -v hist="$dir/hist.csv"
 }
 
 # NAME FILE [extra options]: every chart, in the order of the gallery.
@@ -72,7 +79,6 @@ chart_list() {
     echo "loss loss"
     echo "dead-saturated dead-saturated"
     echo "phase-diagram phase-diagram"
-    quantities=$(hist_quantities)
     if [ -z "$quantities" ]; then
         echo "histograms histograms"
     else
@@ -82,19 +88,20 @@ chart_list() {
 
 # First every chart checks its input, so that a bad directory gets one error
 # line and no half-drawn plots.
-chart_list >"${TMPDIR:-/tmp}/vgrad_plot_list.$$"
-trap 'rm -f "${TMPDIR:-/tmp}/vgrad_plot_list.$$" "${TMPDIR:-/tmp}/vgrad_plot_log.$$"' EXIT
+quantities=$(hist_quantities) || exit 2
+list="$work/charts"
+chart_list >"$list"
 while read -r name file extra; do
     eval "set -- $options"
     # shellcheck disable=SC2086
     rc=0
     "$charts/$name.sh" "$dir" "$out/$file.$format" --format "$format" "$@" $extra --check || rc=$?
     [ "$rc" -ne 2 ] || exit 2
-done <"${TMPDIR:-/tmp}/vgrad_plot_list.$$"
+done <"$list"
 
 mkdir -p "$out" || die "$out: cannot create the output directory"
 failed=0
-log="${TMPDIR:-/tmp}/vgrad_plot_log.$$"
+log="$work/log"
 : >"$log"
 while read -r name file extra; do
     eval "set -- $options"
@@ -107,6 +114,6 @@ while read -r name file extra; do
         *) failed=1; echo "$file: failed (see the message above)" >>"$log" ;;
     esac
     tail -n 1 "$log"
-done <"${TMPDIR:-/tmp}/vgrad_plot_list.$$"
+done <"$list"
 cp "$log" "$out/plot.log"
 exit $failed

@@ -1,7 +1,12 @@
 # lib.sh: what the chart scripts share (sourced, POSIX sh).
 #   chart_args NAME "$@"      options common to every chart
 #   need_csv FILE COLUMN...   the file exists, has those columns and a row
-#   draw PROGRAM [FILE...]    gawk + lib.awk prints a gnuplot script; gnuplot draws it
+#   draw PROGRAM [FILE...]    gawk runs the chart's PROGRAM (NAME.awk) after the
+#                             library (csv.awk, vgrad-list.awk, runs.awk, series.awk,
+#                             medians.awk, gnuplot.awk) to print a gnuplot script;
+#                             gnuplot draws it
+#   list_names KIND           the activations, output keys, histogram quantities...
+#                             of `vgrad list --csv`
 # A chart script prints one line, "NAME: wrote FILE" (with notes) or
 # "NAME: skipped: REASON", and exits 0 (written), 3 (skipped), 2 (bad input:
 # one line "plot: error: FILE: ..." on stderr) or 1 (gnuplot failed or warned).
@@ -119,7 +124,7 @@ png_terminal() {
     echo "$VGRAD_PNG_TERM"
 }
 
-# draw PROGRAM [FILE...]: runs the awk PROGRAM (with lib.awk; FILEs as
+# draw PROGRAM [FILE...]: runs the awk file PROGRAM (after the library; FILEs as
 # ARGV for reference) to write the gnuplot script, then gnuplot.  Anything
 # gnuplot prints on stderr (a warning too) is a failure.
 # make_work: $work, a temporary directory removed on exit.
@@ -130,21 +135,44 @@ make_work() {
     fi
 }
 
+# vgrad_list: $work/list.csv, what the binary knows (`vgrad list --csv`:
+# the activations and their default parameters, the output keys, the
+# histogram quantities), read by vgrad-list.awk; the scripts keep no copy.
+# The binary is $VGRAD, else build/vgrad of this checkout.
+vgrad_list() {
+    make_work
+    [ ! -s "$work/list.csv" ] || return 0
+    vgrad_bin=${VGRAD:-$charts_dir/../../build/vgrad}
+    [ -x "$vgrad_bin" ] || die "$vgrad_bin: no vgrad binary, which the charts ask for its lists (build it with scripts/setup.sh, or set VGRAD)"
+    "$vgrad_bin" list --csv >"$work/list.csv" 2>"$work/list.err" ||
+        die "$vgrad_bin list --csv failed: $(head -n 1 "$work/list.err")"
+}
+# list_names KIND: the names of that kind in `vgrad list --csv`, one a line.
+list_names() {
+    vgrad_list
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/vgrad-list.awk" -v list="$work/list.csv" -v print_names="$1"
+}
+
 draw() {
     program=$1
     shift
-    make_work
+    vgrad_list
     outdir=$(dirname "$out")
     mkdir -p "$outdir" || die "$outdir: cannot create the output directory"
     base=$(basename "$out")
-    partial="$outdir/.$base.tmp.$$"
+    # gnuplot writes a temporary file beside OUT_FILE, renamed when complete;
+    # any other exit removes it
+    partial=$(mktemp "$outdir/.$base.XXXXXX") || die "$outdir: cannot write there"
+    trap 'rm -rf "$work"; rm -f "$partial"' EXIT
     rc=0
-    gawk -f "$charts_dir/lib.awk" \
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/vgrad-list.awk" -f "$charts_dir/runs.awk" \
+        -f "$charts_dir/series.awk" -f "$charts_dir/medians.awk" -f "$charts_dir/gnuplot.awk" \
+        -v list="$work/list.csv" \
         -v status="$work/status" -v format="$format" -v term="$(png_terminal)" \
         -v output="$partial" -v style="$charts_dir/style.gp" -v dir="$dir" \
         -v step="$step" -v metric="$metric" -v where="$where" -v quantity="$quantity" \
         -v vgrad="${VGRAD:-}" -v work="$work" -v theory_map="${theory_map:-}" \
-        -e "$program" "$@" >"$work/chart.gp" || rc=$?
+        -f "$program" "$@" >"$work/chart.gp" || rc=$?
     [ "$rc" -eq 0 ] || exit "$rc"
     touch "$work/status"
     reason=$(sed -n 's/^skip //p' "$work/status" | head -n 1)
@@ -166,6 +194,7 @@ draw() {
         # a font list every browser can resolve, in place of gnuplot's one name
         sed -i 's/font-family="[^"]*"/font-family="DejaVu Sans, Verdana, Arial, sans-serif"/g' "$partial"
     fi
+    chmod 644 "$partial"
     mv "$partial" "$out"
     echo "$chart: wrote $out${notes:+ ($notes)}"
 }

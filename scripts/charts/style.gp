@@ -3,7 +3,7 @@
 #
 # Colours are the Okabe-Ito palette (Okabe & Ito 2008), distinguishable with
 # every common colour-vision deficiency.  Eight colours and two dash types
-# name the 16 activations; an activation has the same colour and dash in every
+# name the activations; an activation has the same colour and dash in every
 # chart.  NAME:PARAM (leaky_relu:0.2, smelu:0.5) takes NAME's colour and a
 # dash of its own (the rank of PARAM among the values in the results).
 
@@ -40,13 +40,19 @@ series_dash(i) = ((i - 1) / 8) % 2 == 0 ? 1 : 2
 series_point(i) = word("7 5 9 11 13 4 6 8", (i - 1) % 8 + 1) + 0
 
 # --- activations: colour and dash ---------------------------------------------
+# NAME COLOUR DASH for each activation of `vgrad list`, keyed by name (the
+# names and their parameters come from the binary; this is only their look;
+# tests/test_chart_lists.sh checks that every activation has an entry).
 # Relatives share a colour, the smooth or common one solid, the other dashed.
-ACT_NAMES  = "sigmoid hard_sigmoid tanh    hardtanh relu    softplus leaky_relu elu     selu    softsign gelu    silu    smelu   linear  mish    step"
-ACT_COLORS = "#D55E00 #D55E00      #0072B2 #0072B2  #009E73 #009E73  #E69F00    #E69F00 #CC79A7 #CC79A7  #56B4E9 #56B4E9 #000000 #000000 #F0E442 #F0E442"
-ACT_DASHES = "1       2            1       2        1       2        1          2       1       2        1       2       1       2       1       2"
-# vgrad's default parameters (vgrad list): runs.csv writes leaky_relu as
-# leaky_relu:0.01; these are drawn as the plain name.  (Read by lib.awk too.)
-ACT_DEFAULT_PARAMS = "leaky_relu:0.01 elu:1 smelu:1"
+# An activation not in the table is drawn grey.
+ACT_STYLE = "sigmoid    #D55E00 1  hard_sigmoid #D55E00 2 " . \
+            "tanh       #0072B2 1  hardtanh     #0072B2 2 " . \
+            "relu       #009E73 1  softplus     #009E73 2 " . \
+            "leaky_relu #E69F00 1  elu          #E69F00 2 " . \
+            "selu       #CC79A7 1  softsign     #CC79A7 2 " . \
+            "gelu       #56B4E9 1  silu         #56B4E9 2 " . \
+            "smelu      #000000 1  linear       #000000 2 " . \
+            "mish       #F0E442 1  step         #F0E442 2"
 # dashes of NAME:PARAM variants, by rank 1, 2, ...
 set dashtype 11 (10, 4, 2, 4)
 set dashtype 12 (2, 3)
@@ -55,10 +61,10 @@ set dashtype 14 (10, 3, 2, 3, 2, 3)
 VARIANT_DASHES = "11 12 13 14 4 5"
 
 act_base(a) = strstrt(a, ":") > 0 ? a[1:strstrt(a, ":") - 1] : a
-act_index(a) = sum [i = 1:words(ACT_NAMES)] (word(ACT_NAMES, i) eq act_base(a) ? i : 0)
-act_color(a) = act_index(a) > 0 ? word(ACT_COLORS, act_index(a)) : "#888888"
+act_index(a) = sum [i = 1:words(ACT_STYLE) / 3] (word(ACT_STYLE, 3 * i - 2) eq act_base(a) ? i : 0)
+act_color(a) = act_index(a) > 0 ? word(ACT_STYLE, 3 * act_index(a) - 1) : "#888888"
 act_dash(a, variant) = variant > 0 ? word(VARIANT_DASHES, (variant - 1) % 6 + 1) + 0 : \
-                       (act_index(a) > 0 ? word(ACT_DASHES, act_index(a)) + 0 : 1)
+                       (act_index(a) > 0 ? word(ACT_STYLE, 3 * act_index(a)) + 0 : 1)
 
 # --- sequential palette: viridis (heatmaps, lines coloured by layer) ----------
 set palette defined (0 "#440154", 1 "#472d7b", 2 "#3b528b", 3 "#2c728e", 4 "#21918c", \

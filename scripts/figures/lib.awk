@@ -1,40 +1,46 @@
-# lib.awk: what the reproduction checks share (gawk).  Reads runs.csv
-# first (cfg[run_id, key] for every configuration key, by header name), then
+# lib.awk: what the reproduction checks share (gawk, after
+# scripts/charts/csv.awk, the CSV reader, and scripts/charts/vgrad-list.awk,
+# what the binary knows: -v list=the output of vgrad list --csv).  Reads runs.csv first
+# (cfg[run_id, key] for every configuration key, by header name), then
 # layers.csv or train.csv (row[column] for the current row, by header
 # name).  A figure's own awk file adds per-run values with put(group,
 # value) and ends with claim(...) lines that write claims.csv rows.
 
-BEGIN { FPAT = "([^,]*)|(\"[^\"]*\")"; OFS = "," }
+BEGIN { OFS = "," }
 
-FNR == 1 { file++; for (i = 1; i <= NF; i++) col[file, $i] = i; next }
+{ csv_main_record() }
 
-file == 1 { for (k = 2; k <= NF; k++) { h = colname(1, k); cfg[$1, h] = unquote($k) } next }
-
-{ for (k = 1; k <= NF; k++) row[colname(file, k)] = $k }
-
-function colname(f, i,    key, parts) {
-    if ((f, i) in names) return names[f, i]
-    for (key in col) {
-        split(key, parts, SUBSEP)
-        if (parts[1] == f && col[key] == i) { names[f, i] = parts[2]; return parts[2] }
+# a file's header: HEAD[file, i] its column names; runs.csv's configuration
+# keys RUNKEY[1..NRUNKEY] are its columns between run_id and status
+FILENAME != csv_file {
+    csv_file = FILENAME
+    file++
+    for (i = 1; i <= CSVN; i++) HEAD[file, i] = CSVF[i]
+    NHEAD[file] = CSVN
+    if (file == 1) {
+        for (i = 1; i <= CSVN && CSVF[i] != "run_id"; i++) ;
+        if (i > CSVN) error(FILENAME, "no column 'run_id'")
+        RUNIDCOL = i
+        for (i++; i <= CSVN && CSVF[i] != "status"; i++) RUNKEY[++NRUNKEY] = CSVF[i]
     }
-    return ""
+    next
 }
 
-function unquote(s) { return s ~ /^".*"$/ ? substr(s, 2, length(s) - 2) : s }
+file == 1 { for (k = 1; k <= NHEAD[1]; k++) cfg[CSVF[RUNIDCOL], HEAD[1, k]] = CSVF[k]; next }
+
+{ delete row; for (k = 1; k <= NHEAD[file]; k++) row[HEAD[file, k]] = CSVF[k] }
 
 # theory_csv(id): runs `vgrad theory` (-v vgrad) on run id's configuration
 # and returns the path of its theory.csv (under -v out), "" when it fails.
 function theory_csv(id,    cmd, k, key, v, dir) {
     dir = out "/theory-" id
     cmd = "\"" vgrad "\" theory"
-    for (k = 2; (1, k) in names || colname(1, k) != ""; k++) {
-        key = colname(1, k)
-        if (key == "status") break
+    for (k = 1; k <= NRUNKEY; k++) {
+        key = RUNKEY[k]
         v = cfg[id, key]
         # as scripts/charts/grad-by-layer.sh --theory passes them
         if (key == "data_seed" && v + 0 == 0) v = cfg[id, "seed"]
-        if (v == "" || key ~ /^(name|out|seed|shuffle_seed|depth|width|save_.*)$/) continue
+        if (v == "" || in_list("output_key", key) || key ~ /^(seed|shuffle_seed|depth|width)$/) continue
         if (key ~ /^(n_features|n_classes)$/ && v + 0 == 0) continue
         gsub(/'/, "'\\''", v)
         cmd = cmd " '" key "=" v "'"
@@ -43,14 +49,10 @@ function theory_csv(id,    cmd, k, key, v, dir) {
     return system(cmd) == 0 ? dir "/theory.csv" : ""
 }
 # theory_column(file, column, layer): that column of theory.csv at a layer.
-function theory_column(file, column, layer,    line, f, c, i, value) {
+function theory_column(file, column, layer,    value) {
     value = ""
-    if ((getline line < file) > 0) {
-        split(line, f, ",")
-        for (i = 1; i in f; i++) if (f[i] == column) c = i
-        while ((getline line < file) > 0) { split(line, f, ","); if (f[1] + 0 == layer) value = f[c] }
-    }
-    close(file)
+    if (csv_open(file))
+        while (csv_next(file)) if (col(file, "layer") + 0 == layer) value = col(file, column)
     return value
 }
 
