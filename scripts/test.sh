@@ -26,6 +26,7 @@ round() {
     done
     skipped=$(grep -c ' (Skipped)$' "$out" || true)
     # "96% tests passed, 1 tests failed out of 26" (skipped ones among the passed)
+    # shellcheck disable=SC2046  # two numbers, split on purpose
     set -- $(sed -n 's/^[0-9]*% tests passed, \([0-9]*\) tests\{0,1\} failed out of \([0-9]*\)$/\1 \2/p' "$out")
     if [ $# -eq 2 ]; then
         summary="$summary
