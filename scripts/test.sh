@@ -40,7 +40,9 @@ test: $name: ctest printed no summary"
     rm -f "$out.rc"
 }
 scripts/setup.sh build Release gcc
-scripts/setup.sh --test-tools
+# A tool that cannot be installed here (no network, no package) is no reason
+# to stop: each test installs what it misses or is skipped, saying why.
+scripts/setup.sh --test-tools || echo "test: not every test tool could be installed; the tests that need one say so" >&2
 round "Release (gcc)" build
 scripts/setup.sh build-asan Asan clang
 round "Asan (clang)" build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

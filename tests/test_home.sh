@@ -70,6 +70,7 @@ if [ -z "$(ls -A "$tmp/user")" ]; then ok; else bad "lib.sh's cases wrote into H
 # A whole test whose tools write into the home: GNU parallel makes
 # ~/.parallel (checked here first, so the check below is not vacuous).
 need_tools parallel:parallel || true
+command -v parallel >/dev/null 2>&1 || skip "GNU parallel (Debian package parallel) is not installed and could not be"
 mkdir -p "$tmp/probe"
 (cd "$tmp" && HOME="$tmp/probe" parallel --will-cite true ::: 1 >/dev/null 2>&1)
 if [ -n "$(ls -A "$tmp/probe")" ]; then ok; else bad "GNU parallel wrote nothing into its home: the check below proves nothing"; fi

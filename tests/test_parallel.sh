@@ -17,7 +17,7 @@ script="$(cd "$(dirname "$0")/.." && pwd)/scripts/sweep-parallel.sh"
 sweep_parallel() { VGRAD="$vgrad" timeout 60 sh "$script" "$@"; }
 
 need_tools parallel:parallel || true
-command -v parallel >/dev/null 2>&1 || { bad "GNU parallel is not installed and could not be"; finish; exit 1; }
+command -v parallel >/dev/null 2>&1 || skip "GNU parallel (Debian package parallel) is not installed and could not be"
 
 mkdir -p "$tmp/in put"
 grid="$tmp/in put/grid.ini"
