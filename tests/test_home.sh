@@ -86,6 +86,7 @@ fi
 # own home and XDG directories under build/test-home/NAME, and the cache
 # build/cache.
 need_tools jq:jq || true
+command -v jq >/dev/null 2>&1 || skip "jq (Debian package jq) is not installed and could not be"
 if (cd "$build" && ctest --show-only=json-v1) >"$tmp/ctest.json" 2>"$tmp/ctest.err"; then
     jq -r --arg b "$build" '.tests[] | .name as $n
         | ([.properties[]? | select(.name == "ENVIRONMENT") | .value[]] ) as $env
