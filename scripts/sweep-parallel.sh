@@ -27,7 +27,9 @@
 # similar), since the merge reads every shard here.  Each host also needs
 # SSH login without a password (ports and keys in ~/.ssh/config, or an ssh
 # command in PARALLEL_SSH) and perl (GNU parallel wraps remote commands in
-# it); the shards run in the same working directory as here (--workdir .).
+# it); the shards run in the same working directory as here, given as its
+# absolute path (GNU parallel's --workdir . would turn a directory under
+# $HOME into a path relative to the remote home).
 # vgrad is $VGRAD if set, else build/vgrad of this checkout.
 # Exit status: 0 all runs merged; 1 some runs failed (merged, as with
 # `vgrad sweep`, see DIR/runs.csv) or shards did not finish (not merged:
@@ -115,11 +117,13 @@ if ! command -v parallel >/dev/null 2>&1; then
 fi
 
 mkdir -p "$out/shards" || fail "cannot create '$out/shards'"
+workdir=""
 # -q quotes every word, so paths and overrides reach vgrad unchanged, also
 # through ssh.  Locally all N shards start at once; over SSH each host gets
 # at most ceil(N / hosts) of them (parallel's -j counts per host).
 if [ "$n_hosts" -gt 0 ]; then
-    placement="-S $hosts --workdir . -j $(((shards + n_hosts - 1) / n_hosts))"
+    placement="-S $hosts -j $(((shards + n_hosts - 1) / n_hosts))"
+    workdir=$(pwd)
 else
     placement="-j $shards"
 fi
@@ -127,7 +131,7 @@ fi
 # runs to its end, and shards whose runs all finished (failed ones included)
 # still merge.
 # shellcheck disable=SC2086  # placement is split into words on purpose
-parallel --will-cite -q $placement --joblog "$out/parallel.joblog" ${resume:+--resume-failed} \
+parallel --will-cite -q $placement ${workdir:+--workdir} ${workdir:+"$workdir"} --joblog "$out/parallel.joblog" ${resume:+--resume-failed} \
     "$vgrad" sweep "$file" --shard "{}/$shards" -j 1 --quiet ${resume:+--resume} "out=$out/shards/{}" "$@" \
     ::: $(seq 1 "$shards")
 failed_shards=$?

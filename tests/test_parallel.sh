@@ -17,7 +17,7 @@ script="$(cd "$(dirname "$0")/.." && pwd)/scripts/sweep-parallel.sh"
 sweep_parallel() { VGRAD="$vgrad" timeout 60 sh "$script" "$@"; }
 
 need_tools parallel:parallel || true
-command -v parallel >/dev/null 2>&1 || { bad "GNU parallel is not installed and could not be"; finish; exit 1; }
+command -v parallel >/dev/null 2>&1 || skip "GNU parallel (Debian package parallel) is not installed and could not be"
 
 mkdir -p "$tmp/in put"
 grid="$tmp/in put/grid.ini"
@@ -73,16 +73,26 @@ fi
 if grep -q "done now" "$tmp/log"; then bad "--resume ran shards again: $(cat "$tmp/log")"; else ok; fi
 same_as_local "$par" "--resume"
 
-# --hosts: GNU parallel wraps each shard for ssh (quoting, --workdir .).  A
-# stand-in ssh (PARALLEL_SSH) records the host and runs the command here.
-# Like sshd it gives the command a login environment with SHELL set: GNU
-# parallel's remote wrapper runs the job with $SHELL, and CI may start the
-# tests with no SHELL at all.
-cat >"$tmp/ssh" <<'SSH'
+# --hosts: GNU parallel wraps each shard for ssh (quoting, the working
+# directory).  A stand-in ssh (PARALLEL_SSH) records the host and runs the
+# command here, starting like sshd in the remote user's home (with SHELL
+# set: GNU parallel's remote wrapper runs the job with $SHELL, and CI may
+# start the tests with no SHELL at all).  That home is not ours: the shards
+# must run in the directory sweep-parallel.sh was started in (an absolute
+# path on the shared file system), also when it lies under our $HOME, where
+# `--workdir .` made it a path relative to the remote home.
+remote_home="$tmp/remote home"
+mkdir -p "$remote_home" "$tmp/bin"
+cat >"$tmp/bin/ssh" <<SSH
 #!/bin/sh
-# ssh [options] HOST [--] COMMAND...: note HOST, run COMMAND on this machine.
+# ssh [options] HOST [--] COMMAND...: note HOST, run COMMAND on this machine
+# in the remote home.
+HOME='$remote_home'
 SHELL=/bin/sh
-export SHELL
+export HOME SHELL
+cd "\$HOME" || exit 255
+SSH
+cat >>"$tmp/bin/ssh" <<'SSH'
 while [ $# -gt 0 ]; do
     case "$1" in
         -[lpoiF]) shift 2 ;;
@@ -95,13 +105,35 @@ shift
 [ "${1:-}" = "--" ] && shift
 exec sh -c "$*"
 SSH
-chmod +x "$tmp/ssh"
-PARALLEL_SSH="$tmp/ssh" sweep_parallel "$grid" --hosts node-a,node-b --out "$tmp/out dir/hosts" \
-    >"$tmp/log" 2>&1 || bad "--hosts exited $?: $(cat "$tmp/log")"
-same_as_local "$tmp/out dir/hosts" "--hosts"
-if [ "$(sort -u "$tmp/hosts.log" 2>/dev/null | tr '\n' ' ')" = "node-a node-b " ]; then ok; else
-    bad "--hosts node-a,node-b: the shards ran on '$(tr '\n' ' ' <"$tmp/hosts.log" 2>&1)'"
-fi
+# The vgrad the shards run notes its working directory.
+cat >"$tmp/bin/vgrad" <<VGRAD
+#!/bin/sh
+pwd >>"$tmp/bin/cwd.log"
+exec "$vgrad" "\$@"
+VGRAD
+chmod +x "$tmp/bin/ssh" "$tmp/bin/vgrad"
+# on_hosts WHERE DIR: sweep-parallel.sh --hosts started in DIR.
+on_hosts() {
+    mkdir -p "$2"
+    rm -f "$tmp/bin/hosts.log" "$tmp/bin/cwd.log"
+    (cd "$2" && PARALLEL_SSH="$tmp/bin/ssh" VGRAD="$tmp/bin/vgrad" timeout 60 sh "$script" "$grid" \
+        --hosts node-a,node-b --out "$tmp/out dir/hosts $1") >"$tmp/log" 2>&1 ||
+        bad "--hosts from $1 exited $?: $(cat "$tmp/log")"
+    same_as_local "$tmp/out dir/hosts $1" "--hosts from $1"
+    if [ "$(sort -u "$tmp/bin/hosts.log" 2>/dev/null | tr '\n' ' ')" = "node-a node-b " ]; then ok; else
+        bad "--hosts node-a,node-b from $1: the shards ran on '$(tr '\n' ' ' <"$tmp/bin/hosts.log" 2>&1)'"
+    fi
+    elsewhere=$(grep -v -x -F "$2" "$tmp/bin/cwd.log" | sort -u | tr '\n' ' ')
+    if [ "$(grep -c -x -F "$2" "$tmp/bin/cwd.log")" -ge 4 ] && [ -z "$elsewhere" ]; then ok; else
+        bad "--hosts from $1 ($2): vgrad ran in '$elsewhere'"
+    fi
+    if [ -z "$(ls -A "$remote_home")" ]; then ok; else
+        bad "--hosts from $1: the remote home holds $(find "$remote_home" -mindepth 1 | tr '\n' ' ')"
+        rm -rf "$remote_home" && mkdir "$remote_home"
+    fi
+}
+on_hosts "under HOME" "$HOME/src/vgrad co/build"
+on_hosts "outside HOME" "$tmp/src/vgrad co/build"
 
 # expect_usage NEEDLE ARGS...: exit 2, one stderr line holding NEEDLE, and
 # no shard directory made.

@@ -10,6 +10,9 @@
 # started, also when a check fails or the test is interrupted.
 #   tests/test_slurm.sh PATH_TO_VGRAD
 # Needs root (slurmd starts jobs as their user); about 10 s once installed.
+# Skipped (exit 77, saying why, with the daemons' logs) when this machine
+# cannot provide the cluster: not root, the packages cannot be installed,
+# or a daemon does not start; a failure after the cluster is up is a failure.
 set -u
 test_name=slurm
 . "$(dirname "$0")/lib.sh"
@@ -60,11 +63,16 @@ give_up() {
     finish
     exit 1
 }
+# cannot MESSAGE: this machine cannot run the cluster: a skip, saying why.
+cannot() {
+    show_logs
+    skip "$*"
+}
 
-[ "$(id -u)" -eq 0 ] || give_up "needs root: slurmd must run as root to start jobs (run as root or with sudo)"
+[ "$(id -u)" -eq 0 ] || cannot "needs root: slurmd must run as root to start jobs (run as root or with sudo)"
 need_tools slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge || true
 for tool in slurmctld slurmd sbatch squeue sinfo scancel munged munge unmunge; do
-    command -v "$tool" >/dev/null 2>&1 || give_up "'$tool' is missing after installing the Slurm packages"
+    command -v "$tool" >/dev/null 2>&1 || cannot "'$tool' is missing after installing the Slurm packages"
 done
 
 # munge: its own key (readable by root only) and socket.  munged refuses a
@@ -77,9 +85,9 @@ chmod 0400 "$tmp/munge.key"
 socket="$tmp/munge/munge.socket"
 munged --socket="$socket" --key-file="$tmp/munge.key" --pid-file="$tmp/munged.pid" \
     --log-file="$tmp/log/munged.log" --seed-file="$tmp/munge.seed" ||
-    give_up "munged did not start"
+    cannot "munged did not start"
 if munge -n -S "$socket" | unmunge -S "$socket" >/dev/null 2>&1; then ok; else
-    give_up "munge credentials do not round-trip through $socket"
+    cannot "munge credentials do not round-trip through $socket"
 fi
 
 # Two free TCP ports below the ephemeral range (32768 up), one pair per
@@ -93,13 +101,13 @@ tries=0
 until port_free "$port" && port_free $((port + 1)); do
     port=$((port + 2))
     tries=$((tries + 1))
-    [ $tries -lt 500 ] || give_up "no two free TCP ports from 20000 on"
+    [ $tries -lt 500 ] || cannot "no two free TCP ports from 20000 on"
 done
 
 # Beyond the minimum: kill_invalid_depend cancels the merge job when a shard
 # fails (instead of leaving it pending for ever), batch_sched_delay=0 starts
 # the next job at once (not up to 3 s later), and MailProg quiets the log.
-node=$(slurmd -C | grep '^NodeName=') || give_up "slurmd -C printed no NodeName line"
+node=$(slurmd -C | grep '^NodeName=') || cannot "slurmd -C printed no NodeName line"
 cat >"$tmp/slurm.conf" <<CONF
 ClusterName=vgradtest
 SlurmctldHost=localhost(127.0.0.1)
@@ -134,12 +142,12 @@ $node NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=vgrad Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$tmp/slurm.conf"
-slurmctld -f "$SLURM_CONF" || give_up "slurmctld -f $SLURM_CONF exited $?"
-slurmd -f "$SLURM_CONF" || give_up "slurmd -f $SLURM_CONF exited $?"
+slurmctld -f "$SLURM_CONF" || cannot "slurmctld -f $SLURM_CONF exited $?"
+slurmd -f "$SLURM_CONF" || cannot "slurmd -f $SLURM_CONF exited $?"
 i=0
 until [ "$(sinfo -h -o %t 2>/dev/null)" = idle ]; do
     i=$((i + 1))
-    [ $i -le 120 ] || give_up "the node is not idle after 60 s: $(sinfo 2>&1 | tr '\n' ' ')"
+    [ $i -le 120 ] || cannot "the node is not idle after 60 s: $(sinfo 2>&1 | tr '\n' ' ')"
     sleep 0.5
 done
 ok

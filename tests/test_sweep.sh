@@ -230,12 +230,19 @@ workers=$(pgrep -P "$pid" | tr '\n' ' ')
 if [ -n "$workers" ]; then ok; else bad "no workers of sweep $pid to orphan"; fi
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
-sleep 0.3
 # alive PID: running or sleeping, not a zombie (a container's init may
 # never reap the killed workers)
 alive() { [ -r "/proc/$1/stat" ] && awk '{ exit $3 == "Z" }' "/proc/$1/stat" 2>/dev/null; }
-left=""
-for w in $workers; do alive "$w" && left="$left $w"; done
+# Wait (10 s at most) until no worker is alive: they end when they notice
+# their parent died, which a loaded machine may delay.
+i=0
+while :; do
+    left=""
+    for w in $workers; do alive "$w" && left="$left $w"; done
+    [ -n "$left" ] && [ $i -lt 200 ] || break
+    sleep 0.05
+    i=$((i + 1))
+done
 if [ -z "$left" ]; then ok; else bad "workers$left outlived the sweep killed with SIGKILL"; kill -KILL $left; fi
 "$vgrad" sweep "$tmp/slow.ini" -j 2 -q --resume "out=$tmp/orphans" >"$tmp/resumed" || bad "resume after the orphans: $(cat "$tmp/resumed")"
 same "$tmp/whole" "$tmp/orphans"

@@ -63,12 +63,18 @@ static void free_table(table *t)
     free(t->cell);
 }
 
+/* The index of column NAME.  A name the header lacks is a mistake in the
+ * test (a misspelling, a renamed column): it stops the test with exit 1,
+ * since any column read instead could satisfy the check. */
 static int col(const table *t, const char *name)
 {
     for (int c = 0; c < t->cols; c++)
         if (strcmp(t->cell[0][c], name) == 0) return c;
-    fprintf(stderr, "no column %s\n", name);
-    return 0;
+    fprintf(stderr, "test_train: no column '%s' in the table read; the test stops\n", name);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
+    exit(1);
 }
 
 static double num(const table *t, int r, const char *name) { return atof(t->cell[r][col(t, name)]); }
