@@ -41,6 +41,9 @@ fail() {
 install() {
     missing=""
     for p in "$@"; do
+        # npm also comes bundled with Node.js from outside Debian (NodeSource),
+        # whose nodejs package conflicts with Debian's npm: any npm will do.
+        [ "$p" != npm ] || ! command -v npm >/dev/null 2>&1 || continue
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
             missing="$missing $p"
     done
