@@ -5,7 +5,10 @@
 # the current commit cloned into /root/vgrad and ../shared copied beside it
 # as /root/shared, both commands run as root from /root/vgrad in a clean
 # environment.  Not part of CI: it takes 15-25 minutes.
-#   sudo scripts/fresh-machine-test.sh
+#   sudo scripts/fresh-machine-test.sh [COMMAND...]
+# COMMANDs (shell command lines, run in turn from /root/vgrad) replace the
+# two README commands, e.g. to check one step on a fresh machine:
+#   scripts/fresh-machine-test.sh 'scripts/setup.sh build-asan Asan clang'
 # Needs root (debootstrap, chroot, mounts), about 8 GB free, and the Debian
 # mirror the host's apt uses.  It tests HEAD: uncommitted changes are not
 # in it (it warns).  Environment:
@@ -16,7 +19,7 @@
 #                      of it; logs/STAMP/, the logs of each run.
 #   VGRAD_FRESH_TIMEOUT  seconds each command may take (default 5400).
 # Prints one line per step and, for each command, its exit status and wall
-# time, and ends with PASS (exit 0, both commands exited 0) or FAIL (exit 1).
+# time, and ends with PASS (exit 0, every command exited 0) or FAIL (exit 1).
 # Mounts inside the root (proc; sysfs with the host's cgroup tree, so that
 # Slurm's daemons start; /dev, /dev/pts, /dev/shm; resolv.conf and
 # /etc/hosts) are removed on every exit, in reverse order, lazily if busy,
@@ -39,6 +42,12 @@ timeout_s=${VGRAD_FRESH_TIMEOUT:-5400}
 case "$timeout_s" in
     ''|*[!0-9]*) die "VGRAD_FRESH_TIMEOUT '$timeout_s' must be a whole number of seconds" ;;
 esac
+case "${1:-}" in
+    -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) die "unknown option '$1' (usage: fresh-machine-test.sh [COMMAND...])" ;;
+esac
+[ $# -gt 0 ] || set -- scripts/demo.sh scripts/test.sh
+child=""
 root="$cache/root"
 pristine="$cache/bookworm.tar"
 
@@ -102,6 +111,7 @@ unmount_all() {
 cleanup() {
     rc=$?
     trap - EXIT INT TERM
+    [ -z "$child" ] || kill "$child" 2>/dev/null || true
     end_processes
     if ! unmount_all; then
         echo "fresh: error: mounts are left under $root: $(mounts_under | tr '\n' ' ')" >&2
@@ -214,9 +224,14 @@ run() {
     say "running $command (log $log)"
     start=$(date +%s.%N)
     rc=0
+    # In the background, so that INT and TERM reach the trap at once (a
+    # foreground command would delay it until the command ends).
     timeout --kill-after=30 "$timeout_s" chroot "$root" /usr/bin/env -i \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root USER=root \
-        LOGNAME=root SHELL=/bin/bash /bin/sh -c "cd /root/vgrad && $command" </dev/null >"$log" 2>&1 || rc=$?
+        LOGNAME=root SHELL=/bin/bash /bin/sh -c "cd /root/vgrad && $command" </dev/null >"$log" 2>&1 &
+    child=$!
+    wait "$child" || rc=$?
+    child=""
     seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     end_processes
     line="$command: exit $rc in $seconds s"
@@ -230,8 +245,15 @@ fresh: $line (log $log)"
         tail -n 30 "$log" | sed 's/^/    /'
     fi
 }
-run demo scripts/demo.sh
-run test scripts/test.sh
+n=0
+for command in "$@"; do
+    n=$((n + 1))
+    case "$command" in
+        scripts/demo.sh) run demo "$command" ;;
+        scripts/test.sh) run test "$command" ;;
+        *) run "command-$n" "$command" ;;
+    esac
+done
 
 echo "fresh: summary for commit $commit on a fresh Debian 12 root:$results"
 if [ "$all_ok" -eq 1 ]; then
