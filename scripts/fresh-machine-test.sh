@@ -225,10 +225,11 @@ run() {
     start=$(date +%s.%N)
     rc=0
     # In the background, so that INT and TERM reach the trap at once (a
-    # foreground command would delay it until the command ends).
+    # foreground command would delay it until the command ends); without the
+    # lock's descriptor, which what it leaves running must not hold.
     timeout --kill-after=30 "$timeout_s" chroot "$root" /usr/bin/env -i \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root USER=root \
-        LOGNAME=root SHELL=/bin/bash /bin/sh -c "cd /root/vgrad && $command" </dev/null >"$log" 2>&1 &
+        LOGNAME=root SHELL=/bin/bash /bin/sh -c "cd /root/vgrad && $command" </dev/null >"$log" 2>&1 9>&- &
     child=$!
     wait "$child" || rc=$?
     child=""
