@@ -16,7 +16,8 @@
 #                      bookworm.tar, the pristine root file system made by
 #                      debootstrap on the first run and reused after it
 #                      (delete it to make a new one); root/, this run's copy
-#                      of it; logs/STAMP/, the logs of each run.
+#                      of it (kept until the next run, for a look inside);
+#                      logs/STAMP/, the logs of each run.
 #   VGRAD_FRESH_TIMEOUT  seconds each command may take (default 5400).
 # Prints one line per step and, for each command, its exit status and wall
 # time, and ends with PASS (exit 0, every command exited 0) or FAIL (exit 1).
