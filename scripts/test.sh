@@ -41,13 +41,24 @@ test: $name: ctest printed no summary"
     [ ! -s "$out.rc" ] || status=1
     rm -f "$out.rc"
 }
-scripts/setup.sh build Release gcc
-# A tool that cannot be installed here (no network, no package) is no reason
-# to stop: each test installs what it misses or is skipped, saying why.
-scripts/setup.sh --test-tools || echo "test: not every test tool could be installed; the tests that need one say so" >&2
-round "Release (gcc)" build
-scripts/setup.sh build-asan Asan clang
-round "Asan (clang)" build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# built NAME DIR TYPE COMPILER: sets up and builds DIR; when that fails, the
+# round is recorded as not run (the other round still runs).
+built() {
+    scripts/setup.sh "$2" "$3" "$4" && return 0
+    summary="$summary
+test: $1: not run: set-up or build failed (see $2/setup.log)"
+    status=1
+    return 1
+}
+if built "Release (gcc)" build Release gcc; then
+    # A tool that cannot be installed here (no network, no package) is no
+    # reason to stop: each test installs what it misses or is skipped, saying why.
+    scripts/setup.sh --test-tools || echo "test: not every test tool could be installed; the tests that need one say so" >&2
+    round "Release (gcc)" build
+fi
+if built "Asan (clang)" build-asan Asan clang; then
+    round "Asan (clang)" build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
 echo "$summary" | sed 1d
 exit $status
