@@ -29,27 +29,61 @@ static char *dup_range(const char *s, size_t n)
     return out;
 }
 
+/* An axis (one key's list in a grid) holds at most this many values: a
+ * longer list, be it one range or lines of them, is refused from its size
+ * before it is expanded. */
+#define AXIS_MAX_VALUES 1000000
+
+/* Appends v (owned; NULL is out of memory) to the axis.  The array grows
+ * geometrically: its capacity is the power of two at or above n_values, so
+ * it is reallocated only when n_values reaches one. */
 static int push_value(sweep_axis *a, char *v)
 {
-    char **grown = vg_realloc(a->values, (size_t)(a->n_values + 1) * sizeof *grown);
-    if (!grown || !v) {
-        vg_free(v);
-        if (grown) a->values = grown;
-        return 0;
+    size_t n = (size_t)a->n_values;
+    if (v && (n & (n - 1)) == 0) {
+        char **grown = vg_realloc(a->values, (n ? 2 * n : 1) * sizeof *grown);
+        if (!grown) {
+            vg_free(v);
+            return 0;
+        }
+        a->values = grown;
     }
-    a->values = grown;
+    if (!v) return 0;
     a->values[a->n_values++] = v;
     return 1;
 }
 
-/* Parses "a..b" or "a..b..step" into integers; 0 if item is not a range. */
+/* Parses "a..b" or "a..b..step" into integers: 1 for a range, 0 when item
+ * is not one (it is then a value of its own), -1 for a range whose bounds
+ * or step do not fit in 64 bits. */
 static int parse_range(const char *item, long long *lo, long long *hi, long long *step)
 {
-    char tail;
+    long long *parts[3] = {lo, hi, step};
+    const char *p = item;
+    int n = 0, overflow = 0;
     *step = 1;
-    if (sscanf(item, "%lld..%lld..%lld%c", lo, hi, step, &tail) == 3) return 1;
-    if (sscanf(item, "%lld..%lld%c", lo, hi, &tail) == 2) return 1;
-    return 0;
+    for (;;) {
+        char *end;
+        errno = 0;
+        *parts[n] = strtoll(p, &end, 10);
+        if (end == p) return 0;
+        if (errno == ERANGE) overflow = 1;
+        n++;
+        if (*end == '\0') break;
+        if (n == 3 || strncmp(end, "..", 2) != 0) return 0;
+        p = end + 2;
+    }
+    if (n < 2) return 0;
+    return overflow ? -1 : 1;
+}
+
+/* The number of values of the range lo..hi..step (step >= 1), computed
+ * without overflow; 0 when hi < lo. */
+static unsigned long long range_count(long long lo, long long hi, long long step)
+{
+    if (hi < lo) return 0;
+    unsigned long long span = (unsigned long long)hi - (unsigned long long)lo;
+    return span / (unsigned long long)step + 1;
 }
 
 /* Appends the items of a list value to the axis.  Values of widths, and
@@ -76,18 +110,34 @@ static int append_list(sweep_axis *a, const char *value, const char *where, vg_e
             return vg_fail(err, VG_EUSAGE, "%s: key '%s': empty item in list '%s'", where,
                            key_table[a->key].name, value);
         }
-        if (parse_range(item, &lo, &hi, &step)) {
+        int range = parse_range(item, &lo, &hi, &step);
+        if (range != 0) {
             vg_free(item);
-            if (step < 1 || hi < lo || (hi - lo) / step > 1000000)
+            unsigned long long count = range == 1 && step >= 1 ? range_count(lo, hi, step) : 0;
+            if (count == 0 || count > AXIS_MAX_VALUES)
                 return vg_fail(err, VG_EUSAGE, "%s: key '%s': range needs lo <= hi and step >= 1 "
-                               "(a..b or a..b..step), at most 1000000 values", where,
-                               key_table[a->key].name);
-            for (long long v = lo; v <= hi; v += step) {
+                               "(a..b or a..b..step), integers of 64 bits, at most %d values",
+                               where, key_table[a->key].name, AXIS_MAX_VALUES);
+            if (count > (unsigned long long)(AXIS_MAX_VALUES - a->n_values))
+                return vg_fail(err, VG_EUSAGE, "%s: key '%s': this range makes the list %llu "
+                               "values long; allowed: at most %d values per key", where,
+                               key_table[a->key].name, count + (unsigned long long)a->n_values,
+                               AXIS_MAX_VALUES);
+            /* Each step stays within lo..hi, so v + step never overflows. */
+            long long v = lo;
+            for (unsigned long long k = 0;; k++) {
                 char buf[32];
                 snprintf(buf, sizeof buf, "%lld", v);
                 if (!push_value(a, dup_range(buf, strlen(buf))))
                     return vg_fail(err, VG_EFAIL, "out of memory");
+                if (k + 1 == count) break;
+                v += step;
             }
+        } else if (a->n_values >= AXIS_MAX_VALUES) {
+            vg_free(item);
+            return vg_fail(err, VG_EUSAGE, "%s: key '%s': the list has more than %d values; "
+                           "allowed: at most %d values per key", where, key_table[a->key].name,
+                           AXIS_MAX_VALUES, AXIS_MAX_VALUES);
         } else if (!push_value(a, item)) {
             return vg_fail(err, VG_EFAIL, "out of memory");
         }
@@ -277,13 +327,25 @@ static int apply_override(experiment *e, const char *arg, const char *where, vg_
         } else {
             clear_axis(b);
             b->line = 0;
-            if (parsed.n_values == 1 && !push_value(b, dup_range(eq + 1, strlen(eq + 1))))
+            /* One value: the item parsed (a range of one value is that value). */
+            if (parsed.n_values == 1 &&
+                !push_value(b, dup_range(parsed.values[0], strlen(parsed.values[0]))))
                 rc = vg_fail(err, VG_EFAIL, "out of memory");
         }
     }
     for (int v = 0; v < parsed.n_values; v++) vg_free(parsed.values[v]);
     vg_free(parsed.values);
     return rc;
+}
+
+/* inih handler of the first look at a file for --quick: notes a [quick]
+ * entry and nothing else. */
+static int note_quick(void *user, const char *section, const char *name, const char *value)
+{
+    (void)name;
+    (void)value;
+    if (strcmp(section, "quick") == 0) *(int *)user = 1;
+    return 1;
 }
 
 int experiment_load(experiment *e, const char *path, char **overrides, int n_overrides,
@@ -295,6 +357,17 @@ int experiment_load(experiment *e, const char *path, char **overrides, int n_ove
     strcpy(e->path, path);
     reader_state r = {e, fopen(path, "r"), 0, err, VG_OK};
     if (!r.fp) return vg_fail(err, VG_EUSAGE, "%s: cannot open: %s", path, strerror(errno));
+    if (quick) {
+        /* --quick without a [quick] entry is refused before the lists of
+         * the file are expanded (a first pass that only reads). */
+        int has_quick = 0;
+        ini_parse_file(r.fp, note_quick, &has_quick);
+        if (!has_quick) {
+            fclose(r.fp);
+            return vg_fail(err, VG_EUSAGE, "%s has no [quick] section for --quick", path);
+        }
+        rewind(r.fp);
+    }
     int bad_line = ini_parse_stream(count_lines, &r, on_entry, &r);
     fclose(r.fp);
     if (r.rc == VG_OK && bad_line != 0)
@@ -310,10 +383,6 @@ int experiment_load(experiment *e, const char *path, char **overrides, int n_ove
         base = base ? base + 1 : path;
         size_t n = strcspn(base, ".");
         snprintf(e->name, sizeof e->name, "%.*s", (int)n, base);
-    }
-    if (quick && e->n_quick == 0) {
-        experiment_free(e);
-        return vg_fail(err, VG_EUSAGE, "%s has no [quick] section for --quick", path);
     }
     /* [quick] first, so that the command line has the last word. */
     for (int i = 0; quick && i < e->n_quick; i++) {
