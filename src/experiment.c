@@ -77,13 +77,12 @@ static int parse_range(const char *item, long long *lo, long long *hi, long long
     return overflow ? -1 : 1;
 }
 
-/* The number of values of the range lo..hi..step (step >= 1), computed
- * without overflow; 0 when hi < lo. */
-static unsigned long long range_count(long long lo, long long hi, long long step)
+/* The number of values of the range lo..hi..step (hi >= lo, step >= 1)
+ * less one, computed without overflow: the count itself may not fit in 64
+ * bits (-2^63..2^63-1 has 2^64 values). */
+static unsigned long long range_steps(long long lo, long long hi, long long step)
 {
-    if (hi < lo) return 0;
-    unsigned long long span = (unsigned long long)hi - (unsigned long long)lo;
-    return span / (unsigned long long)step + 1;
+    return ((unsigned long long)hi - (unsigned long long)lo) / (unsigned long long)step;
 }
 
 /* Appends the items of a list value to the axis.  Values of widths, and
@@ -112,17 +111,27 @@ static int append_list(sweep_axis *a, const char *value, const char *where, vg_e
         }
         int range = parse_range(item, &lo, &hi, &step);
         if (range != 0) {
+            int rc = VG_OK;
+            const char *name = key_table[a->key].name;
+            unsigned long long count = 0;
+            if (range < 0)
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' goes beyond 64-bit "
+                             "integers; allowed: -9223372036854775808 to 9223372036854775807",
+                             where, name, item);
+            else if (step < 1 || hi < lo)
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' needs lo <= hi and step "
+                             ">= 1 (a..b or a..b..step)", where, name, item);
+            else if (range_steps(lo, hi, step) >= AXIS_MAX_VALUES)
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' has more than %d values; "
+                             "allowed: at most %d values per key", where, name, item,
+                             AXIS_MAX_VALUES, AXIS_MAX_VALUES);
+            else if ((count = range_steps(lo, hi, step) + 1) >
+                     (unsigned long long)(AXIS_MAX_VALUES - a->n_values))
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' makes the list %llu values "
+                             "long; allowed: at most %d values per key", where, name, item,
+                             count + (unsigned long long)a->n_values, AXIS_MAX_VALUES);
             vg_free(item);
-            unsigned long long count = range == 1 && step >= 1 ? range_count(lo, hi, step) : 0;
-            if (count == 0 || count > AXIS_MAX_VALUES)
-                return vg_fail(err, VG_EUSAGE, "%s: key '%s': range needs lo <= hi and step >= 1 "
-                               "(a..b or a..b..step), integers of 64 bits, at most %d values",
-                               where, key_table[a->key].name, AXIS_MAX_VALUES);
-            if (count > (unsigned long long)(AXIS_MAX_VALUES - a->n_values))
-                return vg_fail(err, VG_EUSAGE, "%s: key '%s': this range makes the list %llu "
-                               "values long; allowed: at most %d values per key", where,
-                               key_table[a->key].name, count + (unsigned long long)a->n_values,
-                               AXIS_MAX_VALUES);
+            if (rc != VG_OK) return rc;
             /* Each step stays within lo..hi, so v + step never overflows. */
             long long v = lo;
             for (unsigned long long k = 0;; k++) {
