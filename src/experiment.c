@@ -119,8 +119,8 @@ static int append_list(sweep_axis *a, const char *value, const char *where, vg_e
                              "integers; allowed: -9223372036854775808 to 9223372036854775807",
                              where, name, item);
             else if (step < 1 || hi < lo)
-                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' needs lo <= hi and step "
-                             ">= 1 (a..b or a..b..step)", where, name, item);
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range needs lo <= hi and step >= 1 "
+                             "(a..b or a..b..step), not '%s'", where, name, item);
             else if (range_steps(lo, hi, step) >= AXIS_MAX_VALUES)
                 rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' has more than %d values; "
                              "allowed: at most %d values per key", where, name, item,

@@ -120,9 +120,11 @@ static void test_ranges(void)
     CHECK_CONTAINS(err.msg, "big.ini:2: key 'seed': range '1..9223372036854775808' goes beyond "
                             "64-bit integers");
     CHECK(load_text(&e, "down.ini", "[sweep]\nseed = 5..1\n", NULL, 0, 0, &err) == VG_EUSAGE);
-    CHECK_CONTAINS(err.msg, "down.ini:2: key 'seed': range '5..1' needs lo <= hi and step >= 1");
+    CHECK_CONTAINS(err.msg, "down.ini:2: key 'seed': range needs lo <= hi and step >= 1 "
+                            "(a..b or a..b..step), not '5..1'");
     CHECK(load_text(&e, "step.ini", "[sweep]\nseed = 1..5..0\n", NULL, 0, 0, &err) == VG_EUSAGE);
-    CHECK_CONTAINS(err.msg, "step.ini:2: key 'seed': range '1..5..0' needs lo <= hi and step >= 1");
+    CHECK_CONTAINS(err.msg, "step.ini:2: key 'seed': range needs lo <= hi and step >= 1 "
+                            "(a..b or a..b..step), not '1..5..0'");
 
     /* The same as command-line overrides. */
     char *wide[] = {"seed=-9223372036854775808..9223372036854775807"};
