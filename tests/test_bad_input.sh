@@ -15,7 +15,7 @@ test_name=bad_input
 # The memory limits below need a binary that starts under an address-space
 # limit; a sanitizer build reserves terabytes of shadow memory and cannot.
 limits=1
-(ulimit -v 1000000 && "$vgrad" list >/dev/null 2>&1) 2>/dev/null || limits=0
+sh -c 'ulimit -v 1000000 && "$1" list && :' sh "$vgrad" >/dev/null 2>&1 || limits=0
 
 # refused NEEDLE LIMIT_KB ARGS...: vgrad ARGS exits 2 within 60 s with one
 # line on stderr holding NEEDLE, and writes nothing ($tmp/never); with
