@@ -420,8 +420,8 @@ static int load_idx(dataset *d, const char *images, const char *labels, const da
         rc = most < 0 ? vg_fail(err, VG_EFAIL, "out of memory")
                       : vg_fail(err, VG_EUSAGE, "%s: item %d: label %d makes %d classes, %d of "
                                 "them without an example; allowed: labels 0 to K-1 with at most "
-                                "half the classes empty, or n_classes=%d set to keep them", labels,
-                                top, d->y[top], K, empty, K);
+                                "half the classes empty, or n_classes set to keep them", labels,
+                                top, d->y[top], K, empty);
         data_free(d);
     }
     vg_free(px);
@@ -585,8 +585,8 @@ static int load_csv(dataset *d, const char *path, const data_params *p, vg_error
         rc = most < 0 ? vg_fail(err, VG_EFAIL, "out of memory")
                       : vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %d makes %d "
                                 "classes, %d of them without an example; allowed: labels 0 to K-1 "
-                                "with at most half the classes empty, or n_classes=%d set to keep "
-                                "them", path, top + 1 + header, lc + 1, d->y[top], K, empty, K);
+                                "with at most half the classes empty, or n_classes set to keep "
+                                "them", path, top + 1 + header, lc + 1, d->y[top], K, empty);
         data_free(d);
     }
     vg_free(m);

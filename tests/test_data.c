@@ -394,7 +394,7 @@ static void test_idx_lies(void)
     CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
     CHECK_CONTAINS(err.msg, "far: item 2: label 200 makes 201 classes, 198 of them without an "
                             "example; allowed: labels 0 to K-1 with at most half the classes "
-                            "empty, or n_classes=201 set to keep them");
+                            "empty, or n_classes set to keep them");
     p.n_classes = 201;
     CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
     CHECK(d.n_classes == 201);
