@@ -418,8 +418,8 @@ void experiment_free(experiment *e)
     free_axes(e->base, e->n_base);
     for (int g = 0; g < e->n_grids; g++) free_axes(e->grids[g].axes, e->grids[g].n_axes);
     vg_free(e->grids);
-    for (int i = 0; i < e->n_points; i++) vg_free(e->points[i].choice);
     vg_free(e->points);
+    vg_free(e->choice_block);
     for (int i = 0; i < e->n_quick; i++) vg_free(e->quick[i]);
     vg_free(e->quick);
     vg_free(e->quick_line);
@@ -565,75 +565,82 @@ typedef struct {
     int n, n_features, n_out;
 } data_seen;
 
+/* The memory of one run: the network at its batch, plus the data and its
+ * training copy. */
+static size_t run_bytes(const vg_config *cfg, int n, int n_features, int n_out)
+{
+    int batch = cfg->batch_size ? (int)cfg->batch_size : n;
+    size_t bytes = trainer_memory_bytes(cfg, n_features > 0 ? n_features : 1,
+                                        n_out > 1 ? n_out : 2, batch > 0 ? batch : 1);
+    double data_bytes = 2.0 * (double)n * ((double)n_features + 1.0) * sizeof(double);
+    if (bytes != SIZE_MAX && data_bytes < (double)(SIZE_MAX - bytes))
+        bytes += (size_t)data_bytes;
+    else
+        bytes = SIZE_MAX;
+    return bytes;
+}
+
+/* The memory of a run on a generated dataset, whose shape its keys give. */
+static size_t generated_run_bytes(const vg_config *cfg)
+{
+    const data_info *info = &data_table[data_find(cfg->dataset)];
+    return run_bytes(cfg, (int)cfg->n_samples,
+                     info->fixed_features ? info->fixed_features : (int)cfg->n_features,
+                     info->fixed_classes ? info->fixed_classes : (int)cfg->n_classes);
+}
+
 /* Reads each distinct data file of the plan once (with its n_samples,
  * n_classes and label_col), so that a missing or bad file stops the sweep
- * before any run, naming the line that chose it; and sets max_run_bytes,
- * the memory of the largest run, from the real size of every dataset. */
+ * before any run, naming the line that chose it; and raises max_run_bytes
+ * (which the expansion set for the generated datasets) to the memory of the
+ * largest run on a file, from the real size of its dataset.  Only the points
+ * on files are resolved again. */
 static int check_data(experiment *e, vg_error *err)
 {
     vg_config *cfg = vg_malloc(sizeof *cfg);
     data_seen *seen = NULL;
     int n_seen = 0, rc = VG_OK;
     if (!cfg) return vg_fail(err, VG_EFAIL, "out of memory");
-    e->max_run_bytes = 0;
     for (int i = 0; i < e->n_points && rc == VG_OK; i++) {
+        if (!e->points[i].from_files) continue;
         if ((rc = experiment_config(e, i, cfg, err)) != VG_OK) break;
-        int n, n_features, n_out;
-        if (from_files(cfg->dataset)) {
-            int k = 0;
-            while (k < n_seen && !(strcmp(seen[k].spec, cfg->dataset) == 0 &&
-                                   seen[k].n_samples == cfg->n_samples &&
-                                   seen[k].n_classes == cfg->n_classes &&
-                                   seen[k].label_col == cfg->label_col &&
-                                   seen[k].label_cols == cfg->label_cols))
-                k++;
-            if (k == n_seen) {
-                void *grown = vg_realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
-                if (!grown) {
-                    rc = vg_fail(err, VG_EFAIL, "out of memory");
-                    break;
-                }
-                seen = grown;
-                dataset d;
-                data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
-                                  cfg->noise, (int)cfg->label_col, (int)cfg->label_cols};
-                rc = data_load(&d, cfg->dataset, &dp, NULL, err);
-                if (rc != VG_OK) {
-                    char where[WHERE_MAX], msg[sizeof err->msg];
-                    locate_dataset(e, i, where, sizeof where);
-                    snprintf(msg, sizeof msg, "%s", err->msg);
-                    vg_fail(err, rc, "%s: key 'dataset': %s", where, msg);
-                    break;
-                }
-                data_seen *ds = &seen[n_seen++];
-                snprintf(ds->spec, sizeof ds->spec, "%s", cfg->dataset);
-                ds->n_samples = cfg->n_samples;
-                ds->n_classes = cfg->n_classes;
-                ds->label_col = cfg->label_col;
-                ds->label_cols = cfg->label_cols;
-                ds->n = d.n;
-                ds->n_features = d.n_features;
-                ds->n_out = d.n_classes;
-                data_free(&d);
+        int k = 0;
+        while (k < n_seen && !(strcmp(seen[k].spec, cfg->dataset) == 0 &&
+                               seen[k].n_samples == cfg->n_samples &&
+                               seen[k].n_classes == cfg->n_classes &&
+                               seen[k].label_col == cfg->label_col &&
+                               seen[k].label_cols == cfg->label_cols))
+            k++;
+        if (k == n_seen) {
+            void *grown = vg_realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
+            if (!grown) {
+                rc = vg_fail(err, VG_EFAIL, "out of memory");
+                break;
             }
-            n = seen[k].n;
-            n_features = seen[k].n_features;
-            n_out = seen[k].n_out;
-        } else {
-            const data_info *info = &data_table[data_find(cfg->dataset)];
-            n = (int)cfg->n_samples;
-            n_features = info->fixed_features ? info->fixed_features : (int)cfg->n_features;
-            n_out = info->fixed_classes ? info->fixed_classes : (int)cfg->n_classes;
+            seen = grown;
+            dataset d;
+            data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
+                              cfg->noise, (int)cfg->label_col, (int)cfg->label_cols};
+            rc = data_load(&d, cfg->dataset, &dp, NULL, err);
+            if (rc != VG_OK) {
+                char where[WHERE_MAX], msg[sizeof err->msg];
+                locate_dataset(e, i, where, sizeof where);
+                snprintf(msg, sizeof msg, "%s", err->msg);
+                vg_fail(err, rc, "%s: key 'dataset': %s", where, msg);
+                break;
+            }
+            data_seen *ds = &seen[n_seen++];
+            snprintf(ds->spec, sizeof ds->spec, "%s", cfg->dataset);
+            ds->n_samples = cfg->n_samples;
+            ds->n_classes = cfg->n_classes;
+            ds->label_col = cfg->label_col;
+            ds->label_cols = cfg->label_cols;
+            ds->n = d.n;
+            ds->n_features = d.n_features;
+            ds->n_out = d.n_classes;
+            data_free(&d);
         }
-        /* The network at its batch, plus the data and its training copy. */
-        int batch = cfg->batch_size ? (int)cfg->batch_size : n;
-        size_t bytes = trainer_memory_bytes(cfg, n_features > 0 ? n_features : 1,
-                                            n_out > 1 ? n_out : 2, batch > 0 ? batch : 1);
-        double data_bytes = 2.0 * (double)n * ((double)n_features + 1.0) * sizeof(double);
-        if (bytes != SIZE_MAX && data_bytes < (double)(SIZE_MAX - bytes))
-            bytes += (size_t)data_bytes;
-        else
-            bytes = SIZE_MAX;
+        size_t bytes = run_bytes(cfg, seen[k].n, seen[k].n_features, seen[k].n_out);
         if (bytes > e->max_run_bytes) e->max_run_bytes = bytes;
     }
     vg_free(seen);
@@ -645,8 +652,9 @@ int experiment_expand(experiment *e, vg_error *err)
 {
     int rc = effective_grids(e, err);
     if (rc != VG_OK) return rc;
-    /* Count the points, refusing grids beyond ten million runs. */
-    size_t total = 0;
+    /* Count the points, refusing grids beyond ten million runs, and the
+     * cells of their choices (one block for them all). */
+    size_t total = 0, cells = 0;
     for (int g = 0; g < e->n_grids; g++) {
         size_t n = 1;
         for (int i = 0; i < e->grids[g].n_axes; i++)
@@ -658,14 +666,18 @@ int experiment_expand(experiment *e, vg_error *err)
         total += n;
         if (total > 10000000)
             return vg_fail(err, VG_EUSAGE, "%s: the grids have more than 10000000 runs", e->path);
+        cells += n * ((size_t)e->grids[g].n_axes + 1);
     }
     e->points = vg_calloc(total ? total : 1, sizeof *e->points);
+    e->choice_block = vg_malloc((cells ? cells : 1) * sizeof(int));
     vg_config *cfg = vg_malloc(sizeof *cfg);
-    if (!e->points || !cfg) {
+    if (!e->points || !e->choice_block || !cfg) {
         vg_free(cfg);
         return vg_fail(err, VG_EFAIL, "out of memory");
     }
     e->n_points = 0;
+    e->max_run_bytes = 0;
+    int *next_choice = e->choice_block;
     for (int g = 0; g < e->n_grids && rc == VG_OK; g++) {
         const sweep_grid *grid = &e->grids[g];
         int *choice = vg_calloc((size_t)grid->n_axes + 1, sizeof(int));
@@ -678,14 +690,17 @@ int experiment_expand(experiment *e, vg_error *err)
             if (rc != VG_OK) break;
             sweep_point *p = &e->points[e->n_points++];
             p->grid = g;
-            p->choice = vg_malloc(((size_t)grid->n_axes + 1) * sizeof(int));
-            if (!p->choice) {
-                rc = vg_fail(err, VG_EFAIL, "out of memory");
-                break;
-            }
+            p->choice = next_choice;
+            next_choice += grid->n_axes + 1;
             memcpy(p->choice, choice, ((size_t)grid->n_axes + 1) * sizeof(int));
             config_run_id(cfg, p->run_id);
             if (cfg->test_frac > 0) e->test_columns = 1;
+            /* Runs on files are sized by check_data, once their data is read. */
+            p->from_files = (char)from_files(cfg->dataset);
+            if (!p->from_files) {
+                size_t bytes = generated_run_bytes(cfg);
+                if (bytes > e->max_run_bytes) e->max_run_bytes = bytes;
+            }
             /* The last axis varies fastest. */
             int i = grid->n_axes - 1;
             for (; i >= 0; i--) {
@@ -714,13 +729,8 @@ int experiment_expand(experiment *e, vg_error *err)
     }
     vg_free(sorted);
     int kept = 0;
-    for (int i = 0; i < e->n_points; i++) {
-        if (e->points[i].run_id[0] == '\0') {
-            vg_free(e->points[i].choice);
-            continue;
-        }
-        e->points[kept++] = e->points[i];
-    }
+    for (int i = 0; i < e->n_points; i++)
+        if (e->points[i].run_id[0] != '\0') e->points[kept++] = e->points[i];
     e->n_points = kept;
     return check_data(e, err);
 }
