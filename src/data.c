@@ -326,17 +326,16 @@ static int read_idx(const char *path, int want_dims, unsigned char **bytes, int 
     unsigned char head[4 + 4 * 4];
     size_t got;
     *bytes = NULL;
-    if ((rc = idx_read(&r, head, 4, &got, err)) != VG_OK) {
-    } else if (got != 4) {
+    rc = idx_read(&r, head, 4, &got, err);
+    if (rc == VG_OK && got != 4)
         rc = vg_fail(err, VG_EUSAGE, "%s: truncated: no IDX header", path);
-    } else if (head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] != want_dims) {
+    if (rc == VG_OK && (head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] != want_dims))
         rc = vg_fail(err, VG_EUSAGE, "%s: wrong magic number %02x%02x%02x%02x; expected "
                      "000008%02x (unsigned bytes, %d dimensions)", path, head[0], head[1],
                      head[2], head[3], want_dims, want_dims);
-    } else if ((rc = idx_read(&r, head + 4, (size_t)(4 * want_dims), &got, err)) == VG_OK &&
-               got != (size_t)(4 * want_dims)) {
+    if (rc == VG_OK && (rc = idx_read(&r, head + 4, (size_t)(4 * want_dims), &got, err)) == VG_OK &&
+        got != (size_t)(4 * want_dims))
         rc = vg_fail(err, VG_EUSAGE, "%s: truncated in the header", path);
-    }
     size_t total = 1;
     for (int k = 0; k < want_dims && rc == VG_OK; k++) {
         const unsigned char *b = head + 4 + 4 * k;
