@@ -125,34 +125,60 @@ typedef struct {
     int rows;           /* data rows */
     double *row_vals;   /* the current row */
     int row_cap;
-    char *first_bad;    /* first non-numeric field of the first row */
-    int first_bad_col;
+    /* The first row is a header when no field of it reads as a number, data
+     * when every field is a finite number; these note its first field of
+     * each kind, to decide at its end and to name them if it is neither. */
+    char *first_text;   /* a field that is not a number */
+    int first_text_col;
+    char *first_num;    /* a field that reads as a number, finite or not */
+    int first_num_col;
+    char *first_inf;    /* a number that is not finite (nan, inf, 1e400) */
+    int first_inf_col;
     double *data;
     size_t n, cap;
 } reader;
 
-/* Parses a whole field as a finite number, spaces around allowed. */
-static int parse_number(const char *s, double *out)
+enum { FIELD_NUMBER, FIELD_NON_FINITE, FIELD_TEXT };
+
+/* Whether a field is a finite number (then in *out), a number that is not
+ * finite (nan, inf, or out of range as 1e400), or text; spaces around a
+ * number allowed. */
+static int classify(const char *s, double *out)
 {
     char *end;
     while (*s == ' ' || *s == '\t') s++;
-    if (*s == '\0') return 0;
+    if (*s == '\0') return FIELD_TEXT;
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s) return 0;
+    if (end == s) return FIELD_TEXT;
     while (*end == ' ' || *end == '\t') end++;
-    if (*end != '\0' || !isfinite(v)) return 0;
+    if (*end != '\0') return FIELD_TEXT;
+    if (!isfinite(v)) return FIELD_NON_FINITE;
     *out = v;
-    return 1;
+    return FIELD_NUMBER;
+}
+
+/* Keeps the first field of a kind of the first row: its copy and column. */
+static void note_first(reader *r, char **copy, int *col, const char *s)
+{
+    if (*copy) return;
+    *copy = vg_strdup(s);
+    *col = r->col + 1;
+    if (!*copy) r->rc = vg_fail(r->err, VG_EFAIL, "out of memory reading %s", r->path);
 }
 
 static void on_field(void *field, size_t len, void *user)
 {
     reader *r = user;
-    (void)len;
     if (r->rc != VG_OK) return;
     if (r->col == 0) r->row_line = r->line;
     const char *s = field ? field : "";
+    if (field && memchr(field, '\0', len)) {
+        r->rc = vg_fail(r->err, VG_EUSAGE, "%s: line %d, column %d: the field holds a NUL byte; "
+                        "allowed: numbers, or names in a header row", r->path, r->line,
+                        r->col + 1);
+        return;
+    }
     if (r->col == r->row_cap) {
         int cap = r->row_cap ? 2 * r->row_cap : 16;
         double *grown = vg_realloc(r->row_vals, (size_t)cap * sizeof *grown);
@@ -164,28 +190,19 @@ static void on_field(void *field, size_t len, void *user)
         r->row_cap = cap;
     }
     double v = 0;
-    if (!parse_number(s, &v)) {
-        if (r->seen_rows == 0) {
-            /* The first row may be a header: decided at its end. */
-            if (!r->first_bad) {
-                r->first_bad = vg_strdup(s);
-                r->first_bad_col = r->col + 1;
-                if (!r->first_bad) {
-                    r->rc = vg_fail(r->err, VG_EFAIL, "out of memory reading %s", r->path);
-                    return;
-                }
-            }
-        } else {
-            char *end;
-            double raw = strtod(s, &end);
-            int non_finite = end != s && *end == '\0' && !isfinite(raw);
-            r->rc = vg_fail(r->err, VG_EUSAGE, "%s: line %d, column %d: '%s' is not a %s",
-                            r->path, r->line, r->col + 1, s,
-                            non_finite ? "finite number" : "number");
-            return;
-        }
+    int kind = classify(s, &v);
+    if (r->seen_rows == 0) {
+        /* The first row may be a header: decided at its end. */
+        if (kind == FIELD_TEXT) note_first(r, &r->first_text, &r->first_text_col, s);
+        else note_first(r, &r->first_num, &r->first_num_col, s);
+        if (kind == FIELD_NON_FINITE) note_first(r, &r->first_inf, &r->first_inf_col, s);
+    } else if (kind != FIELD_NUMBER) {
+        r->rc = vg_fail(r->err, VG_EUSAGE, "%s: line %d, column %d: '%s' is not a %s",
+                        r->path, r->line, r->col + 1, s,
+                        kind == FIELD_NON_FINITE ? "finite number" : "number");
+        return;
     }
-    r->row_vals[r->col++] = v;
+    if (r->rc == VG_OK) r->row_vals[r->col++] = v;
 }
 
 static void on_row(int terminator, void *user)
@@ -197,7 +214,19 @@ static void on_row(int terminator, void *user)
     r->col = 0;
     if (r->seen_rows++ == 0) {
         r->first_line = r->row_line;
-        if (r->first_bad) {
+        if (r->first_text && r->first_num) {
+            r->rc = vg_fail(r->err, VG_EUSAGE, "%s: line %d mixes numbers and text (column %d: "
+                            "'%s', column %d: '%s'); allowed: a header row of names only, or a "
+                            "row of numbers only", r->path, r->row_line, r->first_num_col,
+                            r->first_num, r->first_text_col, r->first_text);
+            return;
+        }
+        if (r->first_inf) {
+            r->rc = vg_fail(r->err, VG_EUSAGE, "%s: line %d, column %d: '%s' is not a finite "
+                            "number", r->path, r->row_line, r->first_inf_col, r->first_inf);
+            return;
+        }
+        if (r->first_text) {
             r->header = 1;
             r->cols = n;
             r->cols_line = r->row_line;
@@ -233,12 +262,20 @@ static void on_row(int terminator, void *user)
     r->rows++;
 }
 
-static int blank(const char *line)
+/* A line of spaces only; a NUL byte is not a space. */
+static int blank(const char *line, size_t len)
 {
-    for (; *line; line++)
-        if (*line != ' ' && *line != '\t' && *line != '\r' && *line != '\n') return 0;
+    for (size_t k = 0; k < len; k++)
+        if (line[k] != ' ' && line[k] != '\t' && line[k] != '\r' && line[k] != '\n') return 0;
     return 1;
 }
+
+/* libcsv grows a field's buffer by its block size (128 bytes unless set),
+ * which makes a long field quadratic.  Lines are handed to it in pieces,
+ * and before each the block is set to the buffer's size (at least
+ * CSV_MIN_BLOCK), so that the buffer doubles. */
+#define CSV_MIN_BLOCK ((size_t)1 << 16)
+#define CSV_PIECE ((size_t)1 << 20)
 
 int csvread_matrix(const char *path, double **data, int *rows, int *cols, int *header_skipped,
                    vg_error *err)
@@ -261,15 +298,23 @@ int csvread_matrix(const char *path, double **data, int *rows, int *cols, int *h
         r.line++;
         /* A blank line between rows is skipped (inside a quoted field it
          * is part of the field, and libcsv sees it). */
-        if (r.col == 0 && blank(line)) continue;
-        if (csv_parse(&p, line, (size_t)len, on_field, on_row, &r) != (size_t)len &&
-            r.rc == VG_OK)
-            r.rc = vg_fail(err, VG_EUSAGE, "%s: line %d: %s", path, r.line,
-                           csv_strerror(csv_error(&p)));
+        if (r.col == 0 && blank(line, (size_t)len)) continue;
+        for (size_t at = 0; at < (size_t)len && r.rc == VG_OK; at += CSV_PIECE) {
+            size_t piece = (size_t)len - at < CSV_PIECE ? (size_t)len - at : CSV_PIECE;
+            size_t have = csv_get_buffer_size(&p);
+            csv_set_blk_size(&p, have > CSV_MIN_BLOCK ? have : CSV_MIN_BLOCK);
+            if (csv_parse(&p, line + at, piece, on_field, on_row, &r) != piece && r.rc == VG_OK)
+                r.rc = csv_error(&p) == CSV_ENOMEM
+                           ? vg_fail(err, VG_EFAIL, "out of memory reading %s", path)
+                           : vg_fail(err, VG_EUSAGE, "%s: line %d: %s", path, r.line,
+                                     csv_strerror(csv_error(&p)));
+        }
     }
     if (r.rc == VG_OK && ferror(f))
         r.rc = vg_fail(err, VG_EUSAGE, "%s: read error: %s", path, strerror(errno));
-    if (r.rc == VG_OK) csv_fini(&p, on_field, on_row, &r);
+    if (r.rc == VG_OK && csv_fini(&p, on_field, on_row, &r) != 0 && r.rc == VG_OK)
+        r.rc = vg_fail(err, VG_EUSAGE, "%s: line %d: %s", path, r.line,
+                       csv_strerror(csv_error(&p)));
     csv_free(&p);
     vg_free(line);
     fclose(f);
@@ -277,7 +322,9 @@ int csvread_matrix(const char *path, double **data, int *rows, int *cols, int *h
         r.rc = vg_fail(err, VG_EUSAGE, "%s: empty file (no data rows%s)", path,
                        r.header ? " after the header" : "");
     vg_free(r.row_vals);
-    vg_free(r.first_bad);
+    vg_free(r.first_text);
+    vg_free(r.first_num);
+    vg_free(r.first_inf);
     if (r.rc != VG_OK) {
         vg_free(r.data);
         return r.rc;

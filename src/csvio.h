@@ -7,8 +7,9 @@
  * fewest significant digits (at most 17) that read back to the same double.
  *
  * Reading: csvread_matrix reads a numeric table, skipping one header row when
- * the first row is not all numbers, and reports the file, line and column of
- * the first bad field. */
+ * no field of the first row reads as a number (a first row that mixes numbers
+ * and text, or holds nan or inf, is an error), and reports the file, line and
+ * column of the first bad field (a NUL byte in a field is one). */
 #ifndef VG_CSVIO_H
 #define VG_CSVIO_H
 

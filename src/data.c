@@ -21,8 +21,8 @@ static int alloc_set(dataset *d, int n, int n_features, int n_classes, vg_error 
     size_t cells;
     if (!vg_mul_size((size_t)n, (size_t)n_features, &cells))
         return vg_fail(err, VG_EUSAGE, "dataset of %d x %d values is too large", n, n_features);
-    d->X = malloc((cells ? cells : 1) * sizeof(double));
-    d->y = malloc(((size_t)n + 1) * sizeof(int));
+    d->X = vg_malloc((cells ? cells : 1) * sizeof(double));
+    d->y = vg_malloc(((size_t)n + 1) * sizeof(int));
     if (!d->X || !d->y) {
         data_free(d);
         return vg_fail(err, VG_EFAIL, "out of memory for %d examples", n);
@@ -87,7 +87,7 @@ static int gen_blobs(dataset *d, const data_params *p, rng_state *rng, vg_error 
     if (rc == VG_OK) rc = alloc_set(d, p->n_samples, p->n_features, p->n_classes, err);
     if (rc != VG_OK) return rc;
     int F = p->n_features, K = p->n_classes;
-    double *centres = malloc((size_t)K * F * sizeof(double));
+    double *centres = vg_malloc((size_t)K * F * sizeof(double));
     if (!centres) {
         data_free(d);
         return vg_fail(err, VG_EFAIL, "out of memory");
@@ -99,7 +99,7 @@ static int gen_blobs(dataset *d, const data_params *p, rng_state *rng, vg_error 
         for (int f = 0; f < F; f++)
             d->X[(size_t)i * F + f] = centres[(size_t)c * F + f] + p->noise * rng_normal(rng);
     }
-    free(centres);
+    vg_free(centres);
     return VG_OK;
 }
 
@@ -143,7 +143,7 @@ static int gen_teacher(dataset *d, const data_params *p, rng_state *rng, vg_erro
     enum { TEACHER_BLOCK = 1024 };
     int n = d->n, F = p->n_features, K = p->n_classes, H = TEACHER_WIDTH;
     size_t n1 = (size_t)H * F, n2 = (size_t)H * H, n3 = (size_t)K * H;
-    double *w = malloc((n1 + n2 + n3 + (2 * (size_t)H + (size_t)K) * TEACHER_BLOCK) *
+    double *w = vg_malloc((n1 + n2 + n3 + (2 * (size_t)H + (size_t)K) * TEACHER_BLOCK) *
                        sizeof(double));
     if (!w) {
         data_free(d);
@@ -169,7 +169,7 @@ static int gen_teacher(dataset *d, const data_params *p, rng_state *rng, vg_erro
             d->y[first + i] = best;
         }
     }
-    free(w);
+    vg_free(w);
     return VG_OK;
 }
 
@@ -186,28 +186,156 @@ static int gen_gauss(dataset *d, const data_params *p, rng_state *rng, vg_error 
     return VG_OK;
 }
 
+/* With n_classes inferred from the largest label, at most half the classes
+ * may be without an example: one stray label (1000000 among 0..9) would
+ * otherwise make a classifier of 1000001 classes, nearly all empty.  Looks
+ * at d's labels: 1 when most classes are empty (*empty of them, *top the
+ * first example with the largest label), 0 when not, -1 out of memory. */
+static int most_classes_empty(const dataset *d, int *empty, int *top)
+{
+    unsigned char *seen = vg_calloc((size_t)d->n_classes, 1);
+    if (!seen) return -1;
+    int present = 0;
+    *top = 0;
+    for (int i = 0; i < d->n; i++) {
+        present += !seen[d->y[i]];
+        seen[d->y[i]] = 1;
+        if (d->y[i] > d->y[*top]) *top = i;
+    }
+    vg_free(seen);
+    *empty = d->n_classes - present;
+    return 2 * (long)*empty > d->n_classes;
+}
+
 /* ---- IDX files (LeCun's MNIST format), plain or gzip ------------------------ */
 
+/* An IDX file read in pieces, plain or gzip (RFC 1952: one member, or
+ * several one after another).  gzip goes through zlib's inflate itself, not
+ * gzread: gzread takes a stream that ends inside its trailer for a whole
+ * one, and reports a wrong CRC as an empty read. */
+typedef struct {
+    const char *path;
+    FILE *fp;
+    int gzip;           /* the file starts with gzip's magic 1f 8b */
+    int inflating;      /* z is initialised */
+    int member_end;     /* inflate reached the end of a member, trailer checked */
+    z_stream z;
+    unsigned char in[16384];
+} idx_reader;
+
+/* zlib's memory through the allocation hook. */
+static voidpf idx_zalloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return vg_calloc(items, size);
+}
+
+static void idx_zfree(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    vg_free(p);
+}
+
+static int idx_open(idx_reader *r, const char *path, vg_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->fp = fopen(path, "rb");
+    if (!r->fp) return vg_fail(err, VG_EUSAGE, "%s: cannot open: %s", path, strerror(errno));
+    int b0 = getc(r->fp), b1 = getc(r->fp);
+    r->gzip = b0 == 0x1f && b1 == 0x8b;
+    rewind(r->fp);
+    if (!r->gzip) return VG_OK;
+    r->z.zalloc = idx_zalloc;
+    r->z.zfree = idx_zfree;
+    int zrc = inflateInit2(&r->z, 16 + MAX_WBITS); /* 16: a gzip wrapper */
+    if (zrc != Z_OK) {
+        fclose(r->fp);
+        return vg_fail(err, VG_EFAIL, "out of memory reading %s", path);
+    }
+    r->inflating = 1;
+    return VG_OK;
+}
+
+static void idx_close(idx_reader *r)
+{
+    if (r->inflating) inflateEnd(&r->z);
+    fclose(r->fp);
+}
+
+/* Reads up to len bytes into buf; *got < len only at the end of the data.
+ * A gzip file must end where a member ends (its CRC and length checked). */
+static int idx_read(idx_reader *r, unsigned char *buf, size_t len, size_t *got, vg_error *err)
+{
+    *got = 0;
+    if (!r->gzip) {
+        *got = fread(buf, 1, len, r->fp);
+        if (ferror(r->fp))
+            return vg_fail(err, VG_EUSAGE, "%s: read error: %s", r->path, strerror(errno));
+        return VG_OK;
+    }
+    while (*got < len) {
+        if (r->z.avail_in == 0) {
+            r->z.avail_in = (uInt)fread(r->in, 1, sizeof r->in, r->fp);
+            r->z.next_in = r->in;
+            if (ferror(r->fp))
+                return vg_fail(err, VG_EUSAGE, "%s: read error: %s", r->path, strerror(errno));
+            if (r->z.avail_in == 0) {
+                if (r->member_end) return VG_OK;
+                return vg_fail(err, VG_EUSAGE, "%s: truncated gzip file: it ends before its "
+                               "trailer (CRC and length); allowed: an intact .gz", r->path);
+            }
+        }
+        if (r->member_end) {
+            /* More bytes after a member: the next member. */
+            inflateReset(&r->z);
+            r->member_end = 0;
+        }
+        size_t want = len - *got > (1u << 30) ? (1u << 30) : len - *got;
+        r->z.next_out = buf + *got;
+        r->z.avail_out = (uInt)want;
+        int zrc = inflate(&r->z, Z_NO_FLUSH);
+        *got += want - r->z.avail_out;
+        if (zrc == Z_STREAM_END) {
+            r->member_end = 1;
+        } else if (zrc == Z_MEM_ERROR) {
+            return vg_fail(err, VG_EFAIL, "out of memory reading %s", r->path);
+        } else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
+            return vg_fail(err, VG_EUSAGE, "%s: corrupt gzip data (%s); allowed: an intact .gz "
+                           "or a plain IDX file", r->path, r->z.msg ? r->z.msg : "bad stream");
+        }
+    }
+    return VG_OK;
+}
+
+/* The first block of an IDX file's data; the buffer doubles from there. */
+#define IDX_FIRST_BLOCK ((size_t)1 << 20)
+
 /* Reads a whole IDX file of unsigned bytes: magic 0x00 0x00 0x08 ndim, ndim
- * big-endian 32-bit sizes, then the bytes.  *count = first size, *item =
- * product of the others. */
+ * big-endian 32-bit sizes, then exactly the bytes they multiply to.  *count
+ * = first size, *item = product of the others.  The buffer grows with the
+ * data actually read (doubling, up to the size the header claims), so a
+ * header that lies costs no more memory than the file holds; the file must
+ * end right after the data. */
 static int read_idx(const char *path, int want_dims, unsigned char **bytes, int *count,
                     size_t *item, vg_error *err)
 {
-    gzFile f = gzopen(path, "rb");
-    if (!f) return vg_fail(err, VG_EUSAGE, "%s: cannot open: %s", path, strerror(errno));
+    idx_reader r;
+    int rc = idx_open(&r, path, err);
+    if (rc != VG_OK) return rc;
     unsigned char head[4 + 4 * 4];
-    int rc = VG_OK;
+    size_t got;
     *bytes = NULL;
-    if (gzread(f, head, 4) != 4) {
+    rc = idx_read(&r, head, 4, &got, err);
+    if (rc == VG_OK && got != 4)
         rc = vg_fail(err, VG_EUSAGE, "%s: truncated: no IDX header", path);
-    } else if (head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] != want_dims) {
+    if (rc == VG_OK && (head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] != want_dims))
         rc = vg_fail(err, VG_EUSAGE, "%s: wrong magic number %02x%02x%02x%02x; expected "
                      "000008%02x (unsigned bytes, %d dimensions)", path, head[0], head[1],
                      head[2], head[3], want_dims, want_dims);
-    } else if (gzread(f, head + 4, (unsigned)(4 * want_dims)) != 4 * want_dims) {
+    if (rc == VG_OK && (rc = idx_read(&r, head + 4, (size_t)(4 * want_dims), &got, err)) == VG_OK &&
+        got != (size_t)(4 * want_dims))
         rc = vg_fail(err, VG_EUSAGE, "%s: truncated in the header", path);
-    }
     size_t total = 1;
     for (int k = 0; k < want_dims && rc == VG_OK; k++) {
         const unsigned char *b = head + 4 + 4 * k;
@@ -217,23 +345,34 @@ static int read_idx(const char *path, int want_dims, unsigned char **bytes, int 
                          k + 1, n);
         if (k == 0) *count = (int)n;
     }
+    if (rc == VG_OK) *item = total / (size_t)*count;
+    size_t have = 0, cap = 0;
+    while (rc == VG_OK && have < total) {
+        size_t want = cap ? 2 * cap : IDX_FIRST_BLOCK;
+        if (want > total) want = total;
+        unsigned char *grown = vg_realloc(*bytes, want);
+        if (!grown) {
+            rc = vg_fail(err, VG_EFAIL, "out of memory for %s", path);
+            break;
+        }
+        *bytes = grown;
+        cap = want;
+        rc = idx_read(&r, *bytes + have, cap - have, &got, err);
+        have += got;
+        if (rc == VG_OK && have < cap)
+            rc = vg_fail(err, VG_EUSAGE, "%s: truncated: %zu of %zu data bytes", path, have, total);
+    }
     if (rc == VG_OK) {
-        *item = total / (size_t)*count;
-        *bytes = malloc(total);
-        if (!*bytes) rc = vg_fail(err, VG_EFAIL, "out of memory for %s", path);
+        /* The end: no byte more (for gzip, its trailer checked on the way). */
+        unsigned char extra;
+        rc = idx_read(&r, &extra, 1, &got, err);
+        if (rc == VG_OK && got > 0)
+            rc = vg_fail(err, VG_EUSAGE, "%s: more data than its header describes (%zu bytes); "
+                         "allowed: exactly the header's sizes multiplied", path, total);
     }
-    size_t got = 0;
-    while (rc == VG_OK && got < total) {
-        unsigned chunk = total - got > (1u << 30) ? (1u << 30) : (unsigned)(total - got);
-        int n = gzread(f, *bytes + got, chunk);
-        if (n <= 0) break;
-        got += (size_t)n;
-    }
-    if (rc == VG_OK && got < total)
-        rc = vg_fail(err, VG_EUSAGE, "%s: truncated: %zu of %zu data bytes", path, got, total);
-    gzclose(f);
+    idx_close(&r);
     if (rc != VG_OK) {
-        free(*bytes);
+        vg_free(*bytes);
         *bytes = NULL;
     }
     return rc;
@@ -275,8 +414,17 @@ static int load_idx(dataset *d, const char *images, const char *labels, const da
         for (size_t k = 0; k < cells; k++) d->X[k] = px[k] / 255.0;
         for (int i = 0; i < keep; i++) d->y[i] = lb ? lb[i] : 0;
     }
-    free(px);
-    free(lb);
+    int empty, top, most = 0;
+    if (rc == VG_OK && lb && p->n_classes <= 0 && (most = most_classes_empty(d, &empty, &top)) != 0) {
+        rc = most < 0 ? vg_fail(err, VG_EFAIL, "out of memory")
+                      : vg_fail(err, VG_EUSAGE, "%s: item %d: label %d makes %d classes, %d of "
+                                "them without an example; allowed: labels 0 to K-1 with at most "
+                                "half the classes empty, or n_classes set to keep them", labels,
+                                top, d->y[top], K, empty);
+        data_free(d);
+    }
+    vg_free(px);
+    vg_free(lb);
     return rc;
 }
 
@@ -364,14 +512,14 @@ static int load_csv(dataset *d, const char *path, const data_params *p, vg_error
     if (rc != VG_OK) return rc;
     int n_labels = p->label_cols > 1 ? p->label_cols : 1, multi = n_labels > 1;
     if (cols < n_labels + 1) {
-        free(m);
+        vg_free(m);
         return vg_fail(err, VG_EUSAGE, "%s: %d column%s; needs at least one feature and %d "
                        "label%s", path, cols, cols == 1 ? "" : "s", n_labels, multi ? "s" : "");
     }
     /* Labels are columns lc .. lc + n_labels - 1. */
     int lc = p->label_col < 0 ? cols - n_labels : p->label_col;
     if (lc + n_labels > cols) {
-        free(m);
+        vg_free(m);
         return vg_fail(err, VG_EUSAGE, "%s: label_col=%d%s but the file has %d columns; allowed: "
                        "0 to %d, or -1 for the last", path, p->label_col,
                        multi ? " with label_cols > 1" : "", cols, cols - n_labels);
@@ -379,7 +527,7 @@ static int load_csv(dataset *d, const char *path, const data_params *p, vg_error
     int n = rows;
     if (p->n_samples > 0) {
         if (p->n_samples > rows) {
-            free(m);
+            vg_free(m);
             return vg_fail(err, VG_EUSAGE, "%s has %d data rows, fewer than n_samples=%d", path,
                            rows, p->n_samples);
         }
@@ -391,18 +539,18 @@ static int load_csv(dataset *d, const char *path, const data_params *p, vg_error
         for (int c = lc; c < lc + n_labels; c++) {
             double v = m[(size_t)i * cols + c];
             if (multi && v != 0 && v != 1) {
-                free(m);
+                vg_free(m);
                 return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %g is not 0 or 1 "
                                "(label_cols=%d: multi-label targets)", path, line, c + 1, v,
                                n_labels);
             }
             if (!(v >= 0) || v != floor(v) || v > 1e6) {
-                free(m);
+                vg_free(m);
                 return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %g is not a "
                                "non-negative integer", path, line, c + 1, v);
             }
             if (!multi && p->n_classes > 0 && v >= p->n_classes) {
-                free(m);
+                vg_free(m);
                 return vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %d out of range: "
                                "n_classes is %d, labels must be 0..%d", path, line, c + 1,
                                (int)v, p->n_classes, p->n_classes - 1);
@@ -412,7 +560,7 @@ static int load_csv(dataset *d, const char *path, const data_params *p, vg_error
     }
     int K = multi ? n_labels : p->n_classes > 0 ? p->n_classes : max_label + 1;
     if (K < 2) {
-        free(m);
+        vg_free(m);
         return vg_fail(err, VG_EUSAGE, "%s: every label is 0; a classifier needs at least 2 "
                        "classes", path);
     }
@@ -430,7 +578,17 @@ static int load_csv(dataset *d, const char *path, const data_params *p, vg_error
             d->y[i] = y;
         }
     }
-    free(m);
+    int empty, top, most = 0;
+    if (rc == VG_OK && !multi && p->n_classes <= 0 &&
+        (most = most_classes_empty(d, &empty, &top)) != 0) {
+        rc = most < 0 ? vg_fail(err, VG_EFAIL, "out of memory")
+                      : vg_fail(err, VG_EUSAGE, "%s: line %d, column %d: label %d makes %d "
+                                "classes, %d of them without an example; allowed: labels 0 to K-1 "
+                                "with at most half the classes empty, or n_classes set to keep "
+                                "them", path, top + 1 + header, lc + 1, d->y[top], K, empty);
+        data_free(d);
+    }
+    vg_free(m);
     return rc;
 }
 
@@ -484,7 +642,7 @@ int data_split(const dataset *d, double test_frac, rng_state *rng, dataset *trai
         return vg_fail(err, VG_EUSAGE, "test_frac=%g of %d examples leaves %d for test and %d "
                        "for training; each needs at least 1", test_frac, d->n, n_test,
                        d->n - n_test);
-    int *idx = malloc(((size_t)d->n + 1) * sizeof(int));
+    int *idx = vg_malloc(((size_t)d->n + 1) * sizeof(int));
     if (!idx) return vg_fail(err, VG_EFAIL, "out of memory");
     for (int i = 0; i < d->n; i++) idx[i] = i;
     if (n_test > 0) rng_shuffle(rng, idx, d->n);
@@ -493,7 +651,7 @@ int data_split(const dataset *d, double test_frac, rng_state *rng, dataset *trai
     train->multi_label = test->multi_label = d->multi_label;
     test->n_classes = d->n_classes;
     test->n_features = d->n_features;
-    free(idx);
+    vg_free(idx);
     if (rc != VG_OK) {
         data_free(train);
         data_free(test);
@@ -524,7 +682,7 @@ void data_standardize(dataset *train, dataset *test)
 
 void data_free(dataset *d)
 {
-    free(d->X);
-    free(d->y);
+    vg_free(d->X);
+    vg_free(d->y);
     memset(d, 0, sizeof *d);
 }

@@ -42,7 +42,8 @@ typedef struct {
 typedef struct {
     int n_samples;      /* requested size (synthetic); csv: 0 = all rows */
     int n_features;     /* synthetic: input dimension (xor, spiral, circles need 2) */
-    int n_classes;      /* synthetic: classes; csv: 0 = max label + 1, else labels must be < n_classes */
+    int n_classes;      /* synthetic: classes; csv, idx: 0 = max label + 1 (refused when more
+                         * than half of them have no example), else labels must be < n_classes */
     double noise;       /* synthetic: noise scale, meaning per generator */
     int label_col;      /* csv: 0-based column of the (first) label, -1 = the last ones */
     int label_cols;     /* csv: label columns; over 1 (at most 30): multi-label 0/1 */

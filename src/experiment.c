@@ -29,27 +29,60 @@ static char *dup_range(const char *s, size_t n)
     return out;
 }
 
+/* An axis (one key's list in a grid) holds at most this many values: a
+ * longer list, be it one range or lines of them, is refused from its size
+ * before it is expanded. */
+#define AXIS_MAX_VALUES 1000000
+
+/* Appends v (owned; NULL is out of memory) to the axis.  The array grows
+ * geometrically: its capacity is the power of two at or above n_values, so
+ * it is reallocated only when n_values reaches one. */
 static int push_value(sweep_axis *a, char *v)
 {
-    char **grown = vg_realloc(a->values, (size_t)(a->n_values + 1) * sizeof *grown);
-    if (!grown || !v) {
-        vg_free(v);
-        if (grown) a->values = grown;
-        return 0;
+    size_t n = (size_t)a->n_values;
+    if (v && (n & (n - 1)) == 0) {
+        char **grown = vg_realloc(a->values, (n ? 2 * n : 1) * sizeof *grown);
+        if (!grown) {
+            vg_free(v);
+            return 0;
+        }
+        a->values = grown;
     }
-    a->values = grown;
+    if (!v) return 0;
     a->values[a->n_values++] = v;
     return 1;
 }
 
-/* Parses "a..b" or "a..b..step" into integers; 0 if item is not a range. */
+/* Parses "a..b" or "a..b..step" into integers: 1 for a range, 0 when item
+ * is not one (it is then a value of its own), -1 for a range whose bounds
+ * or step do not fit in 64 bits. */
 static int parse_range(const char *item, long long *lo, long long *hi, long long *step)
 {
-    char tail;
+    long long *parts[3] = {lo, hi, step};
+    const char *p = item;
+    int n = 0, overflow = 0;
     *step = 1;
-    if (sscanf(item, "%lld..%lld..%lld%c", lo, hi, step, &tail) == 3) return 1;
-    if (sscanf(item, "%lld..%lld%c", lo, hi, &tail) == 2) return 1;
-    return 0;
+    for (;;) {
+        char *end;
+        errno = 0;
+        *parts[n] = strtoll(p, &end, 10);
+        if (end == p) return 0;
+        if (errno == ERANGE) overflow = 1;
+        n++;
+        if (*end == '\0') break;
+        if (n == 3 || strncmp(end, "..", 2) != 0) return 0;
+        p = end + 2;
+    }
+    if (n < 2) return 0;
+    return overflow ? -1 : 1;
+}
+
+/* The number of values of the range lo..hi..step (hi >= lo, step >= 1)
+ * less one, computed without overflow: the count itself may not fit in 64
+ * bits (-2^63..2^63-1 has 2^64 values). */
+static unsigned long long range_steps(long long lo, long long hi, long long step)
+{
+    return ((unsigned long long)hi - (unsigned long long)lo) / (unsigned long long)step;
 }
 
 /* Appends the items of a list value to the axis.  Values of widths, and
@@ -76,18 +109,44 @@ static int append_list(sweep_axis *a, const char *value, const char *where, vg_e
             return vg_fail(err, VG_EUSAGE, "%s: key '%s': empty item in list '%s'", where,
                            key_table[a->key].name, value);
         }
-        if (parse_range(item, &lo, &hi, &step)) {
+        int range = parse_range(item, &lo, &hi, &step);
+        if (range != 0) {
+            int rc = VG_OK;
+            const char *name = key_table[a->key].name;
+            unsigned long long count = 0;
+            if (range < 0)
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' goes beyond 64-bit "
+                             "integers; allowed: -9223372036854775808 to 9223372036854775807",
+                             where, name, item);
+            else if (step < 1 || hi < lo)
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range needs lo <= hi and step >= 1 "
+                             "(a..b or a..b..step), not '%s'", where, name, item);
+            else if (range_steps(lo, hi, step) >= AXIS_MAX_VALUES)
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' has more than %d values; "
+                             "allowed: at most %d values per key", where, name, item,
+                             AXIS_MAX_VALUES, AXIS_MAX_VALUES);
+            else if ((count = range_steps(lo, hi, step) + 1) >
+                     (unsigned long long)(AXIS_MAX_VALUES - a->n_values))
+                rc = vg_fail(err, VG_EUSAGE, "%s: key '%s': range '%s' makes the list %llu values "
+                             "long; allowed: at most %d values per key", where, name, item,
+                             count + (unsigned long long)a->n_values, AXIS_MAX_VALUES);
             vg_free(item);
-            if (step < 1 || hi < lo || (hi - lo) / step > 1000000)
-                return vg_fail(err, VG_EUSAGE, "%s: key '%s': range needs lo <= hi and step >= 1 "
-                               "(a..b or a..b..step), at most 1000000 values", where,
-                               key_table[a->key].name);
-            for (long long v = lo; v <= hi; v += step) {
+            if (rc != VG_OK) return rc;
+            /* Each step stays within lo..hi, so v + step never overflows. */
+            long long v = lo;
+            for (unsigned long long k = 0;; k++) {
                 char buf[32];
                 snprintf(buf, sizeof buf, "%lld", v);
                 if (!push_value(a, dup_range(buf, strlen(buf))))
                     return vg_fail(err, VG_EFAIL, "out of memory");
+                if (k + 1 == count) break;
+                v += step;
             }
+        } else if (a->n_values >= AXIS_MAX_VALUES) {
+            vg_free(item);
+            return vg_fail(err, VG_EUSAGE, "%s: key '%s': the list has more than %d values; "
+                           "allowed: at most %d values per key", where, key_table[a->key].name,
+                           AXIS_MAX_VALUES, AXIS_MAX_VALUES);
         } else if (!push_value(a, item)) {
             return vg_fail(err, VG_EFAIL, "out of memory");
         }
@@ -277,13 +336,25 @@ static int apply_override(experiment *e, const char *arg, const char *where, vg_
         } else {
             clear_axis(b);
             b->line = 0;
-            if (parsed.n_values == 1 && !push_value(b, dup_range(eq + 1, strlen(eq + 1))))
+            /* One value: the item parsed (a range of one value is that value). */
+            if (parsed.n_values == 1 &&
+                !push_value(b, dup_range(parsed.values[0], strlen(parsed.values[0]))))
                 rc = vg_fail(err, VG_EFAIL, "out of memory");
         }
     }
     for (int v = 0; v < parsed.n_values; v++) vg_free(parsed.values[v]);
     vg_free(parsed.values);
     return rc;
+}
+
+/* inih handler of the first look at a file for --quick: notes a [quick]
+ * entry and nothing else. */
+static int note_quick(void *user, const char *section, const char *name, const char *value)
+{
+    (void)name;
+    (void)value;
+    if (strcmp(section, "quick") == 0) *(int *)user = 1;
+    return 1;
 }
 
 int experiment_load(experiment *e, const char *path, char **overrides, int n_overrides,
@@ -295,6 +366,17 @@ int experiment_load(experiment *e, const char *path, char **overrides, int n_ove
     strcpy(e->path, path);
     reader_state r = {e, fopen(path, "r"), 0, err, VG_OK};
     if (!r.fp) return vg_fail(err, VG_EUSAGE, "%s: cannot open: %s", path, strerror(errno));
+    if (quick) {
+        /* --quick without a [quick] entry is refused before the lists of
+         * the file are expanded (a first pass that only reads). */
+        int has_quick = 0;
+        ini_parse_file(r.fp, note_quick, &has_quick);
+        if (!has_quick) {
+            fclose(r.fp);
+            return vg_fail(err, VG_EUSAGE, "%s has no [quick] section for --quick", path);
+        }
+        rewind(r.fp);
+    }
     int bad_line = ini_parse_stream(count_lines, &r, on_entry, &r);
     fclose(r.fp);
     if (r.rc == VG_OK && bad_line != 0)
@@ -310,10 +392,6 @@ int experiment_load(experiment *e, const char *path, char **overrides, int n_ove
         base = base ? base + 1 : path;
         size_t n = strcspn(base, ".");
         snprintf(e->name, sizeof e->name, "%.*s", (int)n, base);
-    }
-    if (quick && e->n_quick == 0) {
-        experiment_free(e);
-        return vg_fail(err, VG_EUSAGE, "%s has no [quick] section for --quick", path);
     }
     /* [quick] first, so that the command line has the last word. */
     for (int i = 0; quick && i < e->n_quick; i++) {
@@ -340,8 +418,8 @@ void experiment_free(experiment *e)
     free_axes(e->base, e->n_base);
     for (int g = 0; g < e->n_grids; g++) free_axes(e->grids[g].axes, e->grids[g].n_axes);
     vg_free(e->grids);
-    for (int i = 0; i < e->n_points; i++) vg_free(e->points[i].choice);
     vg_free(e->points);
+    vg_free(e->choice_block);
     for (int i = 0; i < e->n_quick; i++) vg_free(e->quick[i]);
     vg_free(e->quick);
     vg_free(e->quick_line);
@@ -487,75 +565,82 @@ typedef struct {
     int n, n_features, n_out;
 } data_seen;
 
+/* The memory of one run: the network at its batch, plus the data and its
+ * training copy. */
+static size_t run_bytes(const vg_config *cfg, int n, int n_features, int n_out)
+{
+    int batch = cfg->batch_size ? (int)cfg->batch_size : n;
+    size_t bytes = trainer_memory_bytes(cfg, n_features > 0 ? n_features : 1,
+                                        n_out > 1 ? n_out : 2, batch > 0 ? batch : 1);
+    double data_bytes = 2.0 * (double)n * ((double)n_features + 1.0) * sizeof(double);
+    if (bytes != SIZE_MAX && data_bytes < (double)(SIZE_MAX - bytes))
+        bytes += (size_t)data_bytes;
+    else
+        bytes = SIZE_MAX;
+    return bytes;
+}
+
+/* The memory of a run on a generated dataset, whose shape its keys give. */
+static size_t generated_run_bytes(const vg_config *cfg)
+{
+    const data_info *info = &data_table[data_find(cfg->dataset)];
+    return run_bytes(cfg, (int)cfg->n_samples,
+                     info->fixed_features ? info->fixed_features : (int)cfg->n_features,
+                     info->fixed_classes ? info->fixed_classes : (int)cfg->n_classes);
+}
+
 /* Reads each distinct data file of the plan once (with its n_samples,
  * n_classes and label_col), so that a missing or bad file stops the sweep
- * before any run, naming the line that chose it; and sets max_run_bytes,
- * the memory of the largest run, from the real size of every dataset. */
+ * before any run, naming the line that chose it; and raises max_run_bytes
+ * (which the expansion set for the generated datasets) to the memory of the
+ * largest run on a file, from the real size of its dataset.  Only the points
+ * on files are resolved again. */
 static int check_data(experiment *e, vg_error *err)
 {
     vg_config *cfg = vg_malloc(sizeof *cfg);
     data_seen *seen = NULL;
     int n_seen = 0, rc = VG_OK;
     if (!cfg) return vg_fail(err, VG_EFAIL, "out of memory");
-    e->max_run_bytes = 0;
     for (int i = 0; i < e->n_points && rc == VG_OK; i++) {
+        if (!e->points[i].from_files) continue;
         if ((rc = experiment_config(e, i, cfg, err)) != VG_OK) break;
-        int n, n_features, n_out;
-        if (from_files(cfg->dataset)) {
-            int k = 0;
-            while (k < n_seen && !(strcmp(seen[k].spec, cfg->dataset) == 0 &&
-                                   seen[k].n_samples == cfg->n_samples &&
-                                   seen[k].n_classes == cfg->n_classes &&
-                                   seen[k].label_col == cfg->label_col &&
-                                   seen[k].label_cols == cfg->label_cols))
-                k++;
-            if (k == n_seen) {
-                void *grown = vg_realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
-                if (!grown) {
-                    rc = vg_fail(err, VG_EFAIL, "out of memory");
-                    break;
-                }
-                seen = grown;
-                dataset d;
-                data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
-                                  cfg->noise, (int)cfg->label_col, (int)cfg->label_cols};
-                rc = data_load(&d, cfg->dataset, &dp, NULL, err);
-                if (rc != VG_OK) {
-                    char where[WHERE_MAX], msg[sizeof err->msg];
-                    locate_dataset(e, i, where, sizeof where);
-                    snprintf(msg, sizeof msg, "%s", err->msg);
-                    vg_fail(err, rc, "%s: key 'dataset': %s", where, msg);
-                    break;
-                }
-                data_seen *ds = &seen[n_seen++];
-                snprintf(ds->spec, sizeof ds->spec, "%s", cfg->dataset);
-                ds->n_samples = cfg->n_samples;
-                ds->n_classes = cfg->n_classes;
-                ds->label_col = cfg->label_col;
-                ds->label_cols = cfg->label_cols;
-                ds->n = d.n;
-                ds->n_features = d.n_features;
-                ds->n_out = d.n_classes;
-                data_free(&d);
+        int k = 0;
+        while (k < n_seen && !(strcmp(seen[k].spec, cfg->dataset) == 0 &&
+                               seen[k].n_samples == cfg->n_samples &&
+                               seen[k].n_classes == cfg->n_classes &&
+                               seen[k].label_col == cfg->label_col &&
+                               seen[k].label_cols == cfg->label_cols))
+            k++;
+        if (k == n_seen) {
+            void *grown = vg_realloc(seen, (size_t)(n_seen + 1) * sizeof *seen);
+            if (!grown) {
+                rc = vg_fail(err, VG_EFAIL, "out of memory");
+                break;
             }
-            n = seen[k].n;
-            n_features = seen[k].n_features;
-            n_out = seen[k].n_out;
-        } else {
-            const data_info *info = &data_table[data_find(cfg->dataset)];
-            n = (int)cfg->n_samples;
-            n_features = info->fixed_features ? info->fixed_features : (int)cfg->n_features;
-            n_out = info->fixed_classes ? info->fixed_classes : (int)cfg->n_classes;
+            seen = grown;
+            dataset d;
+            data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
+                              cfg->noise, (int)cfg->label_col, (int)cfg->label_cols};
+            rc = data_load(&d, cfg->dataset, &dp, NULL, err);
+            if (rc != VG_OK) {
+                char where[WHERE_MAX], msg[sizeof err->msg];
+                locate_dataset(e, i, where, sizeof where);
+                snprintf(msg, sizeof msg, "%s", err->msg);
+                vg_fail(err, rc, "%s: key 'dataset': %s", where, msg);
+                break;
+            }
+            data_seen *ds = &seen[n_seen++];
+            snprintf(ds->spec, sizeof ds->spec, "%s", cfg->dataset);
+            ds->n_samples = cfg->n_samples;
+            ds->n_classes = cfg->n_classes;
+            ds->label_col = cfg->label_col;
+            ds->label_cols = cfg->label_cols;
+            ds->n = d.n;
+            ds->n_features = d.n_features;
+            ds->n_out = d.n_classes;
+            data_free(&d);
         }
-        /* The network at its batch, plus the data and its training copy. */
-        int batch = cfg->batch_size ? (int)cfg->batch_size : n;
-        size_t bytes = trainer_memory_bytes(cfg, n_features > 0 ? n_features : 1,
-                                            n_out > 1 ? n_out : 2, batch > 0 ? batch : 1);
-        double data_bytes = 2.0 * (double)n * ((double)n_features + 1.0) * sizeof(double);
-        if (bytes != SIZE_MAX && data_bytes < (double)(SIZE_MAX - bytes))
-            bytes += (size_t)data_bytes;
-        else
-            bytes = SIZE_MAX;
+        size_t bytes = run_bytes(cfg, seen[k].n, seen[k].n_features, seen[k].n_out);
         if (bytes > e->max_run_bytes) e->max_run_bytes = bytes;
     }
     vg_free(seen);
@@ -567,8 +652,9 @@ int experiment_expand(experiment *e, vg_error *err)
 {
     int rc = effective_grids(e, err);
     if (rc != VG_OK) return rc;
-    /* Count the points, refusing grids beyond ten million runs. */
-    size_t total = 0;
+    /* Count the points, refusing grids beyond ten million runs, and the
+     * cells of their choices (one block for them all). */
+    size_t total = 0, cells = 0;
     for (int g = 0; g < e->n_grids; g++) {
         size_t n = 1;
         for (int i = 0; i < e->grids[g].n_axes; i++)
@@ -580,14 +666,18 @@ int experiment_expand(experiment *e, vg_error *err)
         total += n;
         if (total > 10000000)
             return vg_fail(err, VG_EUSAGE, "%s: the grids have more than 10000000 runs", e->path);
+        cells += n * ((size_t)e->grids[g].n_axes + 1);
     }
     e->points = vg_calloc(total ? total : 1, sizeof *e->points);
+    e->choice_block = vg_malloc((cells ? cells : 1) * sizeof(int));
     vg_config *cfg = vg_malloc(sizeof *cfg);
-    if (!e->points || !cfg) {
+    if (!e->points || !e->choice_block || !cfg) {
         vg_free(cfg);
         return vg_fail(err, VG_EFAIL, "out of memory");
     }
     e->n_points = 0;
+    e->max_run_bytes = 0;
+    int *next_choice = e->choice_block;
     for (int g = 0; g < e->n_grids && rc == VG_OK; g++) {
         const sweep_grid *grid = &e->grids[g];
         int *choice = vg_calloc((size_t)grid->n_axes + 1, sizeof(int));
@@ -600,14 +690,17 @@ int experiment_expand(experiment *e, vg_error *err)
             if (rc != VG_OK) break;
             sweep_point *p = &e->points[e->n_points++];
             p->grid = g;
-            p->choice = vg_malloc(((size_t)grid->n_axes + 1) * sizeof(int));
-            if (!p->choice) {
-                rc = vg_fail(err, VG_EFAIL, "out of memory");
-                break;
-            }
+            p->choice = next_choice;
+            next_choice += grid->n_axes + 1;
             memcpy(p->choice, choice, ((size_t)grid->n_axes + 1) * sizeof(int));
             config_run_id(cfg, p->run_id);
             if (cfg->test_frac > 0) e->test_columns = 1;
+            /* Runs on files are sized by check_data, once their data is read. */
+            p->from_files = (char)from_files(cfg->dataset);
+            if (!p->from_files) {
+                size_t bytes = generated_run_bytes(cfg);
+                if (bytes > e->max_run_bytes) e->max_run_bytes = bytes;
+            }
             /* The last axis varies fastest. */
             int i = grid->n_axes - 1;
             for (; i >= 0; i--) {
@@ -636,13 +729,8 @@ int experiment_expand(experiment *e, vg_error *err)
     }
     vg_free(sorted);
     int kept = 0;
-    for (int i = 0; i < e->n_points; i++) {
-        if (e->points[i].run_id[0] == '\0') {
-            vg_free(e->points[i].choice);
-            continue;
-        }
-        e->points[kept++] = e->points[i];
-    }
+    for (int i = 0; i < e->n_points; i++)
+        if (e->points[i].run_id[0] != '\0') e->points[kept++] = e->points[i];
     e->n_points = kept;
     return check_data(e, err);
 }

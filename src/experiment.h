@@ -46,8 +46,9 @@ typedef struct {
 
 typedef struct {
     int grid;           /* which grid */
-    int *choice;        /* value index per axis of that grid (owned) */
+    int *choice;        /* value index per axis of that grid (in choice_block) */
     char run_id[17];
+    char from_files;    /* its dataset is read from files (csv:, idx:, a file row) */
 } sweep_point;
 
 typedef struct {
@@ -60,6 +61,7 @@ typedef struct {
     int n_grids;
     sweep_point *points;  /* the plan, after experiment_expand */
     int n_points;
+    int *choice_block;    /* every point's choices, one allocation */
     char **quick;         /* [quick] entries as key=value, and their lines */
     int *quick_line;
     int n_quick;

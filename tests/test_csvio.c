@@ -97,7 +97,7 @@ static int read_ok(const char *name, const char *text, int rows, int cols, int h
                    const double *expect)
 {
     char path[256];
-    write_text(name, text);
+    if (text) write_text(name, text);
     snprintf(path, sizeof path, "%s/%s", dir, name);
     double *d;
     int r, c, h;
@@ -137,6 +137,66 @@ static void test_reader(void)
     read_bad("ragged.csv", "a,b,c\n1,2,3\n\n4,5\n", "line 4 has 2 fields, expected 3");
     read_bad("text.csv", "1,2\n3,4\n5,abc\n", "line 3, column 2: 'abc' is not a number");
     read_bad("nan.csv", "1,2\nnan,4\n", "line 2, column 1: 'nan' is not a finite number");
+}
+
+static void write_bytes(const char *name, const char *bytes, size_t n)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(bytes, 1, n, f);
+        fclose(f);
+    }
+}
+
+/* What fuzzing found (issue 15): a first row of nan or 1e400 taken for a
+ * header and dropped, a row that mixes numbers and text taken for one, NUL
+ * bytes that cut a line or a field short. */
+static void test_first_row_and_nul(void)
+{
+    read_bad("nanhead.csv", "nan,1,0\n1,2,1\n", "line 1, column 1: 'nan' is not a finite number");
+    read_bad("infhead.csv", "1,1e400\n1,2\n", "line 1, column 2: '1e400' is not a finite number");
+    read_bad("allnan.csv", "nan,inf\n1,2\n", "line 1, column 1: 'nan' is not a finite number");
+    read_bad("mixed.csv", "\n1,x\n1,2\n", "line 2 mixes numbers and text (column 1: '1', column "
+             "2: 'x'); allowed: a header row of names only, or a row of numbers only");
+    read_bad("hole.csv", "1,,2\n1,2,3\n", "line 1 mixes numbers and text (column 1: '1', column 2: "
+             "'')");
+    /* A header of names only, an empty name among them (as pandas writes
+     * the index column's), is still a header. */
+    const double a[] = {1, 2};
+    read_ok("pandas.csv", ",x\n1,2\n", 1, 2, 1, a);
+    static const char nul_line[] = "1,2\n\0003,4\n5,6\n";
+    write_bytes("nul_line.csv", nul_line, sizeof nul_line - 1);
+    read_bad("nul_line.csv", NULL, "line 2, column 1: the field holds a NUL byte");
+    static const char nul_field[] = "1,2\n2\0garbage,4\n";
+    write_bytes("nul_field.csv", nul_field, sizeof nul_field - 1);
+    read_bad("nul_field.csv", NULL, "line 2, column 1: the field holds a NUL byte");
+    static const char nul_head[] = "a\0b,c\n1,2\n";
+    write_bytes("nul_head.csv", nul_head, sizeof nul_head - 1);
+    read_bad("nul_head.csv", NULL, "line 1, column 1: the field holds a NUL byte");
+}
+
+/* Fields longer than the pieces lines are parsed in (1 MiB), quoted and
+ * not, read whole. */
+static void test_long_fields(void)
+{
+    size_t zeros = (size_t)3 << 20;
+    char *text = malloc(2 * zeros + 64);
+    CHECK(text != NULL);
+    if (!text) return;
+    size_t n = 0;
+    n += (size_t)sprintf(text + n, "x,y\n");
+    memset(text + n, '0', zeros);
+    n += zeros;
+    n += (size_t)sprintf(text + n, "1.5,\"");
+    memset(text + n, '0', zeros);
+    n += zeros;
+    n += (size_t)sprintf(text + n, "2\"\n3,4\n");
+    write_bytes("long.csv", text, n);
+    free(text);
+    const double a[] = {1.5, 2, 3, 4};
+    read_ok("long.csv", NULL, 2, 2, 1, a);
 }
 
 /* The header row's name is copied; when that copy fails the read must fail,
@@ -181,6 +241,8 @@ int main(void)
     test_format();
     test_write_and_read();
     test_reader();
+    test_first_row_and_nul();
+    test_long_fields();
     test_alloc_failures();
     if (test_remove_tree(dir) != 0) return 1;
     return test_report("test_csvio");

@@ -1,6 +1,8 @@
 /* test_data.c: the datasets: determinism, shapes, labels, csv files, the
  * split and standardisation. */
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -258,6 +260,195 @@ static void test_idx(void)
     CHECK_CONTAINS(err.msg, "none: cannot open");
 }
 
+/* The bytes of the file at path (at most size), or -1. */
+static long slurp(const char *path, unsigned char *buf, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    long n = (long)fread(buf, 1, size, f);
+    fclose(f);
+    return n;
+}
+
+static void spit(const char *path, const unsigned char *buf, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(buf, 1, n, f);
+        fclose(f);
+    }
+}
+
+/* Loads spec in a child whose address space may grow by at most 1 GiB
+ * beyond what it has (RLIMIT_AS), and expects VG_EUSAGE with needle: a
+ * file that lies about its size must be refused before vgrad allocates
+ * what it claims.  1 when it was. */
+static int refused_within_1g(const char *spec, const char *needle)
+{
+    pid_t pid = fork();
+    if (pid < 0) return 0;
+    if (pid == 0) {
+        long pages = 0;
+        FILE *statm = fopen("/proc/self/statm", "r");
+        if (!statm || fscanf(statm, "%ld", &pages) != 1) _exit(3);
+        fclose(statm);
+        struct rlimit lim;
+        lim.rlim_cur = lim.rlim_max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (1u << 30);
+        if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(3);
+        dataset d;
+        vg_error err = {0, ""};
+        data_params p = {0, 0, 0, 0, -1, 1};
+        int rc = data_load(&d, spec, &p, NULL, &err);
+        if (rc == VG_OK) data_free(&d);
+        if (rc == VG_EUSAGE && strstr(err.msg, needle)) _exit(0);
+        fprintf(stderr, "%s: returned %d (\"%s\"), expected %d and \"%s\"\n", spec, rc, err.msg,
+                VG_EUSAGE, needle);
+        _exit(1);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) != pid) return 0;
+    if (WIFSIGNALED(status)) fprintf(stderr, "%s: killed by signal %d\n", spec, WTERMSIG(status));
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* What fuzzing found in the IDX reader (issue 15): a header that claims 8.8
+ * GB, bytes after the data, a gzip file without its trailer or with a wrong
+ * CRC, and a label far beyond the others. */
+static void test_idx_lies(void)
+{
+    char path[256], spec[600], images[256], labels[256];
+    dataset d;
+    vg_error err;
+    data_params p = {0, 0, 0, 0, -1, 1};
+    /* 00000803 00002c01 00000400 00000300: 11265 x 1024 x 768, no data. */
+    const unsigned char lie[16] = {0, 0, 8, 3, 0, 0, 0x2c, 1, 0, 0, 4, 0, 0, 0, 3, 0};
+    snprintf(path, sizeof path, "%s/lie", dir);
+    spit(path, lie, sizeof lie);
+    snprintf(spec, sizeof spec, "idx:%s", path);
+    CHECK(refused_within_1g(spec, "lie: truncated: 0 of 8859156480 data bytes"));
+
+    unsigned char px[3 * 2 * 2] = {0, 255, 51, 102, 1, 2, 3, 4, 5, 6, 7, 255};
+    unsigned char lb[3] = {0, 1, 2}, file[4096], extra[4096];
+    unsigned img_dims[3] = {3, 2, 2}, lab_dims[1] = {3};
+    write_idx("lab3", 1, lab_dims, lb, sizeof lb, 8, 0, labels);
+    for (int gz = 0; gz < 2; gz++) {
+        write_idx(gz ? "whole.gz" : "whole", 3, img_dims, px, sizeof px, 8, gz, images);
+        long n = slurp(images, file, sizeof file);
+        CHECK(n > 16);
+        if (n <= 16) return;
+        /* Bytes after the data: in the IDX data, or a second gzip member. */
+        memcpy(extra, file, (size_t)n);
+        memcpy(extra + n, file, (size_t)n);
+        snprintf(path, sizeof path, "%s/extra%s", dir, gz ? ".gz" : "");
+        spit(path, extra, gz ? 2 * (size_t)n : (size_t)n + 1);
+        snprintf(spec, sizeof spec, "idx:%s,%s", path, labels);
+        CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+        CHECK_CONTAINS(err.msg, "more data than its header describes (12 bytes)");
+        if (!gz) continue;
+        /* The gzip trailer: CRC32 then the length, 4 bytes each. */
+        snprintf(path, sizeof path, "%s/notrailer.gz", dir);
+        spit(path, file, (size_t)n - 4);
+        snprintf(spec, sizeof spec, "idx:%s,%s", path, labels);
+        CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+        CHECK_CONTAINS(err.msg, "notrailer.gz: truncated gzip file: it ends before its trailer");
+        memcpy(extra, file, (size_t)n);
+        extra[n - 8] ^= 0xff;
+        snprintf(path, sizeof path, "%s/badcrc.gz", dir);
+        spit(path, extra, (size_t)n);
+        snprintf(spec, sizeof spec, "idx:%s,%s", path, labels);
+        CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+        CHECK_CONTAINS(err.msg, "badcrc.gz: corrupt gzip data (incorrect data check)");
+    }
+    /* Two gzip members make one stream (as gzip -d reads them). */
+    unsigned char half[6] = {0};
+    snprintf(path, sizeof path, "%s/members.gz", dir);
+    gzFile f = gzopen(path, "wb");
+    const unsigned char head[16] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2};
+    gzwrite(f, head, sizeof head);
+    gzwrite(f, px, 6);
+    gzclose(f);
+    memcpy(half, px + 6, 6);
+    snprintf(images, sizeof images, "%s/second.gz", dir);
+    long n1 = slurp(path, file, sizeof file);
+    f = gzopen(images, "wb");
+    gzwrite(f, half, 6);
+    gzclose(f);
+    long n2 = slurp(images, extra, sizeof extra);
+    CHECK(n1 > 0 && n2 > 0);
+    if (n1 > 0 && n2 > 0) {
+        memcpy(file + n1, extra, (size_t)n2);
+        spit(path, file, (size_t)(n1 + n2));
+    }
+    snprintf(spec, sizeof spec, "idx:%s,%s", path, labels);
+    err.code = 0;
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    if (err.code) fprintf(stderr, "members.gz: %s\n", err.msg);
+    CHECK(d.n == 3 && d.X[11] == 1.0);
+    data_free(&d);
+
+    /* A label of 200 among 0 and 1: 201 classes, 198 without an example. */
+    write_idx("img3", 3, img_dims, px, sizeof px, 8, 0, images);
+    lb[2] = 200;
+    write_idx("far", 1, lab_dims, lb, sizeof lb, 8, 0, labels);
+    snprintf(spec, sizeof spec, "idx:%s,%s", images, labels);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "far: item 2: label 200 makes 201 classes, 198 of them without an "
+                            "example; allowed: labels 0 to K-1 with at most half the classes "
+                            "empty, or n_classes set to keep them");
+    p.n_classes = 201;
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n_classes == 201);
+    data_free(&d);
+}
+
+/* A label far beyond the others in a csv file, refused when n_classes is
+ * inferred, kept when it is given. */
+static void test_csv_far_label(void)
+{
+    char spec[256];
+    dataset d;
+    vg_error err;
+    data_params p = {0, 0, 0, 0, -1, 1};
+    write_file("far.csv", "x,label\n1,0\n2,1\n3,1000000\n4,0\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "far.csv: line 4, column 2: label 1000000 makes 1000001 classes, "
+                            "999998 of them without an example");
+    p.n_classes = 1000001;
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n_classes == 1000001);
+    data_free(&d);
+    /* Half the classes empty is still allowed: labels 0 and 3 of 0..3. */
+    p.n_classes = 0;
+    write_file("gap.csv", "1,0\n2,3\n", spec);
+    CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
+    CHECK(d.n_classes == 4);
+    data_free(&d);
+}
+
+/* Every allocation of loading a csv file and gzip IDX files made to fail
+ * in turn (zlib's included): a clean "out of memory" each time. */
+static int load_spec(void *ctx, vg_error *err)
+{
+    dataset d;
+    data_params p = {0, 0, 0, 0, -1, 1};
+    int rc = data_load(&d, ctx, &p, NULL, err);
+    if (rc == VG_OK) data_free(&d);
+    return rc;
+}
+
+static void test_alloc_failures(void)
+{
+    char spec[600], images[256], labels[256];
+    unsigned char px[3 * 2 * 2] = {0}, lb[3] = {2, 0, 1};
+    unsigned img_dims[3] = {3, 2, 2}, lab_dims[1] = {3};
+    write_file("alloc.csv", "a,b,label\n1,2,0\n3,4,1\n", spec);
+    CHECK(check_alloc_failures("data_load csv", load_spec, spec) >= 4);
+    write_idx("alloc_img.gz", 3, img_dims, px, sizeof px, 8, 1, images);
+    write_idx("alloc_lab.gz", 1, lab_dims, lb, sizeof lb, 8, 1, labels);
+    snprintf(spec, sizeof spec, "idx:%s,%s", images, labels);
+    CHECK(check_alloc_failures("data_load idx", load_spec, spec) >= 6);
+}
+
 /* mnist reads the cache directory of scripts/fetch-mnist.sh; without it,
  * the error says how to fill it. */
 static void test_mnist_cache(void)
@@ -309,6 +500,9 @@ int main(void)
     test_csv();
     test_split_and_standardize();
     test_idx();
+    test_idx_lies();
+    test_csv_far_label();
+    test_alloc_failures();
     test_gauss();
     test_mnist_cache();
     char cmd[300];
