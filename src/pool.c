@@ -69,6 +69,13 @@ int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report repor
     memset(sh, 0, sizeof *sh);
     sh->s.total = n;
     if (jobs > n) jobs = n;
+    /* The workers' pids: the pool waits for its own children only, never
+     * for another child of the caller. */
+    pid_t *workers = vg_calloc(jobs > 0 ? (size_t)jobs : 1, sizeof *workers);
+    if (!workers) {
+        munmap(sh, sizeof *sh);
+        return vg_fail(err, VG_EFAIL, "out of memory");
+    }
     double t0 = vg_seconds();
     fflush(NULL);   /* or each worker would write the caller's buffered output again */
     pid_t parent = getpid();
@@ -80,22 +87,32 @@ int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report repor
             fork_errno = errno;
             break;
         }
-        started++;
+        workers[started++] = pid;
     }
     if (started == 0 && n > 0) {
+        vg_free(workers);
         munmap(sh, sizeof *sh);
         return vg_fail(err, VG_EFAIL, "cannot start workers: %s", strerror(fork_errno));
     }
     int alive = started, worker_died = 0;
     while (alive > 0) {
-        int status;
-        pid_t pid = waitpid(-1, &status, WNOHANG);
-        if (pid > 0) {
+        int reaped = 0;
+        for (int w = 0; w < started; w++) {
+            if (workers[w] <= 0) continue;
+            int status;
+            pid_t pid = waitpid(workers[w], &status, WNOHANG);
+            if (pid == workers[w]) {
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) worker_died = 1;
+            } else if (pid == 0 || errno == EINTR) {
+                continue;
+            } else {
+                worker_died = 1;   /* reaped by someone else: its end is unknown */
+            }
+            workers[w] = 0;
             alive--;
-            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) worker_died = 1;
-            continue;
+            reaped = 1;
         }
-        if (pid < 0 && errno != EINTR) break;
+        if (reaped) continue;
         if (report) {
             snapshot(sh, t0, worker_died, s);
             report(s, 0, report_user);
@@ -103,6 +120,7 @@ int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report repor
         struct timespec nap = {0, 20000000};
         nanosleep(&nap, NULL);
     }
+    vg_free(workers);
     snapshot(sh, t0, worker_died, s);
     memcpy(s->message, sh->s.message, sizeof s->message);
     munmap(sh, sizeof *sh);

@@ -1,6 +1,8 @@
 /* test_pool.c: the worker pool counts every task's outcome once, keeps a
  * task's message, reports progress, and notices a worker that died. */
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pool.h"
@@ -13,6 +15,15 @@ static int task(int k, void *user, char *message, size_t size)
     if (user && k == 5) _exit(3);
     if (k == 7) snprintf(message, size, "task %d has something to say", k);
     return k % 3;
+}
+
+/* A task that takes 20 ms. */
+static int slow_task(int k, void *user, char *message, size_t size)
+{
+    (void)k, (void)user, (void)message, (void)size;
+    struct timespec nap = {0, 20000000};
+    nanosleep(&nap, NULL);
+    return 0;
 }
 
 typedef struct {
@@ -50,5 +61,14 @@ int main(void)
     CHECK(pool_run(20, 2, task, &r, NULL, NULL, &s, &err) == VG_OK);
     CHECK(s.worker_died);
     CHECK(s.done == 19);
+    /* The caller has another child, which ends first: the pool waits for
+     * its own workers only, and leaves the other child to the caller. */
+    pid_t other = fork();
+    if (other == 0) _exit(0);
+    CHECK(other > 0);
+    CHECK(pool_run(10, 1, slow_task, NULL, NULL, NULL, &s, &err) == VG_OK);
+    CHECK(s.done == 10 && s.outcome[0] == 10 && !s.worker_died);
+    int status = -1;
+    CHECK(waitpid(other, &status, 0) == other && WIFEXITED(status) && WEXITSTATUS(status) == 0);
     return test_report("test_pool");
 }
