@@ -20,18 +20,24 @@ int csvout_open(csv_out *o, const char *path, vg_error *err)
     return rc;
 }
 
+/* Records the first failed write with its errno, which commit reports. */
+static void write_failed(csv_out *o)
+{
+    if (!o->failed) o->failed = errno ? errno : EIO;
+}
+
 static void separate(csv_out *o)
 {
-    if (o->col++ > 0 && fputc(',', o->fp) == EOF) o->failed = 1;
+    if (o->col++ > 0 && fputc(',', o->fp) == EOF) write_failed(o);
 }
 
 void csvout_str(csv_out *o, const char *s)
 {
     separate(o);
     if (strpbrk(s, ",\"\r\n")) {
-        if (csv_fwrite(o->fp, s, strlen(s)) != 0) o->failed = 1;
+        if (csv_fwrite(o->fp, s, strlen(s)) != 0) write_failed(o);
     } else if (*s && fputs(s, o->fp) == EOF) {
-        o->failed = 1;
+        write_failed(o);
     }
 }
 
@@ -40,20 +46,20 @@ void csvout_num(csv_out *o, double v)
     char buf[32];
     csv_format_double(buf, v);
     separate(o);
-    if (fputs(buf, o->fp) == EOF) o->failed = 1;
+    if (fputs(buf, o->fp) == EOF) write_failed(o);
 }
 
 void csvout_int(csv_out *o, long long v)
 {
     separate(o);
-    if (fprintf(o->fp, "%lld", v) < 0) o->failed = 1;
+    if (fprintf(o->fp, "%lld", v) < 0) write_failed(o);
 }
 
 void csvout_empty(csv_out *o) { separate(o); }
 
 void csvout_endrow(csv_out *o)
 {
-    if (fputc('\n', o->fp) == EOF) o->failed = 1;
+    if (fputc('\n', o->fp) == EOF) write_failed(o);
     o->col = 0;
 }
 

@@ -23,7 +23,8 @@ typedef struct {
     char *tmp_path;    /* owned */
     char *final_path;  /* owned */
     int col;           /* fields written on the current row */
-    int failed;        /* a write failed; commit will report it */
+    int failed;        /* the errno of the first failed write (EIO when none was
+                        * set), or 0; commit reports it */
 } csv_out;
 
 /* Opens path's temporary twin for writing.  The directory must exist. */

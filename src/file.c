@@ -37,7 +37,7 @@ int file_commit_temp(FILE *fp, int failed, const char *tmp_path, const char *pat
 {
     const char *what = NULL;
     int e = 0;
-    if (failed || ferror(fp)) what = "write", e = errno;
+    if (failed || ferror(fp)) what = "write", e = failed > 0 ? failed : 0;
     else if (fflush(fp) != 0) what = "flush", e = errno;
     else if (fsync(fileno(fp)) != 0 && errno != EINVAL) what = "sync", e = errno;
     if (fclose(fp) != 0 && !what) what = "close", e = errno;
@@ -60,7 +60,7 @@ int file_write_atomic(const char *path, const char *text, size_t len, vg_error *
     char *tmp_path;
     int rc = file_open_temp(path, &fp, &tmp_path, err);
     if (rc != VG_OK) return rc;
-    int failed = len > 0 && fwrite(text, 1, len, fp) != len;
+    int failed = len > 0 && fwrite(text, 1, len, fp) != len ? (errno ? errno : EIO) : 0;
     rc = file_commit_temp(fp, failed, tmp_path, path, err);
     vg_free(tmp_path);
     return rc;

@@ -22,8 +22,9 @@
  * the caller, vg_free).  The directory must exist; VG_EUSAGE names it when
  * it cannot be written, VG_EFAIL when out of memory. */
 int file_open_temp(const char *path, FILE **fp, char **tmp_path, vg_error *err);
-/* Flushes, syncs and closes fp, then renames tmp_path to path.  failed says
- * a write already failed.  On any failure the twin is removed and VG_EFAIL
+/* Flushes, syncs and closes fp, then renames tmp_path to path.  failed is
+ * the errno of a write that already failed (0 when none did; a positive
+ * errno is named in the message).  On any failure the twin is removed and VG_EFAIL
  * returned with the step that failed.  fp is closed either way. */
 int file_commit_temp(FILE *fp, int failed, const char *tmp_path, const char *path,
                      vg_error *err);

@@ -315,7 +315,8 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
             for (int f = 0; f < F_COUNT; f++) {
                 char path[SWEEP_PATH];
                 snprintf(path, sizeof path, "%s/%s", run_dir, run_file_names[f]);
-                if (!file_append(files[f].fp, path)) files[f].failed = 1;
+                if (!file_append(files[f].fp, path) && !files[f].failed)
+                    files[f].failed = errno ? errno : EIO;
             }
         }
         for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = csvout_commit(&files[f], err);

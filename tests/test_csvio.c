@@ -1,6 +1,7 @@
 /* test_csvio.c: quoting, exact numbers, temporary files and the reader's
  * error messages. */
 #include <stdint.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -235,9 +236,35 @@ static void test_alloc_failures(void)
     CHECK(check_alloc_failures("csvout_open", write_csv, path) >= 2);
 }
 
+/* A write that fails is reported with its own errno at commit, whatever
+ * errno holds by then: here /dev/full (ENOSPC), then an unrelated ERANGE. */
+static void test_failed_write_reason(void)
+{
+    csv_out o = {0};
+    o.fp = fopen("/dev/full", "w");
+    if (!o.fp) {
+        fprintf(stderr, "test_csvio: no /dev/full; write-failure reason not checked\n");
+        return;
+    }
+    char tmp[512], final[512];
+    snprintf(tmp, sizeof tmp, "%s/full.tmp", dir);
+    snprintf(final, sizeof final, "%s/full.csv", dir);
+    o.tmp_path = vg_strdup(tmp);
+    o.final_path = vg_strdup(final);
+    for (int i = 0; i < 20000 && !o.failed; i++) csvout_str(&o, "a field that fills the buffer");
+    CHECK(o.failed == ENOSPC);
+    errno = 0;
+    CHECK(strtod("1e999", NULL) > 0 && errno == ERANGE);
+    vg_error err = {0, ""};
+    CHECK(csvout_commit(&o, &err) == VG_EFAIL);
+    CHECK_CONTAINS(err.msg, "write of '");
+    CHECK_CONTAINS(err.msg, strerror(ENOSPC));
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
+    test_failed_write_reason();
     test_format();
     test_write_and_read();
     test_reader();
