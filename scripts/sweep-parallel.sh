@@ -137,10 +137,17 @@ parallel --will-cite -q $placement ${workdir:+--workdir} ${workdir:+"$workdir"} 
 failed_shards=$?
 
 # The merged files are derived from the shards: after --resume they are
-# written anew (the files of a sweep directory, as src/sweep.c lists them;
-# anything else in DIR, plots for example, stays).
-rm -rf "$out/.runs" "$out/experiment.ini" "$out/manifest" "$out/layers.csv" "$out/train.csv" \
-    "$out/hist.csv" "$out/predictions.csv" "$out/runs.csv" "$out/timing.csv"
+# written anew (the files of a sweep directory: .runs, experiment.ini,
+# manifest and the result files vgrad names in `vgrad list --csv`; anything
+# else in DIR, plots for example, stays).
+charts="$(cd "$(dirname "$0")" && pwd)/charts"
+"$vgrad" list --csv >"$out/.vgrad-list.csv" || fail "$vgrad list --csv failed"
+result_files=$(gawk -f "$charts/csv.awk" -f "$charts/vgrad-list.awk" -v list="$out/.vgrad-list.csv" \
+    -v print_names=result_file) || fail "cannot read the result files from $vgrad list --csv"
+rm -f "$out/.vgrad-list.csv"
+[ -n "$result_files" ] || fail "$vgrad list --csv names no result files"
+rm -rf "$out/.runs" "$out/experiment.ini" "$out/manifest"
+for f in $result_files; do rm -f "$out/$f"; done
 set --
 for k in $(seq 1 "$shards"); do set -- "$@" "$out/shards/$k"; done
 if ! "$vgrad" merge "$out" "$@"; then

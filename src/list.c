@@ -8,6 +8,7 @@
 #include "init.h"
 #include "loss.h"
 #include "optim.h"
+#include "run.h"
 
 /* The file forms of dataset= (data.h). */
 static const struct {
@@ -128,6 +129,9 @@ void list_write_csv(csv_out *o)
         if (key_table[k].flags & KEY_OUTPUT) csv_row(o, "output_key", key_table[k].name, "", "", "");
     for (int q = 0; q < HIST_QUANTITY_COUNT; q++)
         csv_row(o, "hist_quantity", hist_quantity_names[q], "", "", hist_quantity_descs[q]);
+    for (int f = 0; f < F_COUNT; f++)
+        csv_row(o, "result_file", run_file_names[f], "", "",
+                "a file of every run directory, and of a sweep directory (its runs' rows)");
     for (int f = 0; f < COLUMN_FILE_COUNT; f++) {
         const vg_column_file *file = &column_files[f];
         for (int c = 0; c < *file->count; c++) {

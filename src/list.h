@@ -10,6 +10,8 @@
  *   key          KEY, its type, its default, its help (config.h)
  *   output_key   every key with KEY_OUTPUT (not part of the run id)
  *   hist_quantity  the histograms of hist.csv, in its order
+ *   result_file  the CSV files of a run directory (VG_RUN_FILES, run.h),
+ *                which a sweep directory also holds, assembled
  *   layers_column, train_column, runs_column  the columns of those files,
  *                in their order (runs.csv's keys one by one); parameter
  *                "test" marks the columns only written with a test split */
