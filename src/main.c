@@ -245,7 +245,10 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
     int n_overrides = 0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = cores > 0 ? (int)cores : 1;
-    if (!overrides) return usage_error("%s", "out of memory");
+    if (!overrides) {
+        fprintf(stderr, "vgrad: error: out of memory\n");
+        return VG_EFAIL;
+    }
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-j") == 0 || strncmp(a, "-j", 2) == 0) {
