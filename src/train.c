@@ -28,8 +28,7 @@ size_t trainer_memory_bytes(const vg_config *cfg, int n_in, int n_out, int batch
     int *dims = malloc(((size_t)L + 1) * sizeof(int));
     if (!dims) return SIZE_MAX;
     fill_dims(cfg, n_in, n_out, dims);
-    size_t net = mlp_memory_bytes(dims, L, batch), n_params = 0, total;
-    for (int l = 1; l <= L; l++) n_params += (size_t)dims[l] * dims[l - 1] + (size_t)dims[l];
+    size_t n_params = 0, total, net = mlp_memory_bytes(dims, L, batch, &n_params);
     free(dims);
     if (net == SIZE_MAX || !vg_add_size(net, optim_state_bytes(cfg->optimizer, n_params), &total))
         return SIZE_MAX;
@@ -43,14 +42,27 @@ static int init_weights(trainer *t, vg_error *err)
     rng_state rng;
     rng_seed(&rng, (uint64_t)cfg->seed, RNG_STREAM_INIT);
     init_params p = {cfg->init_std, cfg->init_bound, cfg->init_gain};
+    /* Layer by layer, group by group (weights, then biases), from one stream. */
     for (int l = 1; l <= net->L; l++) {
-        int rc = init_table[cfg->init].fill(net->W[l], net->dims[l], net->dims[l - 1], &p, &rng,
-                                            err);
-        if (rc != VG_OK) return rc;
-        /* Biases after their layer's weights, from the same stream. */
-        for (int j = 0; j < net->dims[l] && net->has_bias; j++)
-            net->b[l][j] = cfg->bias_init.normal ? cfg->bias_init.value * rng_normal(&rng)
+        const layer *ly = &net->layers[l];
+        for (int g = 0; g < ly->kind->n_groups; g++) {
+            if (!mlp_group_used(net, l, g)) continue;
+            double *x = mlp_param(net, l, g);
+            size_t n = layer_group_size(ly, g);
+            switch (ly->kind->groups[g].init) {
+            case LAYER_INIT_WEIGHTS: {
+                int rc = init_table[cfg->init].fill(x, layer_group_rows(ly, g),
+                                                    layer_group_cols(ly, g), &p, &rng, err);
+                if (rc != VG_OK) return rc;
+                break;
+            }
+            case LAYER_INIT_BIAS:
+                for (size_t j = 0; j < n; j++)
+                    x[j] = cfg->bias_init.normal ? cfg->bias_init.value * rng_normal(&rng)
                                                  : cfg->bias_init.value;
+                break;
+            }
+        }
     }
     return VG_OK;
 }
@@ -177,7 +189,7 @@ static void evaluate(trainer *t, const dataset *d, double *loss, double *accurac
     for (int first = 0; first < d->n; first += t->B) {
         int B = d->n - first < t->B ? d->n - first : t->B;
         load_batch(t, d, NULL, first, B);
-        total += mlp_forward(&t->net, t->labels, B, 0) * B;
+        total += mlp_forward_mode(&t->net, t->labels, B, LAYER_EVALUATION, 0) * B;
         correct += loss_correct(t->net.a[t->net.L], t->labels, B, K, t->net.loss_flags);
     }
     *loss = total / d->n;
@@ -356,9 +368,11 @@ static void write_histograms(trainer *t, csv_out *out, long long step, int B)
     mlp *net = &t->net;
     for (int l = 1; l <= net->L; l++) {
         size_t units = (size_t)B * net->dims[l];
-        const double *data[HIST_QUANTITY_COUNT] = {net->a[l], net->z[l], net->dz[l], net->dW[l]};
+        /* grad_w: the layer's first group, its weights */
+        const double *data[HIST_QUANTITY_COUNT] = {net->a[l], net->z[l], net->dz[l],
+                                                   mlp_grad(net, l, 0)};
         size_t count[HIST_QUANTITY_COUNT] = {units, units, units,
-                                             (size_t)net->dims[l] * net->dims[l - 1]};
+                                             layer_group_size(&net->layers[l], 0)};
         for (int q = 0; q < HIST_QUANTITY_COUNT; q++)
             if (t->cfg->hist_quantities & (1 << q))
                 write_histogram(t, out, step, l, q, data[q], count[q]);
@@ -385,7 +399,7 @@ static void write_predictions(trainer *t, csv_out *out)
     for (int first = 0; first < d->n; first += t->B) {
         int B = d->n - first < t->B ? d->n - first : t->B;
         load_batch(t, d, NULL, first, B);
-        mlp_forward(&t->net, t->labels, B, 0);
+        mlp_forward_mode(&t->net, t->labels, B, LAYER_EVALUATION, 0);
         for (int i = 0; i < B; i++)
             for (int k = 0; k < K; k++) {
                 csvout_str(out, t->run_id);
@@ -482,16 +496,25 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
         int log_next = is_logged(cfg, step + 1);
         optim_begin(&t->opt);
         for (int l = 1; l <= net->L; l++) {
-            size_t nw = (size_t)net->dims[l] * net->dims[l - 1];
+            const layer *ly = &net->layers[l];
+            /* The weights (groups with decay) make update_ratio. */
             if (log_next) {
-                double w = vg_norm(net->W[l], nw);
-                t->weight_sq[l] = w * w;
+                t->weight_sq[l] = 0.0;
+                for (int g = 0; g < ly->kind->n_groups; g++)
+                    if (ly->kind->groups[g].flags & LAYER_GROUP_DECAY) {
+                        double w = vg_norm(mlp_param(net, l, g), layer_group_size(ly, g));
+                        t->weight_sq[l] += w * w;
+                    }
             }
-            t->update_sq[l] = optim_apply(&t->opt, net->params, net->grads, net->w_off[l], nw,
-                                          scale, cfg->weight_decay);
-            if (net->has_bias)
-                optim_apply(&t->opt, net->params, net->grads, net->b_off[l], (size_t)net->dims[l],
-                            scale, 0.0);
+            t->update_sq[l] = 0.0;
+            for (int g = 0; g < ly->kind->n_groups; g++) {
+                if (!mlp_group_used(net, l, g)) continue;
+                int decay = ly->kind->groups[g].flags & LAYER_GROUP_DECAY;
+                double step_sq = optim_apply(&t->opt, net->params, net->grads, ly->group_off[g],
+                                             layer_group_size(ly, g), scale,
+                                             decay ? cfg->weight_decay : 0.0);
+                if (decay) t->update_sq[l] += step_sq;
+            }
         }
     }
     if (out->predictions && cfg->save_predictions) write_predictions(t, out->predictions);
@@ -502,11 +525,15 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
     return VG_OK;
 }
 
-/* ---- weights files ------------------------------------------------------ */
+/* ---- weights files ------------------------------------------------------
+ * One file per parameter group in use and layer: <group name><l>.csv, rows
+ * lines of cols values (W<l>.csv: fan_out rows of fan_in values; b<l>.csv:
+ * one value a line). */
 
-static int weights_path(char *buf, size_t size, const char *dir, char kind, int l, vg_error *err)
+static int weights_path(char *buf, size_t size, const char *dir, const char *group, int l,
+                        vg_error *err)
 {
-    if ((size_t)snprintf(buf, size, "%s/%c%d.csv", dir, kind, l) >= size)
+    if ((size_t)snprintf(buf, size, "%s/%s%d.csv", dir, group, l) >= size)
         return vg_fail(err, VG_EUSAGE, "weights directory name '%s' is too long", dir);
     return VG_OK;
 }
@@ -517,23 +544,22 @@ int weights_save(const mlp *net, const char *dir, vg_error *err)
     if (rc != VG_OK) return rc;
     char path[VG_PATH_MAX + 32];
     for (int l = 1; l <= net->L; l++) {
-        int fi = net->dims[l - 1], fo = net->dims[l];
-        csv_out o;
-        if ((rc = weights_path(path, sizeof path, dir, 'W', l, err)) != VG_OK) return rc;
-        if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
-        for (int j = 0; j < fo; j++) {
-            for (int k = 0; k < fi; k++) csvout_num(&o, net->W[l][(size_t)j * fi + k]);
-            csvout_endrow(&o);
+        const layer *ly = &net->layers[l];
+        for (int g = 0; g < ly->kind->n_groups; g++) {
+            if (!mlp_group_used(net, l, g)) continue;
+            int rows = layer_group_rows(ly, g), cols = layer_group_cols(ly, g);
+            const double *x = mlp_param(net, l, g);
+            csv_out o;
+            if ((rc = weights_path(path, sizeof path, dir, ly->kind->groups[g].name, l, err)) !=
+                VG_OK)
+                return rc;
+            if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
+            for (int j = 0; j < rows; j++) {
+                for (int k = 0; k < cols; k++) csvout_num(&o, x[(size_t)j * cols + k]);
+                csvout_endrow(&o);
+            }
+            if ((rc = csvout_commit(&o, err)) != VG_OK) return rc;
         }
-        if ((rc = csvout_commit(&o, err)) != VG_OK) return rc;
-        if (!net->has_bias) continue;
-        if ((rc = weights_path(path, sizeof path, dir, 'b', l, err)) != VG_OK) return rc;
-        if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
-        for (int j = 0; j < fo; j++) {
-            csvout_num(&o, net->b[l][j]);
-            csvout_endrow(&o);
-        }
-        if ((rc = csvout_commit(&o, err)) != VG_OK) return rc;
     }
     return VG_OK;
 }
@@ -561,15 +587,22 @@ int weights_load(mlp *net, const char *dir, vg_error *err)
     char path[VG_PATH_MAX + 32];
     int rc;
     for (int l = 1; l <= net->L; l++) {
-        if ((rc = weights_path(path, sizeof path, dir, 'W', l, err)) != VG_OK) return rc;
-        if ((rc = load_matrix(path, net->W[l], net->dims[l], net->dims[l - 1], err)) != VG_OK)
-            return rc;
-        if (!net->has_bias) continue;
-        if ((rc = weights_path(path, sizeof path, dir, 'b', l, err)) != VG_OK) return rc;
-        if ((rc = load_matrix(path, net->b[l], net->dims[l], 1, err)) != VG_OK) return rc;
+        const layer *ly = &net->layers[l];
+        for (int g = 0; g < ly->kind->n_groups; g++) {
+            if (!mlp_group_used(net, l, g)) continue;
+            if ((rc = weights_path(path, sizeof path, dir, ly->kind->groups[g].name, l, err)) !=
+                VG_OK)
+                return rc;
+            if ((rc = load_matrix(path, mlp_param(net, l, g), layer_group_rows(ly, g),
+                                  layer_group_cols(ly, g), err)) != VG_OK)
+                return rc;
+        }
     }
-    /* A file for a layer the network does not have means the shapes differ. */
-    if ((rc = weights_path(path, sizeof path, dir, 'W', net->L + 1, err)) != VG_OK) return rc;
+    /* A file of the first group of a layer the network does not have means
+     * the shapes differ. */
+    const layer_group *first = &net->layers[net->L].kind->groups[0];
+    if ((rc = weights_path(path, sizeof path, dir, first->name, net->L + 1, err)) != VG_OK)
+        return rc;
     if (access(path, F_OK) == 0)
         return vg_fail(err, VG_EUSAGE, "%s exists but the network has only %d weight layers",
                        path, net->L);

@@ -30,9 +30,10 @@ static int make_net(mlp *net, const act_info *act, double param, int loss, int K
     rng_seed(&rng, seed, 1);
     init_params p = {0, 0, 1.5};
     for (int l = 1; l <= 3; l++) {
-        init_table[init_find("xavier_normal")].fill(net->W[l], dims[l], dims[l - 1], &p, &rng,
-                                                    &err);
-        for (int j = 0; j < dims[l]; j++) net->b[l][j] = 0.3 * rng_normal(&rng);
+        init_table[init_find("xavier_normal")].fill(mlp_param(net, l, DENSE_W), dims[l],
+                                                    dims[l - 1], &p, &rng, &err);
+        double *b = mlp_param(net, l, DENSE_B);
+        for (int j = 0; j < dims[l]; j++) b[j] = 0.3 * rng_normal(&rng);
     }
     for (int k = 0; k < 6 * 3; k++) net->a[0][k] = 1.5 * rng_normal(&rng);
     uint64_t n_labels = loss_flags & LOSS_MULTI_LABEL ? (uint64_t)1 << K : (uint64_t)n_classes;
@@ -104,7 +105,8 @@ static void test_no_bias(void)
     rng_seed(&rng, 3, 1);
     init_params p = {0, 0, 1.5};
     for (int l = 1; l <= 3; l++)
-        init_table[init_find("xavier_normal")].fill(net.W[l], dims[l], dims[l - 1], &p, &rng, &err);
+        init_table[init_find("xavier_normal")].fill(mlp_param(&net, l, DENSE_W), dims[l],
+                                                    dims[l - 1], &p, &rng, &err);
     for (int k = 0; k < 18; k++) net.a[0][k] = rng_normal(&rng);
     int labels[6] = {0, 1, 2, 0, 1, 2};
     gradcheck_layer r[4];
@@ -216,12 +218,14 @@ static void test_stats(void)
     CHECK(mlp_create(&net, dims, 2, 2, &act_table[act_find("relu")], 0,
                      &loss_table[loss_find("mse")], 0, 1, &err) == VG_OK);
     /* Unit 1 sees +x, unit 2 sees -x: with positive inputs unit 2 is dead. */
-    net.W[1][0] = 1.0;
-    net.W[1][1] = -1.0;
-    net.b[1][0] = net.b[1][1] = 0.0;
-    net.W[2][0] = 2.0; net.W[2][1] = 3.0;
-    net.W[2][2] = -1.0; net.W[2][3] = 0.5;
-    net.b[2][0] = 0.0; net.b[2][1] = 0.0;
+    double *W1 = mlp_param(&net, 1, DENSE_W), *b1 = mlp_param(&net, 1, DENSE_B);
+    double *W2 = mlp_param(&net, 2, DENSE_W), *b2 = mlp_param(&net, 2, DENSE_B);
+    W1[0] = 1.0;
+    W1[1] = -1.0;
+    b1[0] = b1[1] = 0.0;
+    W2[0] = 2.0; W2[1] = 3.0;
+    W2[2] = -1.0; W2[3] = 0.5;
+    b2[0] = 0.0; b2[1] = 0.0;
     net.a[0][0] = 1.0;
     net.a[0][1] = 3.0;
     int labels[2] = {0, 1};
