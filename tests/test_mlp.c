@@ -256,6 +256,102 @@ static void test_stats(void)
     mlp_free(&net);
 }
 
+/* The instances tile the parameter block: each group right after the
+ * previous one, the total what mlp_memory_bytes plans, and the plan's bytes
+ * the blocks mlp_create allocates. */
+static void test_layer_plan(void)
+{
+    int dims[4] = {3, 5, 4, 2};
+    mlp net;
+    vg_error err;
+    CHECK(mlp_create(&net, dims, 3, 6, &act_table[act_find("tanh")], 0,
+                     &loss_table[loss_find("softmax_ce")], 0, 1, &err) == VG_OK);
+    size_t next = 0, planned = 0;
+    for (int l = 1; l <= 3; l++) {
+        const layer *ly = &net.layers[l];
+        CHECK(ly->kind == layer_table[LAYER_DENSE]);
+        CHECK(ly->input == l - 1);
+        CHECK(ly->fan_in == dims[l - 1] && ly->fan_out == dims[l]);
+        CHECK(ly->is_output == (l == 3));
+        CHECK(ly->param_off == next);
+        for (int g = 0; g < ly->kind->n_groups; g++) {
+            CHECK(ly->group_off[g] == next);
+            next += layer_group_size(ly, g);
+        }
+        CHECK(layer_group_rows(ly, DENSE_W) == dims[l] && layer_group_cols(ly, DENSE_W) == dims[l - 1]);
+        CHECK(layer_group_rows(ly, DENSE_B) == dims[l] && layer_group_cols(ly, DENSE_B) == 1);
+    }
+    /* 3*5+5 + 5*4+4 + 4*2+2 */
+    CHECK(next == 54 && net.n_params == 54);
+    size_t bytes = mlp_memory_bytes(dims, 3, 6, &planned);
+    CHECK(planned == 54);
+    CHECK(bytes == (2 * 54 + 3 * 6 * (3 + 5 + 4 + 2)) * sizeof(double));
+    CHECK(net.n_scratch == 0 && net.scratch == NULL);
+    mlp_free(&net);
+}
+
+/* A kind's backward adds into its input's gradient unless told to store
+ * (the first contribution), and stores its own parameter gradients. */
+static void test_backward_accumulates(void)
+{
+    mlp net;
+    int labels[6];
+    CHECK(make_net(&net, &act_table[act_find("tanh")], 0, loss_find("softmax_ce"), 3, 3, 0,
+                   labels, 11));
+    mlp_forward(&net, labels, 6, 1);
+    const layer_kind *dense = net.layers[3].kind;
+    /* The output layer's dz (from the loss) is not changed by its backward. */
+    dense->backward(&net, 3, 6, 1);
+    double stored[24], dW[8];
+    memcpy(stored, net.dz[2], sizeof stored);
+    memcpy(dW, mlp_grad(&net, 3, DENSE_W), sizeof dW);
+    double nonzero = 0.0;
+    for (int k = 0; k < 24; k++) {
+        nonzero += fabs(stored[k]);
+        net.dz[2][k] = 0.25 * k - 1.0;
+    }
+    CHECK(nonzero > 1e-3);
+    dense->backward(&net, 3, 6, 0);
+    for (int k = 0; k < 24; k++) CHECK_NEAR(net.dz[2][k], 0.25 * k - 1.0 + stored[k], 1e-15);
+    for (int k = 0; k < 8; k++) CHECK(mlp_grad(&net, 3, DENSE_W)[k] == dW[k]);
+    mlp_free(&net);
+}
+
+/* Each dense layer's jvp against central differences of its output in the
+ * network's input, through the chain layer 1 -> layer 2 (tanh: smooth). */
+static void test_jvp(void)
+{
+    mlp net;
+    int labels[6];
+    CHECK(make_net(&net, &act_table[act_find("tanh")], 0, loss_find("softmax_ce"), 3, 3, 0,
+                   labels, 12));
+    int i = 4;                       /* the example */
+    mlp_forward(&net, labels, 6, 0);
+    double T1[5 * 3], T2[4 * 3];
+    net.layers[1].kind->jvp(&net, 1, i, NULL, T1, 3);
+    net.layers[2].kind->jvp(&net, 2, i, T1, T2, 3);
+    double h = 1e-5, biggest = 0.0;
+    for (int k = 0; k < 3; k++) {
+        double x0 = net.a[0][i * 3 + k], plus1[5], plus2[4], minus1[5], minus2[4];
+        net.a[0][i * 3 + k] = x0 + h;
+        mlp_forward(&net, labels, 6, 0);
+        memcpy(plus1, net.a[1] + i * 5, sizeof plus1);
+        memcpy(plus2, net.a[2] + i * 4, sizeof plus2);
+        net.a[0][i * 3 + k] = x0 - h;
+        mlp_forward(&net, labels, 6, 0);
+        memcpy(minus1, net.a[1] + i * 5, sizeof minus1);
+        memcpy(minus2, net.a[2] + i * 4, sizeof minus2);
+        net.a[0][i * 3 + k] = x0;
+        for (int j = 0; j < 5; j++) {
+            CHECK_NEAR(T1[j * 3 + k], (plus1[j] - minus1[j]) / (2 * h), 1e-8);
+            if (fabs(T1[j * 3 + k]) > biggest) biggest = fabs(T1[j * 3 + k]);
+        }
+        for (int j = 0; j < 4; j++) CHECK_NEAR(T2[j * 3 + k], (plus2[j] - minus2[j]) / (2 * h), 1e-8);
+    }
+    CHECK(biggest > 1e-2);
+    mlp_free(&net);
+}
+
 static void test_norm_no_underflow(void)
 {
     double tiny[3] = {3e-200, 4e-200, 0};
@@ -271,6 +367,9 @@ int main(void)
     test_no_bias();
     test_worked_example();
     test_stats();
+    test_layer_plan();
+    test_backward_accumulates();
+    test_jvp();
     test_norm_no_underflow();
     return test_report("test_mlp");
 }
