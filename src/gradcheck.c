@@ -48,14 +48,14 @@ void gradcheck_run(mlp *net, const int *labels, int B, int max_per_layer, rng_st
         const layer *ly = &net->layers[l];
         size_t n = 0;
         for (int g = 0; g < ly->kind->n_groups; g++)
-            if (mlp_group_used(net, l, g)) n += layer_group_size(ly, g);
+            if (mlp_group_trained(net, l, g)) n += layer_group_size(ly, g);
         size_t count = n <= (size_t)max_per_layer ? n : (size_t)max_per_layer;
         double diff_sq = 0.0, analytic_sq = 0.0, numeric_sq = 0.0;
         for (size_t c = 0; c < count; c++) {
             size_t k = count == n ? c : (size_t)rng_below(rng, n);
             int grp = 0;
             for (;; grp++) {
-                if (!mlp_group_used(net, l, grp)) continue;
+                if (!mlp_group_trained(net, l, grp)) continue;
                 size_t size = layer_group_size(ly, grp);
                 if (k < size) break;
                 k -= size;
@@ -107,6 +107,11 @@ int gradcheck_write(const vg_config *cfg, double tol, int max_examples, int max_
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;
     int B = trainer_first_batch(&t, max_examples);
+    if (cfg->norm == NORM_BATCH && B < 2) {
+        trainer_free(&t);
+        return vg_fail(err, VG_EUSAGE, "norm=batch needs at least 2 examples to check; "
+                       "allowed: --examples 2 or more");
+    }
     gradcheck_layer *r = calloc((size_t)t.net.L + 1, sizeof *r);
     if (!r) {
         trainer_free(&t);

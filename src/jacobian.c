@@ -31,11 +31,12 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
     double *J = NULL, *next = a, *spare = b;
     for (int l = 1; l <= D; l++) {
         const layer *ly = &net->layers[l];
-        if (!ly->kind->jvp) {
+        if (!ly->kind->jvp || ly->shortcut) {
             free(a);
             free(b);
-            return vg_fail(err, VG_EUSAGE, "layer %d (%s) has no Jacobian-vector product", l,
-                           ly->kind->name);
+            return vg_fail(err, VG_EUSAGE, "vgrad jacobian supports plain networks only: hidden "
+                           "layer %d is %s%s; allowed: norm=none and residual=0", l,
+                           ly->kind->name, ly->shortcut ? " with a shortcut" : "");
         }
         ly->kind->jvp(net, l, i, J, next, n_in);
         J = next;
@@ -53,6 +54,9 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
 int jacobian_write(const vg_config *cfg, int max_inputs, jacobian_report *rep, vg_error *err)
 {
     memset(rep, 0, sizeof *rep);
+    if (cfg->norm != 0 || cfg->residual != 0)
+        return vg_fail(err, VG_EUSAGE, "vgrad jacobian supports plain networks only; allowed: "
+                       "norm=none and residual=0");
     trainer t;
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;

@@ -7,6 +7,8 @@
 
 const layer_kind *const layer_table[LAYER_KIND_COUNT] = {
     [LAYER_DENSE] = &layer_dense,
+    [LAYER_DENSE_BATCHNORM] = &layer_dense_batchnorm,
+    [LAYER_DENSE_LAYERNORM] = &layer_dense_layernorm,
 };
 
 static int dim_of(const layer *ly, int dim)

@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "norm.h"
+
 struct mlp;
 
 /* Modes of a forward pass: a training step (and the gradient check), or an
@@ -51,12 +53,16 @@ enum { LAYER_DIM_ONE, LAYER_DIM_IN, LAYER_DIM_OUT };
  *     update_ratio.
  *   LAYER_GROUP_BIAS: a bias; its memory is always planned, but it is
  *     initialised, trained, checked and saved only in a network with biases
- *     (bias=1).  Without, it stays 0. */
-enum { LAYER_GROUP_DECAY = 1, LAYER_GROUP_BIAS = 2 };
+ *     (bias=1).  Without, it stays 0.
+ *   LAYER_GROUP_STATE: not trained (batch normalisation's running mean and
+ *     variance): the forward pass updates it, the optimiser and the gradient
+ *     check skip it, the weights files hold it. */
+enum { LAYER_GROUP_DECAY = 1, LAYER_GROUP_BIAS = 2, LAYER_GROUP_STATE = 4 };
 
 /* How a group is initialised (train.c): from the init= table as a
- * (rows, cols) = (fan_out, fan_in) matrix, or from bias_init=. */
-enum { LAYER_INIT_WEIGHTS, LAYER_INIT_BIAS };
+ * (rows, cols) = (fan_out, fan_in) matrix, from bias_init=, or to 1 or 0
+ * (these two draw no random numbers). */
+enum { LAYER_INIT_WEIGHTS, LAYER_INIT_BIAS, LAYER_INIT_ONE, LAYER_INIT_ZERO };
 
 typedef struct {
     const char *name;        /* "W", "b": also the weights file, <name><l>.csv */
@@ -65,7 +71,7 @@ typedef struct {
     int init;                /* LAYER_INIT_* */
 } layer_group;
 
-#define LAYER_MAX_GROUPS 4
+#define LAYER_MAX_GROUPS 6
 
 /* What vgrad records of an instance at a logged step (the columns of
  * layers.csv, train.c). */
@@ -92,10 +98,11 @@ typedef struct {
      * of its output (the output layer: dL/dz from the loss): turns dz[l]
      * into dL/dz in place, writes the gradients of its groups, and ADDS its
      * contribution to dL/da of its input, dz[input] (B, fi), unless input
-     * is 0 (the network's input needs none).  With overwrite, it stores
-     * instead of adding: the network passes it to the first contribution of
-     * a backward pass, so no gradient needs zeroing first. */
-    void (*backward)(struct mlp *net, int l, int B, int overwrite);
+     * is 0 (the network's input needs none), and of its shortcut's source.
+     * With overwrite (ly->first_to_input, ly->first_to_shortcut), it stores
+     * instead of adding: the network sets it on the first contribution of a
+     * backward pass, so no gradient needs zeroing first. */
+    void (*backward)(struct mlp *net, int l, int B);
     /* The instance's statistics of the last forward/backward of B examples. */
     void (*stats)(const struct mlp *net, int l, int B, layer_stats *s);
     /* Forward-mode derivative at example i of the last forward pass:
@@ -115,20 +122,40 @@ typedef struct {
     int fan_in, fan_out;        /* units read and written per example */
     int input;                  /* the output it reads: 0 .. l-1 */
     int is_output;              /* the output layer (the loss's nonlinearity follows it) */
+    /* The residual add: a = a[shortcut] + shortcut_scale * f(z), an identity
+     * shortcut from an earlier output of fan_out units (0: none). */
+    int shortcut;
+    double shortcut_scale;
+    norm_config norm;           /* the normalising kinds' settings */
     int first_to_input;         /* its backward is the first to reach dz[input]: overwrite */
+    int first_to_shortcut;      /* ... and dz[shortcut] */
     size_t param_off;           /* its first parameter in net->params */
     size_t group_off[LAYER_MAX_GROUPS];
     size_t scratch_off;         /* its scratch in net->scratch */
 } layer;
 
-/* The kinds.  LAYER_DENSE: z = x W^T + b; a = f(z) with the network's
- * activation, or for the output layer a = the loss's output nonlinearity
- * (applied by the loss).  Groups: DENSE_W (fo, fi), DENSE_B (fo). */
-enum { LAYER_DENSE, LAYER_KIND_COUNT };
-enum { DENSE_W, DENSE_B };
+/* The kinds.
+ *   LAYER_DENSE (layer_dense.c): z = x W^T + b; a = f(z) with the network's
+ *     activation, or for the output layer a = the loss's output
+ *     nonlinearity (applied by the loss).  Groups: DENSE_W (fo, fi),
+ *     DENSE_B (fo).
+ *   LAYER_DENSE_BATCHNORM, LAYER_DENSE_LAYERNORM (layer_norm.c): u = x W^T
+ *     + b, z = gamma * normalised(u) + beta (norm.h: batch or layer
+ *     normalisation, PyTorch's conventions), a = f(z).  Groups: DENSE_W,
+ *     DENSE_B, NORM_GAMMA (fo), NORM_BETA (fo), and for batch normalisation
+ *     NORM_RUNNING_MEAN, NORM_RUNNING_VAR (fo, not trained).
+ * Any of them but the output layer may add a shortcut (ly->shortcut). */
+enum { LAYER_DENSE, LAYER_DENSE_BATCHNORM, LAYER_DENSE_LAYERNORM, LAYER_KIND_COUNT };
+enum { DENSE_W, DENSE_B, NORM_GAMMA, NORM_BETA, NORM_RUNNING_MEAN, NORM_RUNNING_VAR };
 
 extern const layer_kind *const layer_table[LAYER_KIND_COUNT];
-extern const layer_kind layer_dense;
+extern const layer_kind layer_dense, layer_dense_batchnorm, layer_dense_layernorm;
+
+/* Parts of the dense kind the normalising kinds share (layer_dense.c). */
+void dense_shortcut_forward(struct mlp *net, int l, int B);
+void dense_shortcut_backward(struct mlp *net, int l, int B);
+void dense_stats(const struct mlp *net, int l, int B, layer_stats *s);
+uint64_t dense_kinks(const struct mlp *net, int l, int B, uint64_t h);
 
 /* Rows, columns and values of group g of instance ly. */
 int layer_group_rows(const layer *ly, int g);

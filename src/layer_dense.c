@@ -13,8 +13,35 @@
 
 #include "mlp.h"
 
+/* The residual add after a = f(z):  a (B, fo) = a[shortcut] + scale * a. */
+void dense_shortcut_forward(mlp *net, int l, int B)
+{
+    const layer *ly = &net->layers[l];
+    if (!ly->shortcut) return;
+    size_t n = (size_t)B * ly->fan_out;
+    const double *s = net->a[ly->shortcut];
+    double *a = net->a[l], scale = ly->shortcut_scale;
+    for (size_t k = 0; k < n; k++) a[k] = s[k] + scale * a[k];
+}
+
+/* Its backward, before f': dz[shortcut] += dL/da (stored when first), then
+ * dL/df = scale * dL/da in place in dz[l]. */
+void dense_shortcut_backward(mlp *net, int l, int B)
+{
+    const layer *ly = &net->layers[l];
+    if (!ly->shortcut) return;
+    size_t n = (size_t)B * ly->fan_out;
+    double *ds = net->dz[ly->shortcut], *dz = net->dz[l], scale = ly->shortcut_scale;
+    if (ly->first_to_shortcut)
+        memcpy(ds, dz, n * sizeof(double));
+    else
+        for (size_t k = 0; k < n; k++) ds[k] += dz[k];
+    for (size_t k = 0; k < n; k++) dz[k] *= scale;
+}
+
 /* forward:  z (B, fo) = x (B, fi) W^T (fi, fo) + b
- *           a (B, fo) = f(z)  (hidden; the output layer's a is the loss's) */
+ *           a (B, fo) = f(z)  (hidden; the output layer's a is the loss's)
+ *           a += a[shortcut]  (with a shortcut, after a *= scale) */
 static void dense_forward(mlp *net, int l, int B, int mode)
 {
     (void)mode; /* the same in training and evaluation */
@@ -28,23 +55,26 @@ static void dense_forward(mlp *net, int l, int B, int mode)
     if (!ly->is_output) {
         /* z (B, fo) += b;  a = f(z) */
         net->act->forward(b, z, net->a[l], B, fo, net->act_param);
+        dense_shortcut_forward(net, l, B);
     } else if (b) {
         for (int i = 0; i < B; i++)
             for (int j = 0; j < fo; j++) z[(size_t)i * fo + j] += b[j];
     }
 }
 
-/* backward: dz (B, fo)  = dL/da * f'(z)  in place (hidden layers)
+/* backward: dz (B, fo)  = dL/da * f'(z)  in place (hidden layers; with a
+ *                        shortcut, first dz[shortcut] += dL/da and dL/da *= scale)
  *           dW (fo, fi) = dz^T (fo, B) x (B, fi)
  *           db (fo)     = sum over the batch of dz
- *           dx (B, fi) += dz (B, fo) W (fo, fi)   (= with overwrite) */
-static void dense_backward(mlp *net, int l, int B, int overwrite)
+ *           dx (B, fi) += dz (B, fo) W (fo, fi)   (= when first_to_input) */
+static void dense_backward(mlp *net, int l, int B)
 {
     const layer *ly = &net->layers[l];
     int fi = ly->fan_in, fo = ly->fan_out;
     const double *x = net->a[ly->input];
     const double *W = mlp_param(net, l, DENSE_W);
     double *dz = net->dz[l];
+    dense_shortcut_backward(net, l, B);
     if (!ly->is_output) net->act->backward(net->z[l], dz, (size_t)B * fo, net->act_param);
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fo, fi, B, 1.0, dz, fo, x, fi, 0.0,
                 mlp_grad(net, l, DENSE_W), fi);
@@ -59,7 +89,7 @@ static void dense_backward(mlp *net, int l, int B, int overwrite)
     /* The network's input needs no gradient: skip its product. */
     if (ly->input > 0)
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, fi, fo, 1.0, dz, fo, W, fi,
-                    overwrite ? 0.0 : 1.0, net->dz[ly->input], fi);
+                    ly->first_to_input ? 0.0 : 1.0, net->dz[ly->input], fi);
 }
 
 static void mean_std(const double *x, size_t n, double *mean, double *std)
@@ -76,8 +106,10 @@ static void mean_std(const double *x, size_t n, double *mean, double *std)
 /* saturated_frac: fraction of unit-examples whose |f'(z)| is below 1% of
  * the activation's largest |f'| (all of them when that largest is 0, as for
  * step); dead_frac: fraction of units whose f'(z) is 0 on every example.
- * For the output layer f' is the output nonlinearity's (loss.h). */
-static void dense_stats(const mlp *net, int l, int B, layer_stats *s)
+ * For the output layer f' is the output nonlinearity's (loss.h).  With a
+ * shortcut, act_mean and act_std are of the layer's output a, shortcut
+ * included. */
+void dense_stats(const mlp *net, int l, int B, layer_stats *s)
 {
     const layer *ly = &net->layers[l];
     int fi = ly->fan_in, fo = ly->fan_out;
@@ -110,7 +142,9 @@ static void dense_stats(const mlp *net, int l, int B, layer_stats *s)
 
 /* jvp at example i: T (fo, n) = D W V, V (fi, n), D = diag f'(z_i) (the
  * output layer: the identity, its output being the pre-activation the loss
- * reads).  V NULL: the identity, T = D W. */
+ * reads).  V NULL: the identity, T = D W.  Not for an instance with a
+ * shortcut (its tangent would need the shortcut source's): vgrad jacobian
+ * refuses residual networks. */
 static void dense_jvp(const mlp *net, int l, int i, const double *V, double *T, int n)
 {
     const layer *ly = &net->layers[l];
@@ -131,7 +165,7 @@ static void dense_jvp(const mlp *net, int l, int i, const double *V, double *T, 
 
 /* Which piece of a piecewise activation every hidden pre-activation lies
  * in (FNV-1a over the pieces); the output layer has no activation. */
-static uint64_t dense_kinks(const mlp *net, int l, int B, uint64_t h)
+uint64_t dense_kinks(const mlp *net, int l, int B, uint64_t h)
 {
     const layer *ly = &net->layers[l];
     if (ly->is_output || !net->act->piece) return h;

@@ -9,30 +9,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Instance l of the network of dims: today layer l is dense, reads layer
- * l - 1, and the last is the output layer. */
-static void wire(const int *dims, int L, int l, layer *ly)
+/* Instance l of the network of dims: layer l reads layer l - 1 and the last
+ * is the output layer, dense; the hidden ones normalise and add shortcuts
+ * as arch says.  first_to_* are set by mark_first. */
+static void wire(const int *dims, int L, const mlp_arch *arch, int l, layer *ly)
 {
+    static const int kinds[] = {[NORM_NONE] = LAYER_DENSE, [NORM_BATCH] = LAYER_DENSE_BATCHNORM,
+                                [NORM_LAYER] = LAYER_DENSE_LAYERNORM};
     memset(ly, 0, sizeof *ly);
-    ly->kind = layer_table[LAYER_DENSE];
+    int hidden = l < L;
+    ly->kind = layer_table[hidden && arch ? kinds[arch->norm] : LAYER_DENSE];
     ly->fan_in = dims[l - 1];
     ly->fan_out = dims[l];
     ly->input = l - 1;
-    ly->is_output = l == L;
-    /* Backward runs from L down: the first to reach dz[l - 1] is layer l,
-     * its only reader. */
-    ly->first_to_input = 1;
+    ly->is_output = !hidden;
+    if (hidden && arch && arch->norm != NORM_NONE)
+        ly->norm = (norm_config){arch->norm, arch->norm_eps, arch->norm_momentum};
+    int K = arch ? arch->residual : 0;
+    if (hidden && K > 0 && l > K && (l - 1) % K == 0) {
+        ly->shortcut = l - K;
+        ly->shortcut_scale = arch->residual_scale;
+    }
+}
+
+/* Backward runs from L down, each layer reaching its shortcut's source and
+ * then its input: the first to reach an output stores, the others add. */
+static void mark_first(layer *layers, int L, unsigned char *reached)
+{
+    memset(reached, 0, (size_t)L + 1);
+    for (int l = L; l >= 1; l--) {
+        layer *ly = &layers[l];
+        if (ly->shortcut) {
+            ly->first_to_shortcut = !reached[ly->shortcut];
+            reached[ly->shortcut] = 1;
+        }
+        ly->first_to_input = !reached[ly->input];
+        reached[ly->input] = 1;
+    }
 }
 
 /* Sizes of the blocks, with overflow checks; lays out the instances when
  * layers is not NULL.  Returns 0 on overflow. */
-static int plan(const int *dims, int L, int max_batch, layer *layers, size_t *n_params,
-                size_t *n_acts, size_t *n_scratch)
+static int plan(const int *dims, int L, int max_batch, const mlp_arch *arch, layer *layers,
+                size_t *n_params, size_t *n_acts, size_t *n_scratch)
 {
     size_t params = 0, scratch = 0, units = 0;
     for (int l = 1; l <= L; l++) {
         layer ly;
-        wire(dims, L, l, &ly);
+        wire(dims, L, arch, l, &ly);
         if (!layer_place(&ly, max_batch, &params, &scratch)) return 0;
         if (layers) layers[l] = ly;
     }
@@ -47,10 +71,11 @@ static int plan(const int *dims, int L, int max_batch, layer *layers, size_t *n_
     return 1;
 }
 
-size_t mlp_memory_bytes(const int *dims, int L, int max_batch, size_t *n_params)
+size_t mlp_memory_bytes(const int *dims, int L, int max_batch, const mlp_arch *arch,
+                        size_t *n_params)
 {
     size_t params, n_acts, n_scratch, total;
-    if (!plan(dims, L, max_batch, NULL, &params, &n_acts, &n_scratch)) return SIZE_MAX;
+    if (!plan(dims, L, max_batch, arch, NULL, &params, &n_acts, &n_scratch)) return SIZE_MAX;
     if (!vg_mul_size(params, 2, &total)) return SIZE_MAX;             /* params + grads */
     if (!vg_add_size(total, n_acts, &total)) return SIZE_MAX;
     if (!vg_add_size(total, n_scratch, &total)) return SIZE_MAX;
@@ -61,14 +86,24 @@ size_t mlp_memory_bytes(const int *dims, int L, int max_batch, size_t *n_params)
 
 int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *act,
                double act_param, const loss_info *loss, int loss_flags, int has_bias,
-               vg_error *err)
+               const mlp_arch *arch, vg_error *err)
 {
     memset(net, 0, sizeof *net);
     size_t n_params, n_acts, n_scratch;
-    if (L < 1 || max_batch < 1 || !plan(dims, L, max_batch, NULL, &n_params, &n_acts, &n_scratch))
+    if (L < 1 || max_batch < 1 ||
+        !plan(dims, L, max_batch, arch, NULL, &n_params, &n_acts, &n_scratch))
         return vg_fail(err, VG_EUSAGE, "network size overflows memory addressing");
     for (int l = 0; l <= L; l++)
         if (dims[l] < 1) return vg_fail(err, VG_EUSAGE, "layer %d has %d units", l, dims[l]);
+    for (int l = 1; l < L; l++) {
+        layer ly;
+        wire(dims, L, arch, l, &ly);
+        if (ly.shortcut && dims[ly.shortcut] != dims[l])
+            return vg_fail(err, VG_EUSAGE, "residual=%d: hidden layer %d has %d units but layer "
+                           "%d, whose output its shortcut adds, has %d; widths inside the "
+                           "residual part must agree", arch->residual, l, dims[l], ly.shortcut,
+                           dims[ly.shortcut]);
+    }
 
     net->L = L;
     net->max_batch = max_batch;
@@ -82,7 +117,7 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
 
     /* One allocation for the instances, dims and the buffer views. */
     size_t n1 = (size_t)L + 1;
-    size_t ptr_bytes = n1 * sizeof(layer) + 3 * n1 * sizeof(double *) + n1 * sizeof(int);
+    size_t ptr_bytes = n1 * sizeof(layer) + 3 * n1 * sizeof(double *) + n1 * sizeof(int) + n1;
     char *p = calloc(1, ptr_bytes);
     net->params = calloc(n_params ? n_params : 1, sizeof(double));
     net->grads = calloc(n_params ? n_params : 1, sizeof(double));
@@ -100,7 +135,8 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
     net->dz = net->a + n1;
     net->dims = (int *)(net->dz + n1);
     memcpy(net->dims, dims, n1 * sizeof(int));
-    plan(dims, L, max_batch, net->layers, &n_params, &n_acts, &n_scratch);
+    plan(dims, L, max_batch, arch, net->layers, &n_params, &n_acts, &n_scratch);
+    mark_first(net->layers, L, (unsigned char *)(net->dims + n1));
 
     double *q = net->act_block;
     for (int l = 0; l <= L; l++) {
@@ -118,6 +154,12 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
 int mlp_group_used(const mlp *net, int l, int g)
 {
     return net->has_bias || !(net->layers[l].kind->groups[g].flags & LAYER_GROUP_BIAS);
+}
+
+int mlp_group_trained(const mlp *net, int l, int g)
+{
+    return mlp_group_used(net, l, g) &&
+           !(net->layers[l].kind->groups[g].flags & LAYER_GROUP_STATE);
 }
 
 void mlp_free(mlp *net)
@@ -146,7 +188,7 @@ double mlp_forward(mlp *net, const int *labels, int B, int with_grad)
 void mlp_backward(mlp *net, int B)
 {
     for (int l = net->L; l >= 1; l--)
-        net->layers[l].kind->backward(net, l, B, net->layers[l].first_to_input);
+        net->layers[l].kind->backward(net, l, B);
 }
 
 /* ---- statistics --------------------------------------------------------- */

@@ -52,16 +52,31 @@ typedef struct mlp {
     void *ptr_block;            /* the arrays above */
 } mlp;
 
+/* What the hidden layers are besides dense (NULL or all zero: a plain MLP).
+ *   norm: NORM_NONE, NORM_BATCH or NORM_LAYER (norm.h), normalising every
+ *     hidden layer's pre-activation with norm_eps (and norm_momentum);
+ *   residual = K > 0: hidden layers 1+K, 1+2K, ... add the output of the
+ *     layer K below, a_l = a_{l-K} + residual_scale f(z_l); their widths must
+ *     agree. */
+typedef struct {
+    int norm;
+    double norm_eps, norm_momentum;
+    int residual;
+    double residual_scale;
+} mlp_arch;
+
 /* Bytes mlp_create will allocate for these sizes, or SIZE_MAX on overflow;
  * the parameters it will have in *n_params when n_params is not NULL. */
-size_t mlp_memory_bytes(const int *dims, int L, int max_batch, size_t *n_params);
+size_t mlp_memory_bytes(const int *dims, int L, int max_batch, const mlp_arch *arch,
+                        size_t *n_params);
 
 /* Builds an uninitialised network (parameters zero).  act is an act_table
- * row, loss a loss_table row.  VG_EUSAGE on sizes that overflow, VG_EFAIL
- * when memory runs out. */
+ * row, loss a loss_table row, arch NULL for a plain MLP.  VG_EUSAGE on
+ * sizes that overflow or widths a shortcut cannot add, VG_EFAIL when memory
+ * runs out. */
 int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *act,
                double act_param, const loss_info *loss, int loss_flags, int has_bias,
-               vg_error *err);
+               const mlp_arch *arch, vg_error *err);
 void mlp_free(mlp *net);
 
 /* Group g of layer l's parameters and of their gradients. */
@@ -77,6 +92,9 @@ static inline double *mlp_grad(const mlp *net, int l, int g)
 /* Whether group g of layer l is in use (a bias group only with biases):
  * trained, checked, saved.  A group not in use stays 0. */
 int mlp_group_used(const mlp *net, int l, int g);
+
+/* Whether group g of layer l is trained: in use and not state. */
+int mlp_group_trained(const mlp *net, int l, int g);
 
 /* Forward pass of B examples from a[0] in mode LAYER_TRAINING or
  * LAYER_EVALUATION (layer.h); fills z[1..L], a[1..L-1] and the output

@@ -22,13 +22,21 @@ static void fill_dims(const vg_config *cfg, int n_in, int n_out, int *dims)
     dims[cfg->n_widths + 1] = n_out;
 }
 
+/* The hidden layers' normalisation and shortcuts of cfg. */
+static mlp_arch arch_of(const vg_config *cfg)
+{
+    return (mlp_arch){cfg->norm, cfg->norm_eps, cfg->norm_momentum, (int)cfg->residual,
+                      cfg->residual_scale};
+}
+
 size_t trainer_memory_bytes(const vg_config *cfg, int n_in, int n_out, int batch)
 {
     int L = cfg->n_widths + 1;
     int *dims = malloc(((size_t)L + 1) * sizeof(int));
     if (!dims) return SIZE_MAX;
     fill_dims(cfg, n_in, n_out, dims);
-    size_t n_params = 0, total, net = mlp_memory_bytes(dims, L, batch, &n_params);
+    mlp_arch arch = arch_of(cfg);
+    size_t n_params = 0, total, net = mlp_memory_bytes(dims, L, batch, &arch, &n_params);
     free(dims);
     if (net == SIZE_MAX || !vg_add_size(net, optim_state_bytes(cfg->optimizer, n_params), &total))
         return SIZE_MAX;
@@ -60,6 +68,11 @@ static int init_weights(trainer *t, vg_error *err)
                 for (size_t j = 0; j < n; j++)
                     x[j] = cfg->bias_init.normal ? cfg->bias_init.value * rng_normal(&rng)
                                                  : cfg->bias_init.value;
+                break;
+            case LAYER_INIT_ONE:
+            case LAYER_INIT_ZERO:
+                for (size_t j = 0; j < n; j++)
+                    x[j] = ly->kind->groups[g].init == LAYER_INIT_ONE ? 1.0 : 0.0;
                 break;
             }
         }
@@ -95,6 +108,12 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
         goto fail;
     }
     t->B = cfg->batch_size ? (int)cfg->batch_size : n_train;
+    if (cfg->norm == NORM_BATCH && t->B < 2) {
+        rc = vg_fail(err, VG_EUSAGE, "norm=batch needs batches of at least 2 examples (the "
+                     "variance of one example is 0), but a batch has %d; allowed: batch_size=0 "
+                     "or 2 and more, or norm=layer", t->B);
+        goto fail;
+    }
 
     const loss_info *loss = &loss_table[cfg->loss];
     int loss_flags = (cfg->loss_sum_outputs ? LOSS_SUM_OUTPUTS : 0) |
@@ -111,8 +130,9 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     }
     int dims[VG_MAX_DEPTH + 2];
     fill_dims(cfg, n_in, n_out, dims);
+    mlp_arch arch = arch_of(cfg);
     rc = mlp_create(&t->net, dims, L, t->B, &act_table[cfg->activation], cfg->act_param, loss,
-                    loss_flags, cfg->bias, err);
+                    loss_flags, cfg->bias, &arch, err);
     if (rc != VG_OK) goto fail;
     rc = optim_create(&t->opt, cfg->optimizer, t->net.n_params, err);
     if (rc != VG_OK) goto fail;
@@ -508,7 +528,7 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
             }
             t->update_sq[l] = 0.0;
             for (int g = 0; g < ly->kind->n_groups; g++) {
-                if (!mlp_group_used(net, l, g)) continue;
+                if (!mlp_group_trained(net, l, g)) continue;
                 int decay = ly->kind->groups[g].flags & LAYER_GROUP_DECAY;
                 double step_sq = optim_apply(&t->opt, net->params, net->grads, ly->group_off[g],
                                              layer_group_size(ly, g), scale,
