@@ -88,6 +88,7 @@ typedef struct {
     const char *desc;
     int n_groups;
     layer_group groups[LAYER_MAX_GROUPS];
+    int mode_dependent;      /* its forward differs between training and evaluation */
     /* Doubles of scratch an instance needs at a batch of max_batch, or
      * SIZE_MAX on overflow; passed unchanged from forward to backward. */
     size_t (*scratch)(int fan_in, int fan_out, int max_batch);

@@ -129,6 +129,7 @@ const layer_kind layer_dense_batchnorm = {
     .name = "dense_batchnorm",
     .desc = "affine map, batch normalisation (BatchNorm1d) with gamma and beta, activation",
     .n_groups = 6,
+    .mode_dependent = 1,
     .groups = {
         NORM_GROUPS,
         [NORM_RUNNING_MEAN] = {"running_mean", LAYER_DIM_OUT, LAYER_DIM_ONE, LAYER_GROUP_STATE,

@@ -162,6 +162,13 @@ int mlp_group_trained(const mlp *net, int l, int g)
            !(net->layers[l].kind->groups[g].flags & LAYER_GROUP_STATE);
 }
 
+int mlp_mode_dependent(const mlp *net)
+{
+    for (int l = 1; l <= net->L; l++)
+        if (net->layers[l].kind->mode_dependent) return 1;
+    return 0;
+}
+
 void mlp_free(mlp *net)
 {
     free(net->params);

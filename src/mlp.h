@@ -96,6 +96,10 @@ int mlp_group_used(const mlp *net, int l, int g);
 /* Whether group g of layer l is trained: in use and not state. */
 int mlp_group_trained(const mlp *net, int l, int g);
 
+/* Whether some layer's forward pass differs between the modes (batch
+ * normalisation), so that a training pass is no evaluation. */
+int mlp_mode_dependent(const mlp *net);
+
 /* Forward pass of B examples from a[0] in mode LAYER_TRAINING or
  * LAYER_EVALUATION (layer.h); fills z[1..L], a[1..L-1] and the output
  * a[L]; returns the batch loss against labels.  When with_grad, also

@@ -440,6 +440,9 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
     mlp *net = &t->net;
     int B = t->B, n_train = t->train.n;
     int full_batch = B == n_train;
+    /* A full-batch step's forward pass is the training set's evaluation,
+     * unless the modes differ (batch normalisation): then evaluate apart. */
+    int step_evaluates = full_batch && !mlp_mode_dependent(net);
     int pos = n_train;      /* forces a shuffle before the first minibatch */
     int input_holds_batch = 0;  /* full batch: a[0] still holds the training set */
     long long epoch = -1;
@@ -473,12 +476,13 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
         if (is_logged(cfg, step) || last) {
             if (layers) write_layer_rows(t, layers, step, B);
             double acc, test_loss = NAN, test_acc = NAN;
-            if (full_batch) {
+            if (step_evaluates) {
                 /* The step's own forward pass was over the whole training set. */
                 acc = loss_correct(net->a[net->L], t->labels, B, net->dims[net->L],
                                    net->loss_flags) / B;
             } else {
                 evaluate(t, &t->train, &loss, &acc);
+                input_holds_batch = 0;
             }
             if (t->test.n) {
                 evaluate(t, &t->test, &test_loss, &test_acc);

@@ -510,6 +510,27 @@ static void test_norm_and_residual_keys(void)
         CHECK_STR(tb.cell[r][col(&tb, "loss")], ta.cell[r][col(&ta, "loss")]);
     free_table(&ta);
     free_table(&tb);
+    /* A full-batch run with batch normalisation records the loss of an
+     * evaluation pass (running statistics: with momentum 0 they stay 0 and
+     * 1), not its training step's (batch statistics). */
+    const char *e1[] = {"depth=3", "width=6", "steps=0", "norm=batch", "norm_momentum=0",
+                        "activation=tanh"};
+    CHECK(configure(e1, 6, "bn-full") && run(&res) == 0);
+    trainer t;
+    vg_error terr;
+    CHECK(trainer_setup(&t, &cfg, &terr) == VG_OK);
+    int n = trainer_first_batch(&t, t.train.n);
+    CHECK(n == t.train.n && n == t.B);
+    double eval_loss = mlp_forward_mode(&t.net, t.labels, n, LAYER_EVALUATION, 0);
+    double train_loss = mlp_forward(&t.net, t.labels, n, 0);
+    trainer_free(&t);
+    path_of(pa, "bn-full", "train.csv");
+    CHECK(read_table(pa, &ta) && ta.rows == 2);
+    if (ta.rows == 2) {
+        CHECK_NEAR(num(&ta, 1, "loss"), eval_loss, 1e-14);
+        CHECK(fabs(eval_loss - train_loss) > 1e-4);
+    }
+    free_table(&ta);
     /* Layer normalisation's files have no running statistics to load. */
     const char *a3[] = {"depth=3", "width=6", "steps=0", "norm=layer", load};
     CHECK(configure(a3, 5, "ln-loaded") && run(&res) == 0);
