@@ -100,9 +100,9 @@ typedef struct {
      * into dL/dz in place, writes the gradients of its groups, and ADDS its
      * contribution to dL/da of its input, dz[input] (B, fi), unless input
      * is 0 (the network's input needs none), and of its shortcut's source.
-     * With overwrite (ly->first_to_input, ly->first_to_shortcut), it stores
-     * instead of adding: the network sets it on the first contribution of a
-     * backward pass, so no gradient needs zeroing first. */
+     * Where ly->first_to_input (first_to_shortcut) is set it stores instead
+     * of adding: mlp_create sets it on the first contribution of a backward
+     * pass, so no gradient needs zeroing first. */
     void (*backward)(struct mlp *net, int l, int B);
     /* The instance's statistics of the last forward/backward of B examples. */
     void (*stats)(const struct mlp *net, int l, int B, layer_stats *s);
