@@ -27,15 +27,15 @@ static void dgemm_step(const mlp *net, int B)
     for (int l = 1; l <= net->L; l++) {
         int fi = net->dims[l - 1], fo = net->dims[l];
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, fo, fi, 1.0, net->a[l - 1], fi,
-                    net->W[l], fi, 0.0, net->z[l], fo);
+                    mlp_param(net, l, DENSE_W), fi, 0.0, net->z[l], fo);
     }
     for (int l = net->L; l >= 1; l--) {
         int fi = net->dims[l - 1], fo = net->dims[l];
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fo, fi, B, 1.0, net->dz[l], fo,
-                    net->a[l - 1], fi, 0.0, net->dW[l], fi);
+                    net->a[l - 1], fi, 0.0, mlp_grad(net, l, DENSE_W), fi);
         if (l > 1)
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, fi, fo, 1.0, net->dz[l], fo,
-                        net->W[l], fi, 0.0, net->dz[l - 1], fi);
+                        mlp_param(net, l, DENSE_W), fi, 0.0, net->dz[l - 1], fi);
     }
 }
 

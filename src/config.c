@@ -13,6 +13,7 @@
 #include "data.h"
 #include "init.h"
 #include "loss.h"
+#include "norm.h"
 #include "optim.h"
 
 #define VG_KEY_ROW(key, type, def, lo, hi, flags, help) \
@@ -35,6 +36,7 @@ const key_info key_table[VG_KEY_COUNT] = {VG_KEYS(VG_KEY_ROW)};
 #define FIELD_OK_KT_HRANGE(f) _Generic((f), struct vg_hist_range: 1, default: 0)
 #define FIELD_OK_KT_HQUANT(f) _Generic((f), int: 1, default: 0)
 #define FIELD_OK_KT_BIASINIT(f) _Generic((f), struct vg_bias_init: 1, default: 0)
+#define FIELD_OK_KT_NORM(f) _Generic((f), int: 1, default: 0)
 #define VG_KEY_FIELD_CHECK(key, type, def, lo, hi, flags, help) \
     _Static_assert(FIELD_OK_##type(((vg_config *)0)->key), "vg_config field " #key " is not of " #type "'s C type");
 VG_KEYS(VG_KEY_FIELD_CHECK)
@@ -55,7 +57,7 @@ const char *config_type_name(enum key_type type)
         [KT_STR] = "text",         [KT_ACT] = "activation",  [KT_LOSS] = "loss",
         [KT_INIT] = "init",        [KT_OPTIM] = "optimizer", [KT_DATASET] = "dataset",
         [KT_WIDTHS] = "widths",    [KT_HRANGE] = "hist_range", [KT_HQUANT] = "hist_quantities",
-        [KT_BIASINIT] = "bias_init"};
+        [KT_BIASINIT] = "bias_init", [KT_NORM] = "norm"};
     return (size_t)type < sizeof names / sizeof names[0] && names[type] ? names[type] : "?";
 }
 
@@ -114,6 +116,7 @@ static const char *choice_name(enum key_type type, int i)
     case KT_LOSS: return i < loss_count ? loss_table[i].name : NULL;
     case KT_INIT: return i < init_count ? init_table[i].name : NULL;
     case KT_OPTIM: return i < optim_count ? optim_table[i].name : NULL;
+    case KT_NORM: return i < norm_count ? norm_table[i].name : NULL;
     case KT_DATASET: return i < data_count ? data_table[i].name : NULL;
     default: return NULL;
     }
@@ -406,7 +409,8 @@ static int set_value(vg_config *c, int key, const char *value, vg_error *err)
     case KT_BIASINIT: return set_bias_init(c, k->name, value, err);
     case KT_LOSS:
     case KT_INIT:
-    case KT_OPTIM: {
+    case KT_OPTIM:
+    case KT_NORM: {
         int i = find_choice(k->type, value);
         if (i < 0) return bad_value(k->name, value, "is not known", err);
         *(int *)field = i;
@@ -621,7 +625,8 @@ void config_format(const vg_config *c, int key, char *buf, size_t size)
     }
     case KT_LOSS:
     case KT_INIT:
-    case KT_OPTIM: snprintf(buf, size, "%s", choice_name(k->type, *(const int *)field)); break;
+    case KT_OPTIM:
+    case KT_NORM: snprintf(buf, size, "%s", choice_name(k->type, *(const int *)field)); break;
     case KT_HRANGE:
         if (c->hist_range.automatic) {
             snprintf(buf, size, "auto");

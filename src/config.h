@@ -31,7 +31,8 @@ enum key_type {
     KT_WIDTHS,   /* comma-separated positive integers; empty = width x depth */
     KT_HRANGE,   /* "auto" or LO:HI with LO < HI */
     KT_HQUANT,   /* comma-separated subset of act, preact, delta, grad_w */
-    KT_BIASINIT  /* a constant, or normal:STD */
+    KT_BIASINIT, /* a constant, or normal:STD */
+    KT_NORM      /* a norm_table name */
 };
 
 enum {
@@ -79,6 +80,16 @@ enum {
     X(bias, KT_BOOL, "1", 0, 1, 0, "0: layers without bias vectors")                            \
     X(bias_init, KT_BIASINIT, "0", -1e6, 1e6, 0,                                                \
       "initial biases: a constant, or normal:STD for N(0, STD^2)")                              \
+    X(norm, KT_NORM, "none", 0, 0, 0,                                                           \
+      "normalise every hidden layer's pre-activation: none, batch (BatchNorm1d) or layer "     \
+      "(LayerNorm), with gamma and beta, as PyTorch")                                           \
+    X(norm_eps, KT_REAL, "1e-05", 0, 1, 0, "epsilon added to the variance by norm")             \
+    X(norm_momentum, KT_REAL, "0.1", 0, 1, 0,                                                   \
+      "norm=batch: weight of each batch in the running mean and variance")                      \
+    X(residual, KT_INT, "0", 0, VG_MAX_DEPTH, 0,                                                \
+      "K > 0: identity shortcut around every block of K hidden layers, a_l = a_(l-K) + "        \
+      "residual_scale f(z_l) for l = 1+K, 1+2K, ...; 0 = off")                                  \
+    X(residual_scale, KT_REAL, "1", 0, 1e6, 0, "scale of the residual branch")                  \
     X(optimizer, KT_OPTIM, "sgd", 0, 0, 0, "optimiser (see vgrad list)")                        \
     X(lr, KT_REAL, "0.1", 0, 1e6, 0, "learning rate")                                           \
     X(momentum, KT_REAL, "0.9", 0, 0.999999, 0, "momentum coefficient (optimizer=momentum)")    \
@@ -134,6 +145,10 @@ typedef struct {
         double value;
     } bias_init;
     double lr, momentum, adam_beta1, adam_beta2, adam_eps, weight_decay, clip_norm;
+    /* KT_NORM: norm_table index; its settings */
+    int norm;
+    double norm_eps, norm_momentum, residual_scale;
+    long long residual;
     /* KT_ACT: table index and parameter */
     int activation;
     double act_param;

@@ -12,28 +12,24 @@
 #define GC_STEP 1e-3
 #define GC_FLOOR 1e-10
 
-/* Which piece of a piecewise activation every hidden pre-activation lies
- * in, hashed.  If a perturbation changes it, a kink was crossed. */
+/* Which piece of its piecewise functions every value of every layer lies
+ * in, hashed (each kind's kinks).  If a perturbation changes it, a kink was
+ * crossed. */
 static uint64_t kink_fingerprint(const mlp *net, int B)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
-    for (int l = 1; l < net->L; l++) {
-        size_t n = (size_t)B * net->dims[l];
-        for (size_t k = 0; k < n; k++) {
-            int piece = net->act->piece(net->z[l][k], net->act_param);
-            h = (h ^ (uint64_t)(piece + 1)) * 0x100000001b3ULL;
-        }
-    }
+    for (int l = 1; l <= net->L; l++)
+        if (net->layers[l].kind->kinks) h = net->layers[l].kind->kinks(net, l, B, h);
     return h;
 }
 
 static double loss_at(mlp *net, const int *labels, int B, double *w, double value,
-                      uint64_t *fingerprint, int check_kinks)
+                      uint64_t *fingerprint)
 {
     double saved = *w;
     *w = value;
     double loss = mlp_forward(net, labels, B, 0);
-    if (check_kinks) *fingerprint = kink_fingerprint(net, B);
+    *fingerprint = kink_fingerprint(net, B);
     *w = saved;
     return loss;
 }
@@ -43,26 +39,35 @@ void gradcheck_run(mlp *net, const int *labels, int B, int max_per_layer, rng_st
 {
     mlp_forward(net, labels, B, 1);
     mlp_backward(net, B);
-    int check_kinks = net->act->piece != NULL;
-    uint64_t base = check_kinks ? kink_fingerprint(net, B) : 0;
+    uint64_t base = kink_fingerprint(net, B);
 
     for (int l = 1; l <= net->L; l++) {
         gradcheck_layer *r = &out[l];
         memset(r, 0, sizeof *r);
-        size_t nw = (size_t)net->dims[l] * net->dims[l - 1];
-        size_t n = nw + (net->has_bias ? (size_t)net->dims[l] : 0);
+        /* The parameters of the layer's groups in use, one after the other. */
+        const layer *ly = &net->layers[l];
+        size_t n = 0;
+        for (int g = 0; g < ly->kind->n_groups; g++)
+            if (mlp_group_trained(net, l, g)) n += layer_group_size(ly, g);
         size_t count = n <= (size_t)max_per_layer ? n : (size_t)max_per_layer;
         double diff_sq = 0.0, analytic_sq = 0.0, numeric_sq = 0.0;
         for (size_t c = 0; c < count; c++) {
             size_t k = count == n ? c : (size_t)rng_below(rng, n);
-            double *w = k < nw ? &net->W[l][k] : &net->b[l][k - nw];
-            double g = k < nw ? net->dW[l][k] : net->db[l][k - nw];
+            int grp = 0;
+            for (;; grp++) {
+                if (!mlp_group_trained(net, l, grp)) continue;
+                size_t size = layer_group_size(ly, grp);
+                if (k < size) break;
+                k -= size;
+            }
+            double *w = mlp_param(net, l, grp) + k;
+            double g = mlp_grad(net, l, grp)[k];
             double h = GC_STEP, w0 = *w;
             uint64_t f[4] = {base, base, base, base};
-            double lp = loss_at(net, labels, B, w, w0 + h, &f[0], check_kinks);
-            double lm = loss_at(net, labels, B, w, w0 - h, &f[1], check_kinks);
-            double lp2 = loss_at(net, labels, B, w, w0 + h / 2, &f[2], check_kinks);
-            double lm2 = loss_at(net, labels, B, w, w0 - h / 2, &f[3], check_kinks);
+            double lp = loss_at(net, labels, B, w, w0 + h, &f[0]);
+            double lm = loss_at(net, labels, B, w, w0 - h, &f[1]);
+            double lp2 = loss_at(net, labels, B, w, w0 + h / 2, &f[2]);
+            double lm2 = loss_at(net, labels, B, w, w0 - h / 2, &f[3]);
             if (f[0] != base || f[1] != base || f[2] != base || f[3] != base) {
                 r->skipped++;
                 continue;
@@ -102,6 +107,11 @@ int gradcheck_write(const vg_config *cfg, double tol, int max_examples, int max_
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;
     int B = trainer_first_batch(&t, max_examples);
+    if (cfg->norm == NORM_BATCH && B < 2) {
+        trainer_free(&t);
+        return vg_fail(err, VG_EUSAGE, "norm=batch needs at least 2 examples to check; "
+                       "allowed: --examples 2 or more");
+    }
     gradcheck_layer *r = calloc((size_t)t.net.L + 1, sizeof *r);
     if (!r) {
         trainer_free(&t);

@@ -32,8 +32,11 @@ typedef struct {
 /* Checks layer l = 1..L of net on the batch in its input (B examples,
  * labels).  Layers with more than max_per_layer parameters are checked on
  * a sample of that many drawn from rng.  out has L + 1 entries (index 0
- * unused).  The parameters are restored exactly.  The network's gradients
- * must not be in use: they are recomputed. */
+ * unused).  The trained parameter groups of every layer are checked (not
+ * state such as batch normalisation's running statistics, which every
+ * training-mode pass moves and which do not enter its loss).  The
+ * parameters are restored exactly.  The network's gradients must not be in
+ * use: they are recomputed. */
 void gradcheck_run(mlp *net, const int *labels, int B, int max_per_layer, rng_state *rng,
                    gradcheck_layer *out);
 

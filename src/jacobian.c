@@ -25,24 +25,23 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
         free(b);
         return vg_fail(err, VG_EFAIL, "out of memory for a %zu x %d Jacobian", max_rows, n_in);
     }
-    /* J_1 (dims[1], n_in) = D_1 W_1; then J_l = D_l W_l J_{l-1}. */
-    double *J = a, *next = b;
-    memcpy(J, net->W[1], (size_t)net->dims[1] * n_in * sizeof(double));
+    /* Forward mode through the hidden layers, each kind's jvp: J_1 (dims[1],
+     * n_in) from the identity; then J_l (dims[l], n_in) from J_{l-1}
+     * (for dense layers J_l = D_l W_l J_{l-1}). */
+    double *J = NULL, *next = a, *spare = b;
     for (int l = 1; l <= D; l++) {
-        int fo = net->dims[l];
-        if (l > 1) {
-            /* next (fo, n_in) = W_l (fo, fi) J (fi, n_in) */
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, n_in, net->dims[l - 1], 1.0,
-                        net->W[l], net->dims[l - 1], J, n_in, 0.0, next, n_in);
-            double *t = J;
-            J = next;
-            next = t;
+        const layer *ly = &net->layers[l];
+        if (!ly->kind->jvp || ly->shortcut) {
+            free(a);
+            free(b);
+            return vg_fail(err, VG_EUSAGE, "vgrad jacobian supports plain networks only: hidden "
+                           "layer %d is %s%s; allowed: norm=none and residual=0", l,
+                           ly->kind->name, ly->shortcut ? " with a shortcut" : "");
         }
-        const double *z = net->z[l] + (size_t)i * fo;
-        for (int j = 0; j < fo; j++) {
-            double d = net->act->df(z[j], net->act_param);
-            for (int k = 0; k < n_in; k++) J[(size_t)j * n_in + k] *= d;
-        }
+        ly->kind->jvp(net, l, i, J, next, n_in);
+        J = next;
+        next = spare;
+        spare = J;
     }
     int m = net->dims[D];
     lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', m, n_in, J, n_in, sv, NULL, m, NULL, n_in);
@@ -55,6 +54,9 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
 int jacobian_write(const vg_config *cfg, int max_inputs, jacobian_report *rep, vg_error *err)
 {
     memset(rep, 0, sizeof *rep);
+    if (cfg->norm != 0 || cfg->residual != 0)
+        return vg_fail(err, VG_EUSAGE, "vgrad jacobian supports plain networks only; allowed: "
+                       "norm=none and residual=0");
     trainer t;
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;

@@ -1,5 +1,5 @@
-/* mlp.c: the network's memory plan, forward and backward passes, and the
- * per-layer statistics.  Every matrix product is a cblas_dgemm. */
+/* mlp.c: the network's instances and memory plan; the forward and backward
+ * passes and the statistics, through each instance's kind (layer.h). */
 #include "mlp.h"
 
 #include <cblas.h>
@@ -9,15 +9,56 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sizes of the three blocks, with overflow checks.  Returns 0 on overflow. */
-static int plan(const int *dims, int L, int max_batch, size_t *n_params, size_t *n_acts)
+/* Instance l of the network of dims: layer l reads layer l - 1 and the last
+ * is the output layer, dense; the hidden ones normalise and add shortcuts
+ * as arch says.  first_to_* are set by mark_first. */
+static void wire(const int *dims, int L, const mlp_arch *arch, int l, layer *ly)
 {
-    size_t params = 0, units = 0;
+    static const int kinds[] = {[NORM_NONE] = LAYER_DENSE, [NORM_BATCH] = LAYER_DENSE_BATCHNORM,
+                                [NORM_LAYER] = LAYER_DENSE_LAYERNORM};
+    memset(ly, 0, sizeof *ly);
+    int hidden = l < L;
+    ly->kind = layer_table[hidden && arch ? kinds[arch->norm] : LAYER_DENSE];
+    ly->fan_in = dims[l - 1];
+    ly->fan_out = dims[l];
+    ly->input = l - 1;
+    ly->is_output = !hidden;
+    if (hidden && arch && arch->norm != NORM_NONE)
+        ly->norm = (norm_config){arch->norm, arch->norm_eps, arch->norm_momentum};
+    int K = arch ? arch->residual : 0;
+    if (hidden && K > 0 && l > K && (l - 1) % K == 0) {
+        ly->shortcut = l - K;
+        ly->shortcut_scale = arch->residual_scale;
+    }
+}
+
+/* Backward runs from L down, each layer reaching its shortcut's source and
+ * then its input: the first to reach an output stores, the others add. */
+static void mark_first(layer *layers, int L, unsigned char *reached)
+{
+    memset(reached, 0, (size_t)L + 1);
+    for (int l = L; l >= 1; l--) {
+        layer *ly = &layers[l];
+        if (ly->shortcut) {
+            ly->first_to_shortcut = !reached[ly->shortcut];
+            reached[ly->shortcut] = 1;
+        }
+        ly->first_to_input = !reached[ly->input];
+        reached[ly->input] = 1;
+    }
+}
+
+/* Sizes of the blocks, with overflow checks; lays out the instances when
+ * layers is not NULL.  Returns 0 on overflow. */
+static int plan(const int *dims, int L, int max_batch, const mlp_arch *arch, layer *layers,
+                size_t *n_params, size_t *n_acts, size_t *n_scratch)
+{
+    size_t params = 0, scratch = 0, units = 0;
     for (int l = 1; l <= L; l++) {
-        size_t w;
-        if (!vg_mul_size((size_t)dims[l], (size_t)dims[l - 1], &w)) return 0;
-        if (!vg_add_size(params, w, &params)) return 0;
-        if (!vg_add_size(params, (size_t)dims[l], &params)) return 0;
+        layer ly;
+        wire(dims, L, arch, l, &ly);
+        if (!layer_place(&ly, max_batch, &params, &scratch)) return 0;
+        if (layers) layers[l] = ly;
     }
     for (int l = 0; l <= L; l++)
         if (!vg_add_size(units, (size_t)dims[l], &units)) return 0;
@@ -26,29 +67,43 @@ static int plan(const int *dims, int L, int max_batch, size_t *n_params, size_t 
     if (!vg_mul_size(units, 3, &per_batch)) return 0;
     if (!vg_mul_size(per_batch, (size_t)max_batch, n_acts)) return 0;
     *n_params = params;
+    *n_scratch = scratch;
     return 1;
 }
 
-size_t mlp_memory_bytes(const int *dims, int L, int max_batch)
+size_t mlp_memory_bytes(const int *dims, int L, int max_batch, const mlp_arch *arch,
+                        size_t *n_params)
 {
-    size_t n_params, n_acts, total;
-    if (!plan(dims, L, max_batch, &n_params, &n_acts)) return SIZE_MAX;
-    if (!vg_mul_size(n_params, 2, &total)) return SIZE_MAX;           /* params + grads */
+    size_t params, n_acts, n_scratch, total;
+    if (!plan(dims, L, max_batch, arch, NULL, &params, &n_acts, &n_scratch)) return SIZE_MAX;
+    if (!vg_mul_size(params, 2, &total)) return SIZE_MAX;             /* params + grads */
     if (!vg_add_size(total, n_acts, &total)) return SIZE_MAX;
+    if (!vg_add_size(total, n_scratch, &total)) return SIZE_MAX;
     if (!vg_mul_size(total, sizeof(double), &total)) return SIZE_MAX;
+    if (n_params) *n_params = params;
     return total;
 }
 
 int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *act,
                double act_param, const loss_info *loss, int loss_flags, int has_bias,
-               vg_error *err)
+               const mlp_arch *arch, vg_error *err)
 {
     memset(net, 0, sizeof *net);
-    size_t n_params, n_acts;
-    if (L < 1 || max_batch < 1 || !plan(dims, L, max_batch, &n_params, &n_acts))
+    size_t n_params, n_acts, n_scratch;
+    if (L < 1 || max_batch < 1 ||
+        !plan(dims, L, max_batch, arch, NULL, &n_params, &n_acts, &n_scratch))
         return vg_fail(err, VG_EUSAGE, "network size overflows memory addressing");
     for (int l = 0; l <= L; l++)
         if (dims[l] < 1) return vg_fail(err, VG_EUSAGE, "layer %d has %d units", l, dims[l]);
+    for (int l = 1; l < L; l++) {
+        layer ly;
+        wire(dims, L, arch, l, &ly);
+        if (ly.shortcut && dims[ly.shortcut] != dims[l])
+            return vg_fail(err, VG_EUSAGE, "residual=%d: hidden layer %d has %d units but layer "
+                           "%d, whose output its shortcut adds, has %d; widths inside the "
+                           "residual part must agree", arch->residual, l, dims[l], ly.shortcut,
+                           dims[ly.shortcut]);
+    }
 
     net->L = L;
     net->max_batch = max_batch;
@@ -58,43 +113,31 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
     net->loss_flags = loss_flags;
     net->has_bias = has_bias;
     net->n_params = n_params;
+    net->n_scratch = n_scratch;
 
-    /* One allocation for every pointer array: dims, offsets and views. */
+    /* One allocation for the instances, dims and the buffer views. */
     size_t n1 = (size_t)L + 1;
-    size_t ptr_bytes = n1 * sizeof(int) + 2 * n1 * sizeof(size_t) + 7 * n1 * sizeof(double *);
-    char *p = calloc(1, ptr_bytes + sizeof(double *));
+    size_t ptr_bytes = n1 * sizeof(layer) + 3 * n1 * sizeof(double *) + n1 * sizeof(int) + n1;
+    char *p = calloc(1, ptr_bytes);
     net->params = calloc(n_params ? n_params : 1, sizeof(double));
     net->grads = calloc(n_params ? n_params : 1, sizeof(double));
     net->act_block = calloc(n_acts, sizeof(double));
+    net->scratch = n_scratch ? calloc(n_scratch, sizeof(double)) : NULL;
     net->ptr_block = p;
-    if (!p || !net->params || !net->grads || !net->act_block) {
+    if (!p || !net->params || !net->grads || !net->act_block || (n_scratch && !net->scratch)) {
         mlp_free(net);
         return vg_fail(err, VG_EFAIL, "out of memory for a network of %zu parameters", n_params);
     }
-    /* Pointers first, then size_t, then int: each stays aligned. */
-    net->W = (double **)p;
-    net->b = net->W + n1;
-    net->dW = net->b + n1;
-    net->db = net->dW + n1;
-    net->z = net->db + n1;
+    /* The instances first, then pointers, then int: each stays aligned. */
+    net->layers = (layer *)p;
+    net->z = (double **)(net->layers + n1);
     net->a = net->z + n1;
     net->dz = net->a + n1;
-    net->w_off = (size_t *)(net->dz + n1);
-    net->b_off = net->w_off + n1;
-    net->dims = (int *)(net->b_off + n1);
+    net->dims = (int *)(net->dz + n1);
     memcpy(net->dims, dims, n1 * sizeof(int));
+    plan(dims, L, max_batch, arch, net->layers, &n_params, &n_acts, &n_scratch);
+    mark_first(net->layers, L, (unsigned char *)(net->dims + n1));
 
-    size_t off = 0;
-    for (int l = 1; l <= L; l++) {
-        net->w_off[l] = off;
-        off += (size_t)dims[l] * dims[l - 1];
-        net->b_off[l] = off;
-        off += (size_t)dims[l];
-        net->W[l] = net->params + net->w_off[l];
-        net->b[l] = net->params + net->b_off[l];
-        net->dW[l] = net->grads + net->w_off[l];
-        net->db[l] = net->grads + net->b_off[l];
-    }
     double *q = net->act_block;
     for (int l = 0; l <= L; l++) {
         size_t n = (size_t)max_batch * dims[l];
@@ -108,73 +151,51 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
     return VG_OK;
 }
 
+int mlp_group_used(const mlp *net, int l, int g)
+{
+    return net->has_bias || !(net->layers[l].kind->groups[g].flags & LAYER_GROUP_BIAS);
+}
+
+int mlp_group_trained(const mlp *net, int l, int g)
+{
+    return mlp_group_used(net, l, g) &&
+           !(net->layers[l].kind->groups[g].flags & LAYER_GROUP_STATE);
+}
+
+int mlp_mode_dependent(const mlp *net)
+{
+    for (int l = 1; l <= net->L; l++)
+        if (net->layers[l].kind->mode_dependent) return 1;
+    return 0;
+}
+
 void mlp_free(mlp *net)
 {
     free(net->params);
     free(net->grads);
     free(net->act_block);
+    free(net->scratch);
     free(net->ptr_block);
     memset(net, 0, sizeof *net);
 }
 
-/* ---- linear layer -------------------------------------------------------
- * forward:  z (B, fo) = x (B, fi) W^T (fi, fo) + b
- * backward: dW (fo, fi) = dz^T (fo, B) x (B, fi)
- *           db (fo)     = sum over the batch of dz
- *           dx (B, fi)  = dz (B, fo) W (fo, fi)                          */
-
-static void linear_forward(const double *x, const double *W, double *z, int B, int fi, int fo)
-{
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, fo, fi, 1.0, x, fi, W, fi, 0.0, z, fo);
-}
-
-static void linear_backward(const double *x, const double *W, const double *dz, double *dW,
-                            double *db, double *dx, int B, int fi, int fo)
-{
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fo, fi, B, 1.0, dz, fo, x, fi, 0.0, dW,
-                fi);
-    if (db) {
-        memset(db, 0, (size_t)fo * sizeof(double));
-        for (int i = 0; i < B; i++) {
-            const double *row = dz + (size_t)i * fo;
-            for (int j = 0; j < fo; j++) db[j] += row[j];
-        }
-    }
-    if (dx)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, fi, fo, 1.0, dz, fo, W, fi, 0.0,
-                    dx, fi);
-}
-
-double mlp_forward(mlp *net, const int *labels, int B, int with_grad)
+double mlp_forward_mode(mlp *net, const int *labels, int B, int mode, int with_grad)
 {
     int L = net->L;
-    for (int l = 1; l <= L; l++) {
-        int fi = net->dims[l - 1], fo = net->dims[l];
-        linear_forward(net->a[l - 1], net->W[l], net->z[l], B, fi, fo);
-        if (l < L) {
-            /* z (B, fo) += b;  a = f(z) */
-            net->act->forward(net->has_bias ? net->b[l] : NULL, net->z[l], net->a[l], B, fo,
-                              net->act_param);
-        } else if (net->has_bias) {
-            for (int i = 0; i < B; i++)
-                for (int j = 0; j < fo; j++) net->z[l][(size_t)i * fo + j] += net->b[l][j];
-        }
-    }
+    for (int l = 1; l <= L; l++) net->layers[l].kind->forward(net, l, B, mode);
     return net->loss->forward_backward(net->z[L], net->a[L], with_grad ? net->dz[L] : NULL, labels,
                                        B, net->dims[L], net->loss_flags);
 }
 
+double mlp_forward(mlp *net, const int *labels, int B, int with_grad)
+{
+    return mlp_forward_mode(net, labels, B, LAYER_TRAINING, with_grad);
+}
+
 void mlp_backward(mlp *net, int B)
 {
-    for (int l = net->L; l >= 1; l--) {
-        int fi = net->dims[l - 1], fo = net->dims[l];
-        /* The input layer's delta is not needed: skip its product. */
-        double *dx = l > 1 ? net->dz[l - 1] : NULL;
-        linear_backward(net->a[l - 1], net->W[l], net->dz[l], net->dW[l],
-                        net->has_bias ? net->db[l] : NULL, dx, B, fi, fo);
-        /* dz[l-1] (B, fi) = dx * f'(z[l-1]) */
-        if (dx) net->act->backward(net->z[l - 1], dx, (size_t)B * fi, net->act_param);
-    }
+    for (int l = net->L; l >= 1; l--)
+        net->layers[l].kind->backward(net, l, B);
 }
 
 /* ---- statistics --------------------------------------------------------- */
@@ -199,43 +220,7 @@ double vg_norm(const double *x, size_t n)
     return norm;
 }
 
-static void mean_std(const double *x, size_t n, double *mean, double *std)
-{
-    double sum = 0.0;
-    for (size_t k = 0; k < n; k++) sum += x[k];
-    double m = sum / (double)n;
-    double ss = 0.0;
-    for (size_t k = 0; k < n; k++) ss += (x[k] - m) * (x[k] - m);
-    *mean = m;
-    *std = sqrt(ss / (double)n);
-}
-
 void mlp_layer_stats(const mlp *net, int l, int B, layer_stats *s)
 {
-    int fi = net->dims[l - 1], fo = net->dims[l];
-    size_t n = (size_t)B * fo;
-    s->grad_w_norm = vg_norm(net->dW[l], (size_t)fo * fi);
-    s->grad_b_norm = net->has_bias ? vg_norm(net->db[l], (size_t)fo) : 0.0;
-    s->delta_norm = vg_norm(net->dz[l], n);
-    s->weight_norm = vg_norm(net->W[l], (size_t)fo * fi);
-    mean_std(net->z[l], n, &s->preact_mean, &s->preact_std);
-    mean_std(net->a[l], n, &s->act_mean, &s->act_std);
-
-    int output = l == net->L;
-    double dmax = output ? net->loss->dout_max : net->act->dmax(net->act_param);
-    double threshold = 0.01 * dmax;
-    size_t saturated = 0, dead = 0;
-    for (int j = 0; j < fo; j++) {
-        int alive = 0;
-        for (int i = 0; i < B; i++) {
-            size_t k = (size_t)i * fo + j;
-            double d = output ? net->loss->dout(net->a[l][k])
-                              : net->act->df(net->z[l][k], net->act_param);
-            if (dmax == 0.0 || fabs(d) < threshold) saturated++;
-            if (d != 0.0) alive = 1;
-        }
-        dead += !alive;
-    }
-    s->saturated_frac = (double)saturated / (double)n;
-    s->dead_frac = (double)dead / (double)fo;
+    net->layers[l].kind->stats(net, l, B, s);
 }

@@ -1,5 +1,6 @@
-/* mlp.h: the multilayer perceptron, its forward and backward passes, and the
- * per-layer statistics vgrad records.
+/* mlp.h: the network: its layer instances (layer.h), its memory, and the
+ * forward and backward passes and statistics, which dispatch to each
+ * instance's kind.
  *
  * Dimension legend
  *   L        weight layers = hidden layers + 1 (the output layer)
@@ -7,28 +8,32 @@
  *   dims[l]  units of layer l: dims[0] inputs, dims[L] outputs
  *   B        examples in the current batch (<= max_batch)
  *
- * Tensors of layer l (row-major):
- *   W[l]  (dims[l], dims[l-1])   fan_out x fan_in, as PyTorch's nn.Linear
- *   b[l]  (dims[l])
+ * Layer l is instance net->layers[l] (layer.h); today every one is dense,
+ * reads layer l - 1, and the last is the output layer.  Its buffers
+ * (row-major):
  *   z[l]  (B, dims[l])           pre-activation  z = a[l-1] W^T + b
  *   a[l]  (B, dims[l])           activation      a = f(z); a[L] is the output
  *   dz[l] (B, dims[l])           delta           dL/dz of the batch-mean loss
- * a[0] holds the current input batch.
+ *                                (during the backward pass, first dL/da)
+ * a[0] holds the current input batch.  The parameters of layer l are its
+ * kind's groups (the dense kind: W (dims[l], dims[l-1]), fan_out x fan_in as
+ * PyTorch's nn.Linear, and b (dims[l])): mlp_param(net, l, g).
  *
- * Memory: every parameter in one block (W[1], b[1], W[2], b[2], ...), the
- * gradients in a second block of the same layout, and z, a, dz of every
- * layer in a third; all sized once for max_batch.  Nothing is allocated
- * after mlp_create. */
+ * Memory: every parameter in one block (layer 1's groups, layer 2's, ...),
+ * the gradients in a second block of the same layout, z, a, dz of every
+ * layer in a third, and the kinds' scratch in a fourth; all sized once for
+ * max_batch.  Nothing is allocated after mlp_create. */
 #ifndef VG_MLP_H
 #define VG_MLP_H
 
 #include <stddef.h>
 
 #include "act.h"
+#include "layer.h"
 #include "loss.h"
 #include "vg.h"
 
-typedef struct {
+typedef struct mlp {
     int L;
     int *dims;                  /* L + 1 entries */
     int max_batch;
@@ -39,39 +44,74 @@ typedef struct {
     int has_bias;
     size_t n_params;
     double *params, *grads;     /* n_params each */
-    size_t *w_off, *b_off;      /* offsets of W[l], b[l] in params, index 1..L */
-    double **W, **b, **dW, **db;
+    layer *layers;              /* index 1..L */
     double **z, **a, **dz;      /* index 0..L; z[0], dz[0] unused */
     double *act_block;          /* z, a, dz storage */
+    double *scratch;            /* the kinds' scratch, n_scratch doubles (NULL if 0) */
+    size_t n_scratch;
     void *ptr_block;            /* the arrays above */
 } mlp;
 
-/* Bytes mlp_create will allocate for these sizes, or SIZE_MAX on overflow. */
-size_t mlp_memory_bytes(const int *dims, int L, int max_batch);
+/* What the hidden layers are besides dense (NULL or all zero: a plain MLP).
+ *   norm: NORM_NONE, NORM_BATCH or NORM_LAYER (norm.h), normalising every
+ *     hidden layer's pre-activation with norm_eps (and norm_momentum);
+ *   residual = K > 0: hidden layers 1+K, 1+2K, ... add the output of the
+ *     layer K below, a_l = a_{l-K} + residual_scale f(z_l); their widths must
+ *     agree. */
+typedef struct {
+    int norm;
+    double norm_eps, norm_momentum;
+    int residual;
+    double residual_scale;
+} mlp_arch;
+
+/* Bytes mlp_create will allocate for these sizes, or SIZE_MAX on overflow;
+ * the parameters it will have in *n_params when n_params is not NULL. */
+size_t mlp_memory_bytes(const int *dims, int L, int max_batch, const mlp_arch *arch,
+                        size_t *n_params);
 
 /* Builds an uninitialised network (parameters zero).  act is an act_table
- * row, loss a loss_table row.  VG_EUSAGE on sizes that overflow, VG_EFAIL
- * when memory runs out. */
+ * row, loss a loss_table row, arch NULL for a plain MLP.  VG_EUSAGE on
+ * sizes that overflow or widths a shortcut cannot add, VG_EFAIL when memory
+ * runs out. */
 int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *act,
                double act_param, const loss_info *loss, int loss_flags, int has_bias,
-               vg_error *err);
+               const mlp_arch *arch, vg_error *err);
 void mlp_free(mlp *net);
 
-/* Forward pass of B examples from a[0]; fills z[1..L], a[1..L-1] and the
- * output a[L]; returns the batch loss against labels.  When with_grad, also
+/* Group g of layer l's parameters and of their gradients. */
+static inline double *mlp_param(const mlp *net, int l, int g)
+{
+    return net->params + net->layers[l].group_off[g];
+}
+static inline double *mlp_grad(const mlp *net, int l, int g)
+{
+    return net->grads + net->layers[l].group_off[g];
+}
+
+/* Whether group g of layer l is in use (a bias group only with biases):
+ * trained, checked, saved.  A group not in use stays 0. */
+int mlp_group_used(const mlp *net, int l, int g);
+
+/* Whether group g of layer l is trained: in use and not state. */
+int mlp_group_trained(const mlp *net, int l, int g);
+
+/* Whether some layer's forward pass differs between the modes (batch
+ * normalisation), so that a training pass is no evaluation. */
+int mlp_mode_dependent(const mlp *net);
+
+/* Forward pass of B examples from a[0] in mode LAYER_TRAINING or
+ * LAYER_EVALUATION (layer.h); fills z[1..L], a[1..L-1] and the output
+ * a[L]; returns the batch loss against labels.  When with_grad, also
  * computes dz[L]. */
+double mlp_forward_mode(mlp *net, const int *labels, int B, int mode, int with_grad);
+
+/* mlp_forward_mode in training mode: the training step, the gradient check. */
 double mlp_forward(mlp *net, const int *labels, int B, int with_grad);
 
-/* Backward pass after mlp_forward(..., with_grad = 1): dW, db, dz of every
- * layer (dz[L] already set). */
+/* Backward pass after mlp_forward(..., with_grad = 1): the gradients of
+ * every parameter group and dz of every layer (dz[L] already set). */
 void mlp_backward(mlp *net, int B);
-
-/* What vgrad records of layer l at a logged step. */
-typedef struct {
-    double grad_w_norm, grad_b_norm, delta_norm;
-    double preact_mean, preact_std, act_mean, act_std;
-    double saturated_frac, dead_frac, weight_norm;
-} layer_stats;
 
 /* Statistics of layer l (1..L) for the batch of the last forward/backward.
  * saturated_frac: fraction of unit-examples whose |f'(z)| is below 1% of the

@@ -51,6 +51,9 @@ int theory_compute(const vg_config *cfg, int n_in, int n_out, double input_q, th
                    vg_error *err)
 {
     memset(r, 0, sizeof *r);
+    if (cfg->norm != 0 || cfg->residual != 0)
+        return vg_fail(err, VG_EUSAGE, "the mean-field theory here is of plain networks; "
+                       "allowed: norm=none and residual=0");
     if (!gh_init()) return vg_fail(err, VG_EFAIL, "GSL could not build the quadrature rule");
     double sigma_b2 = 0.0;
     if (cfg->bias) {
@@ -249,6 +252,9 @@ int theory_write(const vg_config *cfg, double edge_max, theory_report *rep, vg_e
     static double edge_q[THEORY_EDGE_POINTS], edge_sw2[THEORY_EDGE_POINTS],
         edge_sb2[THEORY_EDGE_POINTS];
     memset(rep, 0, sizeof *rep);
+    if (cfg->norm != 0 || cfg->residual != 0)
+        return vg_fail(err, VG_EUSAGE, "vgrad theory predicts plain networks only; allowed: "
+                       "norm=none and residual=0");
     trainer t;
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;

@@ -22,14 +22,21 @@ static void fill_dims(const vg_config *cfg, int n_in, int n_out, int *dims)
     dims[cfg->n_widths + 1] = n_out;
 }
 
+/* The hidden layers' normalisation and shortcuts of cfg. */
+static mlp_arch arch_of(const vg_config *cfg)
+{
+    return (mlp_arch){cfg->norm, cfg->norm_eps, cfg->norm_momentum, (int)cfg->residual,
+                      cfg->residual_scale};
+}
+
 size_t trainer_memory_bytes(const vg_config *cfg, int n_in, int n_out, int batch)
 {
     int L = cfg->n_widths + 1;
     int *dims = malloc(((size_t)L + 1) * sizeof(int));
     if (!dims) return SIZE_MAX;
     fill_dims(cfg, n_in, n_out, dims);
-    size_t net = mlp_memory_bytes(dims, L, batch), n_params = 0, total;
-    for (int l = 1; l <= L; l++) n_params += (size_t)dims[l] * dims[l - 1] + (size_t)dims[l];
+    mlp_arch arch = arch_of(cfg);
+    size_t n_params = 0, total, net = mlp_memory_bytes(dims, L, batch, &arch, &n_params);
     free(dims);
     if (net == SIZE_MAX || !vg_add_size(net, optim_state_bytes(cfg->optimizer, n_params), &total))
         return SIZE_MAX;
@@ -43,14 +50,32 @@ static int init_weights(trainer *t, vg_error *err)
     rng_state rng;
     rng_seed(&rng, (uint64_t)cfg->seed, RNG_STREAM_INIT);
     init_params p = {cfg->init_std, cfg->init_bound, cfg->init_gain};
+    /* Layer by layer, group by group (weights, then biases), from one stream. */
     for (int l = 1; l <= net->L; l++) {
-        int rc = init_table[cfg->init].fill(net->W[l], net->dims[l], net->dims[l - 1], &p, &rng,
-                                            err);
-        if (rc != VG_OK) return rc;
-        /* Biases after their layer's weights, from the same stream. */
-        for (int j = 0; j < net->dims[l] && net->has_bias; j++)
-            net->b[l][j] = cfg->bias_init.normal ? cfg->bias_init.value * rng_normal(&rng)
+        const layer *ly = &net->layers[l];
+        for (int g = 0; g < ly->kind->n_groups; g++) {
+            if (!mlp_group_used(net, l, g)) continue;
+            double *x = mlp_param(net, l, g);
+            size_t n = layer_group_size(ly, g);
+            switch (ly->kind->groups[g].init) {
+            case LAYER_INIT_WEIGHTS: {
+                int rc = init_table[cfg->init].fill(x, layer_group_rows(ly, g),
+                                                    layer_group_cols(ly, g), &p, &rng, err);
+                if (rc != VG_OK) return rc;
+                break;
+            }
+            case LAYER_INIT_BIAS:
+                for (size_t j = 0; j < n; j++)
+                    x[j] = cfg->bias_init.normal ? cfg->bias_init.value * rng_normal(&rng)
                                                  : cfg->bias_init.value;
+                break;
+            case LAYER_INIT_ONE:
+            case LAYER_INIT_ZERO:
+                for (size_t j = 0; j < n; j++)
+                    x[j] = ly->kind->groups[g].init == LAYER_INIT_ONE ? 1.0 : 0.0;
+                break;
+            }
+        }
     }
     return VG_OK;
 }
@@ -83,6 +108,12 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
         goto fail;
     }
     t->B = cfg->batch_size ? (int)cfg->batch_size : n_train;
+    if (cfg->norm == NORM_BATCH && t->B < 2) {
+        rc = vg_fail(err, VG_EUSAGE, "norm=batch needs batches of at least 2 examples (the "
+                     "variance of one example is 0), but a batch has %d; allowed: batch_size=0 "
+                     "or 2 and more, or norm=layer", t->B);
+        goto fail;
+    }
 
     const loss_info *loss = &loss_table[cfg->loss];
     int loss_flags = (cfg->loss_sum_outputs ? LOSS_SUM_OUTPUTS : 0) |
@@ -99,8 +130,9 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     }
     int dims[VG_MAX_DEPTH + 2];
     fill_dims(cfg, n_in, n_out, dims);
+    mlp_arch arch = arch_of(cfg);
     rc = mlp_create(&t->net, dims, L, t->B, &act_table[cfg->activation], cfg->act_param, loss,
-                    loss_flags, cfg->bias, err);
+                    loss_flags, cfg->bias, &arch, err);
     if (rc != VG_OK) goto fail;
     rc = optim_create(&t->opt, cfg->optimizer, t->net.n_params, err);
     if (rc != VG_OK) goto fail;
@@ -177,7 +209,7 @@ static void evaluate(trainer *t, const dataset *d, double *loss, double *accurac
     for (int first = 0; first < d->n; first += t->B) {
         int B = d->n - first < t->B ? d->n - first : t->B;
         load_batch(t, d, NULL, first, B);
-        total += mlp_forward(&t->net, t->labels, B, 0) * B;
+        total += mlp_forward_mode(&t->net, t->labels, B, LAYER_EVALUATION, 0) * B;
         correct += loss_correct(t->net.a[t->net.L], t->labels, B, K, t->net.loss_flags);
     }
     *loss = total / d->n;
@@ -356,9 +388,11 @@ static void write_histograms(trainer *t, csv_out *out, long long step, int B)
     mlp *net = &t->net;
     for (int l = 1; l <= net->L; l++) {
         size_t units = (size_t)B * net->dims[l];
-        const double *data[HIST_QUANTITY_COUNT] = {net->a[l], net->z[l], net->dz[l], net->dW[l]};
+        /* grad_w: the layer's first group, its weights */
+        const double *data[HIST_QUANTITY_COUNT] = {net->a[l], net->z[l], net->dz[l],
+                                                   mlp_grad(net, l, 0)};
         size_t count[HIST_QUANTITY_COUNT] = {units, units, units,
-                                             (size_t)net->dims[l] * net->dims[l - 1]};
+                                             layer_group_size(&net->layers[l], 0)};
         for (int q = 0; q < HIST_QUANTITY_COUNT; q++)
             if (t->cfg->hist_quantities & (1 << q))
                 write_histogram(t, out, step, l, q, data[q], count[q]);
@@ -385,7 +419,7 @@ static void write_predictions(trainer *t, csv_out *out)
     for (int first = 0; first < d->n; first += t->B) {
         int B = d->n - first < t->B ? d->n - first : t->B;
         load_batch(t, d, NULL, first, B);
-        mlp_forward(&t->net, t->labels, B, 0);
+        mlp_forward_mode(&t->net, t->labels, B, LAYER_EVALUATION, 0);
         for (int i = 0; i < B; i++)
             for (int k = 0; k < K; k++) {
                 csvout_str(out, t->run_id);
@@ -406,6 +440,9 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
     mlp *net = &t->net;
     int B = t->B, n_train = t->train.n;
     int full_batch = B == n_train;
+    /* A full-batch step's forward pass is the training set's evaluation,
+     * unless the modes differ (batch normalisation): then evaluate apart. */
+    int step_evaluates = full_batch && !mlp_mode_dependent(net);
     int pos = n_train;      /* forces a shuffle before the first minibatch */
     int input_holds_batch = 0;  /* full batch: a[0] still holds the training set */
     long long epoch = -1;
@@ -439,12 +476,13 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
         if (is_logged(cfg, step) || last) {
             if (layers) write_layer_rows(t, layers, step, B);
             double acc, test_loss = NAN, test_acc = NAN;
-            if (full_batch) {
+            if (step_evaluates) {
                 /* The step's own forward pass was over the whole training set. */
                 acc = loss_correct(net->a[net->L], t->labels, B, net->dims[net->L],
                                    net->loss_flags) / B;
             } else {
                 evaluate(t, &t->train, &loss, &acc);
+                input_holds_batch = 0;
             }
             if (t->test.n) {
                 evaluate(t, &t->test, &test_loss, &test_acc);
@@ -482,16 +520,25 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
         int log_next = is_logged(cfg, step + 1);
         optim_begin(&t->opt);
         for (int l = 1; l <= net->L; l++) {
-            size_t nw = (size_t)net->dims[l] * net->dims[l - 1];
+            const layer *ly = &net->layers[l];
+            /* The weights (groups with decay) make update_ratio. */
             if (log_next) {
-                double w = vg_norm(net->W[l], nw);
-                t->weight_sq[l] = w * w;
+                t->weight_sq[l] = 0.0;
+                for (int g = 0; g < ly->kind->n_groups; g++)
+                    if (ly->kind->groups[g].flags & LAYER_GROUP_DECAY) {
+                        double w = vg_norm(mlp_param(net, l, g), layer_group_size(ly, g));
+                        t->weight_sq[l] += w * w;
+                    }
             }
-            t->update_sq[l] = optim_apply(&t->opt, net->params, net->grads, net->w_off[l], nw,
-                                          scale, cfg->weight_decay);
-            if (net->has_bias)
-                optim_apply(&t->opt, net->params, net->grads, net->b_off[l], (size_t)net->dims[l],
-                            scale, 0.0);
+            t->update_sq[l] = 0.0;
+            for (int g = 0; g < ly->kind->n_groups; g++) {
+                if (!mlp_group_trained(net, l, g)) continue;
+                int decay = ly->kind->groups[g].flags & LAYER_GROUP_DECAY;
+                double step_sq = optim_apply(&t->opt, net->params, net->grads, ly->group_off[g],
+                                             layer_group_size(ly, g), scale,
+                                             decay ? cfg->weight_decay : 0.0);
+                if (decay) t->update_sq[l] += step_sq;
+            }
         }
     }
     if (out->predictions && cfg->save_predictions) write_predictions(t, out->predictions);
@@ -502,11 +549,15 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
     return VG_OK;
 }
 
-/* ---- weights files ------------------------------------------------------ */
+/* ---- weights files ------------------------------------------------------
+ * One file per parameter group in use and layer: <group name><l>.csv, rows
+ * lines of cols values (W<l>.csv: fan_out rows of fan_in values; b<l>.csv:
+ * one value a line). */
 
-static int weights_path(char *buf, size_t size, const char *dir, char kind, int l, vg_error *err)
+static int weights_path(char *buf, size_t size, const char *dir, const char *group, int l,
+                        vg_error *err)
 {
-    if ((size_t)snprintf(buf, size, "%s/%c%d.csv", dir, kind, l) >= size)
+    if ((size_t)snprintf(buf, size, "%s/%s%d.csv", dir, group, l) >= size)
         return vg_fail(err, VG_EUSAGE, "weights directory name '%s' is too long", dir);
     return VG_OK;
 }
@@ -517,23 +568,22 @@ int weights_save(const mlp *net, const char *dir, vg_error *err)
     if (rc != VG_OK) return rc;
     char path[VG_PATH_MAX + 32];
     for (int l = 1; l <= net->L; l++) {
-        int fi = net->dims[l - 1], fo = net->dims[l];
-        csv_out o;
-        if ((rc = weights_path(path, sizeof path, dir, 'W', l, err)) != VG_OK) return rc;
-        if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
-        for (int j = 0; j < fo; j++) {
-            for (int k = 0; k < fi; k++) csvout_num(&o, net->W[l][(size_t)j * fi + k]);
-            csvout_endrow(&o);
+        const layer *ly = &net->layers[l];
+        for (int g = 0; g < ly->kind->n_groups; g++) {
+            if (!mlp_group_used(net, l, g)) continue;
+            int rows = layer_group_rows(ly, g), cols = layer_group_cols(ly, g);
+            const double *x = mlp_param(net, l, g);
+            csv_out o;
+            if ((rc = weights_path(path, sizeof path, dir, ly->kind->groups[g].name, l, err)) !=
+                VG_OK)
+                return rc;
+            if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
+            for (int j = 0; j < rows; j++) {
+                for (int k = 0; k < cols; k++) csvout_num(&o, x[(size_t)j * cols + k]);
+                csvout_endrow(&o);
+            }
+            if ((rc = csvout_commit(&o, err)) != VG_OK) return rc;
         }
-        if ((rc = csvout_commit(&o, err)) != VG_OK) return rc;
-        if (!net->has_bias) continue;
-        if ((rc = weights_path(path, sizeof path, dir, 'b', l, err)) != VG_OK) return rc;
-        if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
-        for (int j = 0; j < fo; j++) {
-            csvout_num(&o, net->b[l][j]);
-            csvout_endrow(&o);
-        }
-        if ((rc = csvout_commit(&o, err)) != VG_OK) return rc;
     }
     return VG_OK;
 }
@@ -561,15 +611,22 @@ int weights_load(mlp *net, const char *dir, vg_error *err)
     char path[VG_PATH_MAX + 32];
     int rc;
     for (int l = 1; l <= net->L; l++) {
-        if ((rc = weights_path(path, sizeof path, dir, 'W', l, err)) != VG_OK) return rc;
-        if ((rc = load_matrix(path, net->W[l], net->dims[l], net->dims[l - 1], err)) != VG_OK)
-            return rc;
-        if (!net->has_bias) continue;
-        if ((rc = weights_path(path, sizeof path, dir, 'b', l, err)) != VG_OK) return rc;
-        if ((rc = load_matrix(path, net->b[l], net->dims[l], 1, err)) != VG_OK) return rc;
+        const layer *ly = &net->layers[l];
+        for (int g = 0; g < ly->kind->n_groups; g++) {
+            if (!mlp_group_used(net, l, g)) continue;
+            if ((rc = weights_path(path, sizeof path, dir, ly->kind->groups[g].name, l, err)) !=
+                VG_OK)
+                return rc;
+            if ((rc = load_matrix(path, mlp_param(net, l, g), layer_group_rows(ly, g),
+                                  layer_group_cols(ly, g), err)) != VG_OK)
+                return rc;
+        }
     }
-    /* A file for a layer the network does not have means the shapes differ. */
-    if ((rc = weights_path(path, sizeof path, dir, 'W', net->L + 1, err)) != VG_OK) return rc;
+    /* A file of the first group of a layer the network does not have means
+     * the shapes differ. */
+    const layer_group *first = &net->layers[net->L].kind->groups[0];
+    if ((rc = weights_path(path, sizeof path, dir, first->name, net->L + 1, err)) != VG_OK)
+        return rc;
     if (access(path, F_OK) == 0)
         return vg_fail(err, VG_EUSAGE, "%s exists but the network has only %d weight layers",
                        path, net->L);

@@ -10,6 +10,7 @@
 #include "init.h"
 #include "loss.h"
 #include "mlp.h"
+#include "norm.h"
 #include "rng.h"
 #include "test.h"
 #include "train.h"
@@ -22,7 +23,7 @@ static int make_net(mlp *net, const act_info *act, double param, int loss, int K
 {
     int dims[4] = {3, 5, 4, K};
     vg_error err;
-    if (mlp_create(net, dims, 3, 6, act, param, &loss_table[loss], loss_flags, 1, &err)) {
+    if (mlp_create(net, dims, 3, 6, act, param, &loss_table[loss], loss_flags, 1, NULL, &err)) {
         fprintf(stderr, "mlp_create: %s\n", err.msg);
         return 0;
     }
@@ -30,9 +31,10 @@ static int make_net(mlp *net, const act_info *act, double param, int loss, int K
     rng_seed(&rng, seed, 1);
     init_params p = {0, 0, 1.5};
     for (int l = 1; l <= 3; l++) {
-        init_table[init_find("xavier_normal")].fill(net->W[l], dims[l], dims[l - 1], &p, &rng,
-                                                    &err);
-        for (int j = 0; j < dims[l]; j++) net->b[l][j] = 0.3 * rng_normal(&rng);
+        init_table[init_find("xavier_normal")].fill(mlp_param(net, l, DENSE_W), dims[l],
+                                                    dims[l - 1], &p, &rng, &err);
+        double *b = mlp_param(net, l, DENSE_B);
+        for (int j = 0; j < dims[l]; j++) b[j] = 0.3 * rng_normal(&rng);
     }
     for (int k = 0; k < 6 * 3; k++) net->a[0][k] = 1.5 * rng_normal(&rng);
     uint64_t n_labels = loss_flags & LOSS_MULTI_LABEL ? (uint64_t)1 << K : (uint64_t)n_classes;
@@ -99,12 +101,13 @@ static void test_no_bias(void)
     mlp net;
     vg_error err;
     CHECK(mlp_create(&net, dims, 3, 6, &act_table[act_find("tanh")], 0,
-                     &loss_table[loss_find("softmax_ce")], 0, 0, &err) == VG_OK);
+                     &loss_table[loss_find("softmax_ce")], 0, 0, NULL, &err) == VG_OK);
     rng_state rng;
     rng_seed(&rng, 3, 1);
     init_params p = {0, 0, 1.5};
     for (int l = 1; l <= 3; l++)
-        init_table[init_find("xavier_normal")].fill(net.W[l], dims[l], dims[l - 1], &p, &rng, &err);
+        init_table[init_find("xavier_normal")].fill(mlp_param(&net, l, DENSE_W), dims[l],
+                                                    dims[l - 1], &p, &rng, &err);
     for (int k = 0; k < 18; k++) net.a[0][k] = rng_normal(&rng);
     int labels[6] = {0, 1, 2, 0, 1, 2};
     gradcheck_layer r[4];
@@ -173,7 +176,7 @@ static void test_worked_example(void)
     mlp net;
     vg_error err;
     CHECK(mlp_create(&net, dims, 2, 5, &act_table[act_find("sigmoid")], 0,
-                     &loss_table[loss_find("sigmoid_bce")], 0, 1, &err) == VG_OK);
+                     &loss_table[loss_find("sigmoid_bce")], 0, 1, NULL, &err) == VG_OK);
     int rc = weights_load(&net, dir, &err);
     if (rc) fprintf(stderr, "weights_load: %s\n", err.msg);
     CHECK(rc == VG_OK);
@@ -214,14 +217,16 @@ static void test_stats(void)
     mlp net;
     vg_error err;
     CHECK(mlp_create(&net, dims, 2, 2, &act_table[act_find("relu")], 0,
-                     &loss_table[loss_find("mse")], 0, 1, &err) == VG_OK);
+                     &loss_table[loss_find("mse")], 0, 1, NULL, &err) == VG_OK);
     /* Unit 1 sees +x, unit 2 sees -x: with positive inputs unit 2 is dead. */
-    net.W[1][0] = 1.0;
-    net.W[1][1] = -1.0;
-    net.b[1][0] = net.b[1][1] = 0.0;
-    net.W[2][0] = 2.0; net.W[2][1] = 3.0;
-    net.W[2][2] = -1.0; net.W[2][3] = 0.5;
-    net.b[2][0] = 0.0; net.b[2][1] = 0.0;
+    double *W1 = mlp_param(&net, 1, DENSE_W), *b1 = mlp_param(&net, 1, DENSE_B);
+    double *W2 = mlp_param(&net, 2, DENSE_W), *b2 = mlp_param(&net, 2, DENSE_B);
+    W1[0] = 1.0;
+    W1[1] = -1.0;
+    b1[0] = b1[1] = 0.0;
+    W2[0] = 2.0; W2[1] = 3.0;
+    W2[2] = -1.0; W2[3] = 0.5;
+    b2[0] = 0.0; b2[1] = 0.0;
     net.a[0][0] = 1.0;
     net.a[0][1] = 3.0;
     int labels[2] = {0, 1};
@@ -252,6 +257,226 @@ static void test_stats(void)
     mlp_free(&net);
 }
 
+/* The instances tile the parameter block: each group right after the
+ * previous one, the total what mlp_memory_bytes plans, and the plan's bytes
+ * the blocks mlp_create allocates. */
+static void test_layer_plan(void)
+{
+    int dims[4] = {3, 5, 4, 2};
+    mlp net;
+    vg_error err;
+    CHECK(mlp_create(&net, dims, 3, 6, &act_table[act_find("tanh")], 0,
+                     &loss_table[loss_find("softmax_ce")], 0, 1, NULL, &err) == VG_OK);
+    size_t next = 0, planned = 0;
+    for (int l = 1; l <= 3; l++) {
+        const layer *ly = &net.layers[l];
+        CHECK(ly->kind == layer_table[LAYER_DENSE]);
+        CHECK(ly->input == l - 1);
+        CHECK(ly->fan_in == dims[l - 1] && ly->fan_out == dims[l]);
+        CHECK(ly->is_output == (l == 3));
+        CHECK(ly->param_off == next);
+        for (int g = 0; g < ly->kind->n_groups; g++) {
+            CHECK(ly->group_off[g] == next);
+            next += layer_group_size(ly, g);
+        }
+        CHECK(layer_group_rows(ly, DENSE_W) == dims[l] && layer_group_cols(ly, DENSE_W) == dims[l - 1]);
+        CHECK(layer_group_rows(ly, DENSE_B) == dims[l] && layer_group_cols(ly, DENSE_B) == 1);
+    }
+    /* 3*5+5 + 5*4+4 + 4*2+2 */
+    CHECK(next == 54 && net.n_params == 54);
+    size_t bytes = mlp_memory_bytes(dims, 3, 6, NULL, &planned);
+    CHECK(planned == 54);
+    CHECK(bytes == (2 * 54 + 3 * 6 * (3 + 5 + 4 + 2)) * sizeof(double));
+    CHECK(net.n_scratch == 0 && net.scratch == NULL);
+    mlp_free(&net);
+}
+
+/* A kind's backward adds into its input's gradient unless told to store
+ * (the first contribution), and stores its own parameter gradients. */
+static void test_backward_accumulates(void)
+{
+    mlp net;
+    int labels[6];
+    CHECK(make_net(&net, &act_table[act_find("tanh")], 0, loss_find("softmax_ce"), 3, 3, 0,
+                   labels, 11));
+    mlp_forward(&net, labels, 6, 1);
+    const layer_kind *dense = net.layers[3].kind;
+    /* The output layer's dz (from the loss) is not changed by its backward. */
+    CHECK(net.layers[3].first_to_input == 1);
+    dense->backward(&net, 3, 6);
+    double stored[24], dW[8];
+    memcpy(stored, net.dz[2], sizeof stored);
+    memcpy(dW, mlp_grad(&net, 3, DENSE_W), sizeof dW);
+    double nonzero = 0.0;
+    for (int k = 0; k < 24; k++) {
+        nonzero += fabs(stored[k]);
+        net.dz[2][k] = 0.25 * k - 1.0;
+    }
+    CHECK(nonzero > 1e-3);
+    net.layers[3].first_to_input = 0;
+    dense->backward(&net, 3, 6);
+    for (int k = 0; k < 24; k++) CHECK_NEAR(net.dz[2][k], 0.25 * k - 1.0 + stored[k], 1e-15);
+    for (int k = 0; k < 8; k++) CHECK(mlp_grad(&net, 3, DENSE_W)[k] == dW[k]);
+    mlp_free(&net);
+}
+
+/* Each dense layer's jvp against central differences of its output in the
+ * network's input, through the chain layer 1 -> layer 2 (tanh: smooth). */
+static void test_jvp(void)
+{
+    mlp net;
+    int labels[6];
+    CHECK(make_net(&net, &act_table[act_find("tanh")], 0, loss_find("softmax_ce"), 3, 3, 0,
+                   labels, 12));
+    int i = 4;                       /* the example */
+    mlp_forward(&net, labels, 6, 0);
+    double T1[5 * 3], T2[4 * 3];
+    net.layers[1].kind->jvp(&net, 1, i, NULL, T1, 3);
+    net.layers[2].kind->jvp(&net, 2, i, T1, T2, 3);
+    double h = 1e-5, biggest = 0.0;
+    for (int k = 0; k < 3; k++) {
+        double x0 = net.a[0][i * 3 + k], plus1[5], plus2[4], minus1[5], minus2[4];
+        net.a[0][i * 3 + k] = x0 + h;
+        mlp_forward(&net, labels, 6, 0);
+        memcpy(plus1, net.a[1] + i * 5, sizeof plus1);
+        memcpy(plus2, net.a[2] + i * 4, sizeof plus2);
+        net.a[0][i * 3 + k] = x0 - h;
+        mlp_forward(&net, labels, 6, 0);
+        memcpy(minus1, net.a[1] + i * 5, sizeof minus1);
+        memcpy(minus2, net.a[2] + i * 4, sizeof minus2);
+        net.a[0][i * 3 + k] = x0;
+        for (int j = 0; j < 5; j++) {
+            CHECK_NEAR(T1[j * 3 + k], (plus1[j] - minus1[j]) / (2 * h), 1e-8);
+            if (fabs(T1[j * 3 + k]) > biggest) biggest = fabs(T1[j * 3 + k]);
+        }
+        for (int j = 0; j < 4; j++) CHECK_NEAR(T2[j * 3 + k], (plus2[j] - minus2[j]) / (2 * h), 1e-8);
+    }
+    CHECK(biggest > 1e-2);
+    mlp_free(&net);
+}
+
+/* A 3 -> 5 -> 5 -> 5 -> K net of arch (normalisation, shortcuts) with
+ * random weights, biases, gamma around 1 and beta around 0, on a random
+ * batch of 6. */
+static int make_arch_net(mlp *net, const act_info *act, int loss, int K, int n_classes,
+                         const mlp_arch *arch, int *labels, uint64_t seed)
+{
+    int dims[5] = {3, 5, 5, 5, K};
+    vg_error err;
+    if (mlp_create(net, dims, 4, 6, act, act->param_default, &loss_table[loss], 0, 1, arch,
+                   &err)) {
+        fprintf(stderr, "mlp_create: %s\n", err.msg);
+        return 0;
+    }
+    rng_state rng;
+    rng_seed(&rng, seed, 1);
+    init_params p = {0, 0, 1.5};
+    for (int l = 1; l <= 4; l++) {
+        const layer *ly = &net->layers[l];
+        init_table[init_find("xavier_normal")].fill(mlp_param(net, l, DENSE_W), dims[l],
+                                                    dims[l - 1], &p, &rng, &err);
+        for (int g = DENSE_B; g < ly->kind->n_groups; g++) {
+            double *x = mlp_param(net, l, g);
+            for (int j = 0; j < dims[l]; j++)
+                x[j] = g == NORM_GAMMA ? 1.0 + 0.3 * rng_normal(&rng)
+                     : g == NORM_RUNNING_VAR ? 1.0 : g == NORM_RUNNING_MEAN ? 0.0
+                     : 0.3 * rng_normal(&rng);
+        }
+    }
+    for (int k = 0; k < 6 * 3; k++) net->a[0][k] = 1.5 * rng_normal(&rng);
+    for (int i = 0; i < 6; i++) labels[i] = (int)rng_below(&rng, (uint64_t)n_classes);
+    return 1;
+}
+
+/* Batch and layer normalisation, shortcuts (residual=1 and 2, scaled and
+ * not), and both together, with every activation and three losses:
+ * backprop agrees with central differences on every trained parameter,
+ * gamma and beta included, the loss taken over the whole batch (batch
+ * normalisation couples its examples). */
+static void test_arch_gradients(void)
+{
+    struct { int norm, residual; double scale; } archs[] = {
+        {NORM_BATCH, 0, 1}, {NORM_LAYER, 0, 1}, {NORM_NONE, 1, 1}, {NORM_NONE, 2, 0.5},
+        {NORM_BATCH, 1, 0.7}, {NORM_LAYER, 2, 1},
+    };
+    const char *losses[] = {"softmax_ce", "sigmoid_bce", "mse"};
+    for (size_t c = 0; c < sizeof archs / sizeof archs[0]; c++)
+        for (int a = 0; a < act_count; a++)
+            for (int lo = 0; lo < 3; lo++) {
+                const act_info *act = &act_table[a];
+                mlp_arch arch = {archs[c].norm, 1e-5, 0.1, archs[c].residual, archs[c].scale};
+                int loss = loss_find(losses[lo]);
+                int K = loss_table[loss].n_outputs(3, 0);
+                mlp net;
+                int labels[6];
+                if (!make_arch_net(&net, act, loss, K, 3, &arch, labels, 300 + (uint64_t)a)) {
+                    CHECK(0);
+                    continue;
+                }
+                gradcheck_layer r[5];
+                rng_state rng;
+                rng_seed(&rng, 9, RNG_STREAM_CHECK);
+                gradcheck_run(&net, labels, 6, 1000, &rng, r);
+                int is_step = strcmp(act->name, "step") == 0;
+                int batch = archs[c].norm == NORM_BATCH;
+                for (int l = 1; l <= 4; l++) {
+                    /* Under batch normalisation a hidden layer's b has no
+                     * effect and a gradient of rounding noise (below), which
+                     * no single entry's relative error can judge: there the
+                     * layer's verdict is rel_error alone. */
+                    int ok = r[l].rel_error <= 1e-7 && r[l].checked >= 2 * r[l].skipped &&
+                             ((batch && l < 4) || r[l].max_entry_error <= 1e-4);
+                    if (!ok)
+                        fprintf(stderr, "  norm=%s residual=%d:%g %s/%s layer %d: rel_error %.3g "
+                                "max_entry_error %.3g checked %d skipped %d\n",
+                                norm_table[archs[c].norm].name, archs[c].residual,
+                                archs[c].scale, act->name, losses[lo], l, r[l].rel_error,
+                                r[l].max_entry_error, r[l].checked, r[l].skipped);
+                    CHECK(ok);
+                    /* Every trained parameter: W and b, and gamma and beta
+                     * of a normalised layer. */
+                    int n = net.layers[l].fan_out * net.layers[l].fan_in + net.layers[l].fan_out;
+                    if (l < 4 && archs[c].norm != NORM_NONE) n += 2 * net.layers[l].fan_out;
+                    CHECK(r[l].checked + r[l].skipped == n);
+                    /* Non-vacuous: real gradients were compared (the step
+                     * function's f' = 0 leaves none below the output). */
+                    if (l == 4 || !is_step) CHECK(r[l].max_abs_grad > 1e-4);
+                    if (batch && l < 4 && !is_step) {
+                        double gb = vg_norm(mlp_grad(&net, l, DENSE_B), 5);
+                        double gw = vg_norm(mlp_grad(&net, l, DENSE_W), 5 * net.layers[l].fan_in);
+                        if (!(gb <= 1e-12 * gw))
+                            fprintf(stderr, "  batch norm layer %d: |db| %.3g, |dW| %.3g\n", l,
+                                    gb, gw);
+                        CHECK(gw > 1e-4 && gb <= 1e-12 * gw);
+                    }
+                }
+                mlp_free(&net);
+            }
+}
+
+/* Widths a shortcut cannot add are refused, naming both layers. */
+static void test_residual_widths(void)
+{
+    int dims[5] = {3, 5, 6, 5, 2};
+    mlp_arch arch = {NORM_NONE, 1e-5, 0.1, 1, 1.0};
+    mlp net;
+    vg_error err;
+    int rc = mlp_create(&net, dims, 4, 4, &act_table[act_find("relu")], 0,
+                        &loss_table[loss_find("softmax_ce")], 0, 1, &arch, &err);
+    CHECK(rc == VG_EUSAGE);
+    if (rc == VG_EUSAGE)
+        CHECK_CONTAINS(err.msg, "hidden layer 2 has 6 units but layer 1");
+    else
+        mlp_free(&net);
+    arch.residual = 2;   /* layer 3 adds layer 1: both 5 wide */
+    CHECK(mlp_create(&net, dims, 4, 4, &act_table[act_find("relu")], 0,
+                     &loss_table[loss_find("softmax_ce")], 0, 1, &arch, &err) == VG_OK);
+    CHECK(net.layers[3].shortcut == 1 && net.layers[2].shortcut == 0 && net.layers[4].shortcut == 0);
+    /* Backward from 4 down: layer 3 reaches dz[1] first (its shortcut), layer 2 adds. */
+    CHECK(net.layers[3].first_to_shortcut == 1 && net.layers[2].first_to_input == 0);
+    mlp_free(&net);
+}
+
 static void test_norm_no_underflow(void)
 {
     double tiny[3] = {3e-200, 4e-200, 0};
@@ -267,6 +492,11 @@ int main(void)
     test_no_bias();
     test_worked_example();
     test_stats();
+    test_layer_plan();
+    test_backward_accumulates();
+    test_jvp();
+    test_arch_gradients();
+    test_residual_widths();
     test_norm_no_underflow();
     return test_report("test_mlp");
 }

@@ -6,7 +6,10 @@
 
 #include "act.h"
 #include "config.h"
+#include "gradcheck.h"
+#include "jacobian.h"
 #include "run.h"
+#include "theory.h"
 #include "test.h"
 #include "train.h"
 
@@ -473,6 +476,111 @@ static void test_multi_label(void)
     CHECK_CONTAINS(err.msg, "multi-label targets need loss=sigmoid_bce or mse");
 }
 
+/* norm= and residual=: the weights files of a normalised network round
+ * trip, the new keys at their defaults keep the run_id, and what is
+ * undefined or unsupported is refused with the reason, writing nothing. */
+static void test_norm_and_residual_keys(void)
+{
+    char wdir[512], save[600], load[600], pa[512], pb[512];
+    snprintf(wdir, sizeof wdir, "%s/bn-weights", tmpdir);
+    snprintf(save, sizeof save, "save_weights=%s", wdir);
+    snprintf(load, sizeof load, "load_weights=%s", wdir);
+    const char *a1[] = {"depth=3", "width=6", "steps=10", "batch_size=30", "norm=batch",
+                        "activation=relu", save};
+    run_result res;
+    CHECK(configure(a1, 7, "bn-saved") && run(&res) == 0 && res.status == RUN_OK);
+    /* gamma, beta and the running statistics of the hidden layers only. */
+    const char *files[] = {"W4.csv", "b4.csv", "gamma3.csv", "beta3.csv", "running_mean1.csv",
+                           "running_var3.csv"};
+    for (int i = 0; i < 6; i++) {
+        snprintf(pa, sizeof pa, "%s/%s", wdir, files[i]);
+        CHECK(access(pa, F_OK) == 0);
+    }
+    snprintf(pa, sizeof pa, "%s/gamma4.csv", wdir);
+    CHECK(access(pa, F_OK) != 0);
+    const char *a2[] = {"depth=3", "width=6", "steps=10", "batch_size=30", "norm=batch",
+                        "activation=relu", "init=he_normal", load};
+    CHECK(configure(a2, 8, "bn-loaded") && run(&res) == 0);
+    path_of(pa, "bn-saved", "train.csv");
+    path_of(pb, "bn-loaded", "train.csv");
+    table ta, tb;
+    CHECK(read_table(pa, &ta) && read_table(pb, &tb));
+    CHECK(ta.rows == tb.rows && ta.rows > 1);
+    for (int r = 1; r < ta.rows && r < tb.rows; r++)
+        CHECK_STR(tb.cell[r][col(&tb, "loss")], ta.cell[r][col(&ta, "loss")]);
+    free_table(&ta);
+    free_table(&tb);
+    /* A full-batch run with batch normalisation records the loss of an
+     * evaluation pass (running statistics: with momentum 0 they stay 0 and
+     * 1), not its training step's (batch statistics). */
+    const char *e1[] = {"depth=3", "width=6", "steps=0", "norm=batch", "norm_momentum=0",
+                        "activation=tanh"};
+    CHECK(configure(e1, 6, "bn-full") && run(&res) == 0);
+    trainer t;
+    vg_error terr;
+    CHECK(trainer_setup(&t, &cfg, &terr) == VG_OK);
+    int n = trainer_first_batch(&t, t.train.n);
+    CHECK(n == t.train.n && n == t.B);
+    double eval_loss = mlp_forward_mode(&t.net, t.labels, n, LAYER_EVALUATION, 0);
+    double train_loss = mlp_forward(&t.net, t.labels, n, 0);
+    trainer_free(&t);
+    path_of(pa, "bn-full", "train.csv");
+    CHECK(read_table(pa, &ta) && ta.rows == 2);
+    if (ta.rows == 2) {
+        CHECK_NEAR(num(&ta, 1, "loss"), eval_loss, 1e-14);
+        CHECK(fabs(eval_loss - train_loss) > 1e-4);
+    }
+    free_table(&ta);
+    /* Layer normalisation's files have no running statistics to load. */
+    const char *a3[] = {"depth=3", "width=6", "steps=0", "norm=layer", load};
+    CHECK(configure(a3, 5, "ln-loaded") && run(&res) == 0);
+
+    /* The defaults of the new keys, given or not, leave the run_id alone. */
+    char id_plain[17], id_given[17], id_norm[17];
+    const char *d1[] = {"depth=3"};
+    const char *d2[] = {"depth=3", "norm=none", "norm_eps=1e-5", "norm_momentum=0.1",
+                        "residual=0", "residual_scale=1"};
+    const char *d3[] = {"depth=3", "norm=layer"};
+    CHECK(configure(d1, 1, "id"));
+    config_run_id(&cfg, id_plain);
+    CHECK(configure(d2, 6, "id"));
+    config_run_id(&cfg, id_given);
+    CHECK(configure(d3, 2, "id"));
+    config_run_id(&cfg, id_norm);
+    CHECK_STR(id_given, id_plain);
+    CHECK(strcmp(id_norm, id_plain) != 0);
+
+    vg_error err;
+    const char *b1[] = {"norm=batch", "batch_size=1"};
+    CHECK(configure(b1, 2, "bn-one"));
+    CHECK(run_single(&cfg, &res, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "norm=batch needs batches of at least 2 examples");
+    CHECK(access(cfg.out, F_OK) != 0);
+    const char *b2[] = {"residual=1", "widths=4,5,5"};
+    CHECK(configure(b2, 2, "res-widths"));
+    CHECK(run_single(&cfg, &res, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "residual=1: hidden layer 2 has 5 units but layer 1");
+    CHECK(access(cfg.out, F_OK) != 0);
+    const char *b3[] = {"norm=batch", "depth=2", "width=4"};
+    CHECK(configure(b3, 3, "bn-check"));
+    gradcheck_report grep_;
+    csv_out rows = {0};
+    CHECK(gradcheck_write(&cfg, 1e-6, 1, 64, &rows, &grep_, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "norm=batch needs at least 2 examples");
+    const char *b4[] = {"norm=layer", "depth=2", "width=4"};
+    CHECK(configure(b4, 3, "ln-jacobian"));
+    jacobian_report jr;
+    CHECK(jacobian_write(&cfg, 3, &jr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "allowed: norm=none and residual=0");
+    CHECK(access(cfg.out, F_OK) != 0);
+    const char *b5[] = {"residual=2", "depth=4", "width=4"};
+    CHECK(configure(b5, 3, "res-theory"));
+    theory_report tr;
+    CHECK(theory_write(&cfg, 0, &tr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "allowed: norm=none and residual=0");
+    CHECK(access(cfg.out, F_OK) != 0);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) return 1;
@@ -486,6 +594,7 @@ int main(void)
     test_bias_and_loss_keys();
     test_predictions();
     test_multi_label();
+    test_norm_and_residual_keys();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);

@@ -1,0 +1,195 @@
+/* layer_dense.c: the dense kind.  A hidden instance is an affine map and
+ * the network's activation; the output instance is the affine map alone,
+ * the loss applying its output nonlinearity (loss.h).
+ *
+ * Shapes (row-major), x = a[input] the output it reads:
+ *   x  (B, fi)     W  (fo, fi)  fan_out x fan_in, as PyTorch's nn.Linear
+ *   z  (B, fo)     b  (fo)      a  (B, fo)        dz (B, fo)
+ * Every matrix product is a cblas_dgemm. */
+#include <cblas.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "mlp.h"
+
+/* The residual add after a = f(z):  a (B, fo) = a[shortcut] + scale * a. */
+void dense_shortcut_forward(mlp *net, int l, int B)
+{
+    const layer *ly = &net->layers[l];
+    if (!ly->shortcut) return;
+    size_t n = (size_t)B * ly->fan_out;
+    const double *s = net->a[ly->shortcut];
+    double *a = net->a[l], scale = ly->shortcut_scale;
+    for (size_t k = 0; k < n; k++) a[k] = s[k] + scale * a[k];
+}
+
+/* Its backward, before f': dz[shortcut] += dL/da (stored when first), then
+ * dL/df = scale * dL/da in place in dz[l]. */
+void dense_shortcut_backward(mlp *net, int l, int B)
+{
+    const layer *ly = &net->layers[l];
+    if (!ly->shortcut) return;
+    size_t n = (size_t)B * ly->fan_out;
+    double *ds = net->dz[ly->shortcut], *dz = net->dz[l], scale = ly->shortcut_scale;
+    if (ly->first_to_shortcut)
+        memcpy(ds, dz, n * sizeof(double));
+    else
+        for (size_t k = 0; k < n; k++) ds[k] += dz[k];
+    for (size_t k = 0; k < n; k++) dz[k] *= scale;
+}
+
+/* forward:  z (B, fo) = x (B, fi) W^T (fi, fo) + b
+ *           a (B, fo) = f(z)  (hidden; the output layer's a is the loss's)
+ *           a += a[shortcut]  (with a shortcut, after a *= scale) */
+static void dense_forward(mlp *net, int l, int B, int mode)
+{
+    (void)mode; /* the same in training and evaluation */
+    const layer *ly = &net->layers[l];
+    int fi = ly->fan_in, fo = ly->fan_out;
+    const double *W = mlp_param(net, l, DENSE_W);
+    const double *b = net->has_bias ? mlp_param(net, l, DENSE_B) : NULL;
+    double *z = net->z[l];
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, fo, fi, 1.0, net->a[ly->input], fi, W,
+                fi, 0.0, z, fo);
+    if (!ly->is_output) {
+        /* z (B, fo) += b;  a = f(z) */
+        net->act->forward(b, z, net->a[l], B, fo, net->act_param);
+        dense_shortcut_forward(net, l, B);
+    } else if (b) {
+        for (int i = 0; i < B; i++)
+            for (int j = 0; j < fo; j++) z[(size_t)i * fo + j] += b[j];
+    }
+}
+
+/* backward: dz (B, fo)  = dL/da * f'(z)  in place (hidden layers; with a
+ *                        shortcut, first dz[shortcut] += dL/da and dL/da *= scale)
+ *           dW (fo, fi) = dz^T (fo, B) x (B, fi)
+ *           db (fo)     = sum over the batch of dz
+ *           dx (B, fi) += dz (B, fo) W (fo, fi)   (= when first_to_input) */
+static void dense_backward(mlp *net, int l, int B)
+{
+    const layer *ly = &net->layers[l];
+    int fi = ly->fan_in, fo = ly->fan_out;
+    const double *x = net->a[ly->input];
+    const double *W = mlp_param(net, l, DENSE_W);
+    double *dz = net->dz[l];
+    dense_shortcut_backward(net, l, B);
+    if (!ly->is_output) net->act->backward(net->z[l], dz, (size_t)B * fo, net->act_param);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fo, fi, B, 1.0, dz, fo, x, fi, 0.0,
+                mlp_grad(net, l, DENSE_W), fi);
+    if (net->has_bias) {
+        double *db = mlp_grad(net, l, DENSE_B);
+        memset(db, 0, (size_t)fo * sizeof(double));
+        for (int i = 0; i < B; i++) {
+            const double *row = dz + (size_t)i * fo;
+            for (int j = 0; j < fo; j++) db[j] += row[j];
+        }
+    }
+    /* The network's input needs no gradient: skip its product. */
+    if (ly->input > 0)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, fi, fo, 1.0, dz, fo, W, fi,
+                    ly->first_to_input ? 0.0 : 1.0, net->dz[ly->input], fi);
+}
+
+static void mean_std(const double *x, size_t n, double *mean, double *std)
+{
+    double sum = 0.0;
+    for (size_t k = 0; k < n; k++) sum += x[k];
+    double m = sum / (double)n;
+    double ss = 0.0;
+    for (size_t k = 0; k < n; k++) ss += (x[k] - m) * (x[k] - m);
+    *mean = m;
+    *std = sqrt(ss / (double)n);
+}
+
+/* saturated_frac: fraction of unit-examples whose |f'(z)| is below 1% of
+ * the activation's largest |f'| (all of them when that largest is 0, as for
+ * step); dead_frac: fraction of units whose f'(z) is 0 on every example.
+ * For the output layer f' is the output nonlinearity's (loss.h).  With a
+ * shortcut, act_mean and act_std are of the layer's output a, shortcut
+ * included. */
+void dense_stats(const mlp *net, int l, int B, layer_stats *s)
+{
+    const layer *ly = &net->layers[l];
+    int fi = ly->fan_in, fo = ly->fan_out;
+    size_t n = (size_t)B * fo;
+    s->grad_w_norm = vg_norm(mlp_grad(net, l, DENSE_W), (size_t)fo * fi);
+    s->grad_b_norm = net->has_bias ? vg_norm(mlp_grad(net, l, DENSE_B), (size_t)fo) : 0.0;
+    s->delta_norm = vg_norm(net->dz[l], n);
+    s->weight_norm = vg_norm(mlp_param(net, l, DENSE_W), (size_t)fo * fi);
+    mean_std(net->z[l], n, &s->preact_mean, &s->preact_std);
+    mean_std(net->a[l], n, &s->act_mean, &s->act_std);
+
+    int output = ly->is_output;
+    double dmax = output ? net->loss->dout_max : net->act->dmax(net->act_param);
+    double threshold = 0.01 * dmax;
+    size_t saturated = 0, dead = 0;
+    for (int j = 0; j < fo; j++) {
+        int alive = 0;
+        for (int i = 0; i < B; i++) {
+            size_t k = (size_t)i * fo + j;
+            double d = output ? net->loss->dout(net->a[l][k])
+                              : net->act->df(net->z[l][k], net->act_param);
+            if (dmax == 0.0 || fabs(d) < threshold) saturated++;
+            if (d != 0.0) alive = 1;
+        }
+        dead += !alive;
+    }
+    s->saturated_frac = (double)saturated / (double)n;
+    s->dead_frac = (double)dead / (double)fo;
+}
+
+/* jvp at example i: T (fo, n) = D W V, V (fi, n), D = diag f'(z_i) (the
+ * output layer: the identity, its output being the pre-activation the loss
+ * reads).  V NULL: the identity, T = D W.  Not for an instance with a
+ * shortcut (its tangent would need the shortcut source's): vgrad jacobian
+ * refuses residual networks. */
+static void dense_jvp(const mlp *net, int l, int i, const double *V, double *T, int n)
+{
+    const layer *ly = &net->layers[l];
+    int fi = ly->fan_in, fo = ly->fan_out;
+    const double *W = mlp_param(net, l, DENSE_W);
+    if (V)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, fo, n, fi, 1.0, W, fi, V, n, 0.0, T,
+                    n);
+    else
+        memcpy(T, W, (size_t)fo * fi * sizeof(double));
+    if (ly->is_output) return;
+    const double *z = net->z[l] + (size_t)i * fo;
+    for (int j = 0; j < fo; j++) {
+        double d = net->act->df(z[j], net->act_param);
+        for (int k = 0; k < n; k++) T[(size_t)j * n + k] *= d;
+    }
+}
+
+/* Which piece of a piecewise activation every hidden pre-activation lies
+ * in (FNV-1a over the pieces); the output layer has no activation. */
+uint64_t dense_kinks(const mlp *net, int l, int B, uint64_t h)
+{
+    const layer *ly = &net->layers[l];
+    if (ly->is_output || !net->act->piece) return h;
+    size_t n = (size_t)B * ly->fan_out;
+    for (size_t k = 0; k < n; k++) {
+        int piece = net->act->piece(net->z[l][k], net->act_param);
+        h = (h ^ (uint64_t)(piece + 1)) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
+const layer_kind layer_dense = {
+    .name = "dense",
+    .desc = "affine map and the activation (the output layer: the affine map, then the loss's "
+            "output nonlinearity)",
+    .n_groups = 2,
+    .groups = {
+        [DENSE_W] = {"W", LAYER_DIM_OUT, LAYER_DIM_IN, LAYER_GROUP_DECAY, LAYER_INIT_WEIGHTS},
+        [DENSE_B] = {"b", LAYER_DIM_OUT, LAYER_DIM_ONE, LAYER_GROUP_BIAS, LAYER_INIT_BIAS},
+    },
+    .scratch = NULL,
+    .forward = dense_forward,
+    .backward = dense_backward,
+    .stats = dense_stats,
+    .jvp = dense_jvp,
+    .kinks = dense_kinks,
+};
