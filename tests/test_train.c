@@ -127,6 +127,22 @@ static void path_of(char *buf, const char *run, const char *file)
     snprintf(buf, 512, "%s/%s/%s", tmpdir, run, file);
 }
 
+/* Runs a and b (loaded from a's weights) record the same loss at every
+ * logged step, and at more than one. */
+static void check_same_losses(const char *run_a, const char *run_b)
+{
+    char pa[512], pb[512];
+    path_of(pa, run_a, "train.csv");
+    path_of(pb, run_b, "train.csv");
+    table ta, tb;
+    CHECK(read_table(pa, &ta) && read_table(pb, &tb));
+    CHECK(ta.rows == tb.rows && ta.rows > 1);
+    for (int r = 1; r < ta.rows && r < tb.rows; r++)
+        CHECK_STR(tb.cell[r][col(&tb, "loss")], ta.cell[r][col(&ta, "loss")]);
+    free_table(&ta);
+    free_table(&tb);
+}
+
 /* Two runs of one configuration write identical files; another seed not. */
 static void test_determinism(void)
 {
@@ -272,16 +288,7 @@ static void test_weights_round_trip(void)
     /* Another seed would draw other weights; loading replaces them. */
     const char *a2[] = {"depth=3", "width=7", "steps=10", "init=he_normal", load};
     CHECK(configure(a2, 5, "loaded") && run(&res) == 0);
-    char pa[512], pb[512];
-    path_of(pa, "saved", "train.csv");
-    path_of(pb, "loaded", "train.csv");
-    table ta, tb;
-    CHECK(read_table(pa, &ta) && read_table(pb, &tb));
-    CHECK(ta.rows == tb.rows && ta.rows > 1);
-    for (int r = 1; r < ta.rows && r < tb.rows; r++)
-        CHECK_STR(tb.cell[r][col(&tb, "loss")], ta.cell[r][col(&ta, "loss")]);
-    free_table(&ta);
-    free_table(&tb);
+    check_same_losses("saved", "loaded");
     /* A network of another shape refuses the files. */
     const char *a3[] = {"depth=3", "width=9", load};
     CHECK(configure(a3, 3, "refused"));
@@ -481,7 +488,7 @@ static void test_multi_label(void)
  * undefined or unsupported is refused with the reason, writing nothing. */
 static void test_norm_and_residual_keys(void)
 {
-    char wdir[512], save[600], load[600], pa[512], pb[512];
+    char wdir[512], save[600], load[600], pa[512];
     snprintf(wdir, sizeof wdir, "%s/bn-weights", tmpdir);
     snprintf(save, sizeof save, "save_weights=%s", wdir);
     snprintf(load, sizeof load, "load_weights=%s", wdir);
@@ -501,15 +508,7 @@ static void test_norm_and_residual_keys(void)
     const char *a2[] = {"depth=3", "width=6", "steps=10", "batch_size=30", "norm=batch",
                         "activation=relu", "init=he_normal", load};
     CHECK(configure(a2, 8, "bn-loaded") && run(&res) == 0);
-    path_of(pa, "bn-saved", "train.csv");
-    path_of(pb, "bn-loaded", "train.csv");
-    table ta, tb;
-    CHECK(read_table(pa, &ta) && read_table(pb, &tb));
-    CHECK(ta.rows == tb.rows && ta.rows > 1);
-    for (int r = 1; r < ta.rows && r < tb.rows; r++)
-        CHECK_STR(tb.cell[r][col(&tb, "loss")], ta.cell[r][col(&ta, "loss")]);
-    free_table(&ta);
-    free_table(&tb);
+    check_same_losses("bn-saved", "bn-loaded");
     /* A full-batch run with batch normalisation records the loss of an
      * evaluation pass (running statistics: with momentum 0 they stay 0 and
      * 1), not its training step's (batch statistics). */
@@ -525,6 +524,7 @@ static void test_norm_and_residual_keys(void)
     double train_loss = mlp_forward(&t.net, t.labels, n, 0);
     trainer_free(&t);
     path_of(pa, "bn-full", "train.csv");
+    table ta;
     CHECK(read_table(pa, &ta) && ta.rows == 2);
     if (ta.rows == 2) {
         CHECK_NEAR(num(&ta, 1, "loss"), eval_loss, 1e-14);
