@@ -4,8 +4,13 @@
 # source it (before anything else runs):
 #   test_name=cli
 #   . "$(dirname "$0")/lib.sh"
-tmp=$(mktemp -d "/tmp/vgrad_$test_name.XXXXXX")
+tmp=$(mktemp -d "/tmp/vgrad_$test_name.XXXXXX") ||
+    { echo "$test_name: cannot make a temporary directory" >&2; exit 2; }
 trap 'rm -rf "$tmp"' EXIT
+# dash runs the EXIT trap when the script exits, not when a signal kills it:
+# an interrupted test exits (128 + the signal's number) so $tmp goes too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # The test and every tool it starts (npm, GNU parallel, chromium, ...) write
 # their dot files into a home of the test's own, removed with $tmp, never
