@@ -36,15 +36,7 @@ for j in 1 2; do
     t0=$(now)
     build/vgrad sweep "$tmp/grid.ini" -j $j -q "out=$tmp/j$j" >/dev/null
     t1=$(now)
-    awk -F, -v t0="$t0" -v t1="$t1" -v j="$j" -v base="$base" '
-        NR > 1 { train += $3; n++ }
-        END {
-            wall = t1 - t0
-            per_run_wall = wall * j / n
-            per_run_train = train / n
-            speedup = base == "" ? 1 : base / wall
-            printf "%d,%.3f,%.2f,%.4f,%.1f%%,%.2f\n", j, wall, n / wall, per_run_train,
-                   100 * (per_run_wall - per_run_train) / per_run_train, speedup
-        }' "$tmp/j$j/timing.csv"
+    gawk -f scripts/charts/csv.awk -f scripts/bench.awk -v file="$tmp/j$j/timing.csv" \
+        -v t0="$t0" -v t1="$t1" -v j="$j" -v base="$base"
     [ -n "$base" ] || base=$(echo "$t1 $t0" | awk '{print $1 - $2}')
 done

@@ -9,11 +9,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 build/vgrad run name=default "$@"
 out=results/default
-# layers.csv's fields are numbers and the hex run_id (never quoted): its
-# columns are found by name in the header.
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-         $col["step"] == 0 { printf "step 0, layer %2d: grad_w_norm %.3e\n", $col["layer"], $col["grad_w_norm"] }' \
-    "$out/layers.csv"
+# layers.csv read by the one CSV reader, its columns found by name
+gawk -f scripts/charts/csv.awk -f scripts/demo.awk -v file="$out/layers.csv"
 scripts/plot.sh "$out" >/dev/null
 scripts/report.sh "$out" >/dev/null
 echo "charts: $out/plots/*.png; gallery: $out/index.html (opens from disk)"

@@ -109,11 +109,17 @@ fi
 if ! command -v parallel >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
+    # apt-get's output goes to a log; only its end is shown, on failure
+    apt_log=$(mktemp "${TMPDIR:-/tmp}/vgrad_sweep_parallel_apt.XXXXXX") || fail "cannot create a temporary file"
     echo "sweep-parallel: installing GNU parallel (Debian package parallel)" >&2
-    if ! $sudo apt-get update -qq >&2 ||
-        ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 parallel >&2; then
-        fail "could not install GNU parallel; install the Debian package 'parallel'"
+    if ! $sudo apt-get update -qq >"$apt_log" 2>&1 ||
+        ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 parallel >>"$apt_log" 2>&1; then
+        echo "sweep-parallel: error: could not install GNU parallel; install the Debian package 'parallel'; the last lines of apt-get's output:" >&2
+        tail -n 25 "$apt_log" >&2
+        rm -f "$apt_log"
+        exit 1
     fi
+    rm -f "$apt_log"
 fi
 
 mkdir -p "$out/shards" || fail "cannot create '$out/shards'"

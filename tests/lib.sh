@@ -4,8 +4,13 @@
 # source it (before anything else runs):
 #   test_name=cli
 #   . "$(dirname "$0")/lib.sh"
-tmp=$(mktemp -d "/tmp/vgrad_$test_name.XXXXXX")
+tmp=$(mktemp -d "/tmp/vgrad_$test_name.XXXXXX") ||
+    { echo "$test_name: cannot make a temporary directory" >&2; exit 2; }
 trap 'rm -rf "$tmp"' EXIT
+# dash runs the EXIT trap when the script exits, not when a signal kills it:
+# an interrupted test exits (128 + the signal's number) so $tmp goes too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # The test and every tool it starts (npm, GNU parallel, chromium, ...) write
 # their dot files into a home of the test's own, removed with $tmp, never
@@ -65,10 +70,16 @@ need_tools() {
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
     echo "$test_name: installing$missing" >&2
-    $sudo apt-get update -qq >/dev/null 2>&1
+    # apt's output goes to a log; when the install fails, its last lines say
+    # why (as scripts/setup.sh's fail)
+    apt_log="$tmp/need_tools.log"
+    $sudo apt-get update -qq >"$apt_log" 2>&1
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-        -o DPkg::Lock::Timeout=300 $missing >/dev/null 2>&1 || echo "$test_name: could not install$missing" >&2
+        -o DPkg::Lock::Timeout=300 $missing >>"$apt_log" 2>&1 || {
+        echo "$test_name: could not install$missing; the last lines of apt-get's output:" >&2
+        tail -n 25 "$apt_log" >&2
+    }
     return 1
 }
 

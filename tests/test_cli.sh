@@ -154,7 +154,8 @@ n_act=$("$vgrad" list | awk '/^activations/ {on=1; next} /^$/ {on=0} on' | wc -l
 if [ "$(wc -l <"$tmp/act.csv")" -eq $((n_act * 5 + 1)) ] && [ "$n_act" -ge 16 ]; then ok; else
     bad "activations rows $(wc -l <"$tmp/act.csv") for $n_act activations"
 fi
-if grep -q '^sigmoid,0,0.5,0.25$' "$tmp/act.csv"; then ok; else bad "sigmoid row at 0"; fi
+sigmoid0=$(mlr --icsv --onidx --ofs , filter '$activation == "sigmoid" && $x == 0' then cut -o -f f,df "$tmp/act.csv")
+if [ "$sigmoid0" = "0.5,0.25" ]; then ok; else bad "sigmoid at 0: f,df '$sigmoid0', expected 0.5,0.25"; fi
 expect_usage "allowed: range=LO:HI" activations range=3:1
 # theory notes inputs whose mean square varies between examples (gauss
 # with 2 features: ||x||^2/2 is exponential, std/mean about 1), not 500.

@@ -156,4 +156,31 @@ expect_usage "cannot read experiment file" "$tmp/missing.ini" --out "$tmp/never"
 expect_usage "give the directory with --out DIR" "$grid" -- "out=$tmp/never"
 expect_usage "is not empty; add --resume" "$grid" -j 3 --out "$par"
 expect_usage "holds a batch of 3 shards; resume it with -j 3" "$grid" -j 2 --out "$par" --resume
+
+# GNU parallel missing and apt-get failing: one line that it installs, one
+# error line and the end of apt-get's output (its last 25 lines, so not the
+# first of 40 lines of noise), exit 1, nothing made.  A PATH of every
+# command here but parallel, with an apt-get (and sudo) of the test's own.
+fake="$tmp/nopar-bin"
+mkdir "$fake"
+for dir in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+    for cmd in "$dir"/*; do
+        name=${cmd##*/}
+        [ -x "$cmd" ] && [ "$name" != parallel ] && [ ! -e "$fake/$name" ] && ln -s "$cmd" "$fake/$name"
+    done
+done
+rm -f "$fake/apt-get" "$fake/sudo"
+printf '#!/bin/sh\n[ "$1" = update ] && { seq -f "update noise %%g" 40; exit 0; }\necho "E: Unable to locate package parallel"\nexit 100\n' >"$fake/apt-get"
+printf '#!/bin/sh\nexec "$@"\n' >"$fake/sudo"
+chmod +x "$fake/apt-get" "$fake/sudo"
+rc=0
+(PATH="$fake" && export PATH && sweep_parallel "$grid" -j 2 --out "$tmp/nopar") >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+if [ "$rc" -eq 1 ] && [ "$(grep -c '^sweep-parallel: ' "$tmp/stderr")" -eq 2 ] &&
+    grep -q "^sweep-parallel: error: could not install GNU parallel" "$tmp/stderr" &&
+    [ "$(tail -n 1 "$tmp/stderr")" = "E: Unable to locate package parallel" ] &&
+    ! grep -qx "update noise 1" "$tmp/stderr" && [ ! -e "$tmp/nopar" ]; then
+    ok
+else
+    bad "sweep-parallel.sh with a failing apt-get: rc $rc (expected 1), stderr: $(cat "$tmp/stderr")"
+fi
 finish

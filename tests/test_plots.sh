@@ -18,7 +18,7 @@
 #   - the gallery page loads in headless Chromium with every chart, refers to
 #     nothing outside itself, and its screenshot is not blank.
 # Installs the Debian packages it needs when they are missing (gnuplot-nox,
-# gawk, libxml2-utils, poppler-utils, netpbm, chromium).
+# gawk, libxml2-utils, poppler-utils, netpbm, chromium, miller).
 #   tests/test_plots.sh PATH_TO_VGRAD
 set -u
 test_name=plots
@@ -32,7 +32,7 @@ export VGRAD="$vgrad"
 
 # --- tools ---------------------------------------------------------------------
 need_tools gnuplot:gnuplot-nox gawk:gawk xmllint:libxml2-utils pdfinfo:poppler-utils \
-    pngtopnm:netpbm ppmhist:netpbm chromium:chromium || true
+    pngtopnm:netpbm ppmhist:netpbm chromium:chromium mlr:miller || true
 
 # --- data ----------------------------------------------------------------------
 cat >"$tmp/plots-test.ini" <<'EOF'
@@ -215,7 +215,7 @@ expect_error "empty directory" "$tmp/empty: empty directory" "$tmp/empty"
 d=$(broken no-runs); rm "$d/runs.csv"
 expect_error "no runs.csv" "$d/runs.csv: missing" "$d"
 d=$(broken no-column)
-gawk -F, -v OFS=, '{ $6 = ""; sub(/,,/, ","); print }' "$sweep/layers.csv" >"$d/layers.csv"
+mlr --csv cut -x -f grad_w_norm "$sweep/layers.csv" >"$d/layers.csv"
 expect_error "layers.csv without grad_w_norm" "$d/layers.csv: no column 'grad_w_norm'" "$d"
 d=$(broken header-only); head -n 1 "$sweep/layers.csv" >"$d/layers.csv"
 expect_error "layers.csv with a header only" "$d/layers.csv: no rows" "$d"

@@ -50,13 +50,27 @@ smelu="$tmp/smelu-reproducibility"
 "$vgrad" sweep "$root/experiments/figures/smelu-reproducibility.ini" --quick -q "out=$smelu" >"$tmp/log" 2>&1 ||
     bad "the SmeLU figure's sweep failed: $(cat "$tmp/log")"
 "$pd" "$smelu" >"$tmp/pd.csv" 2>"$tmp/pd.err" || bad "prediction-difference.sh: $(cat "$tmp/pd.err")"
-if [ "$(wc -l <"$tmp/pd.csv")" -eq 7 ] && [ "$(awk -F, 'NR > 1 && $2 == 3 && $3 == 3 && $4 > 0' "$tmp/pd.csv" | wc -l)" -eq 6 ]; then ok; else
-    bad "prediction-difference.sh: expected 6 groups of 3 runs, 3 pairs, pd > 0: $(cat "$tmp/pd.csv")"
+# the CSV files are read by the one CSV reader, their columns by name
+csv() { gawk -f "$root/scripts/charts/csv.awk" -v error_prefix=test_reproduce "$@"; }
+groups=$(csv -v file="$tmp/pd.csv" -e 'BEGIN { csv_open(file); while (csv_next(file)) {
+    rows++; n += col(file, "runs") == 3 && col(file, "pairs") == 3 && col(file, "pd_median") > 0 }
+    print rows + 0, n + 0 }')
+if [ "$groups" = "6 6" ]; then ok; else
+    bad "prediction-difference.sh: expected 6 groups of 3 runs, 3 pairs, pd > 0 (rows, such rows: $groups): $(cat "$tmp/pd.csv")"
 fi
 "$pd" "$smelu" --pairs >"$tmp/pairs.csv" || bad "prediction-difference.sh --pairs"
-set -- $(awk -F, 'NR == 2 { print $2, $3, $4 }' "$tmp/pairs.csv")
-expected=$(awk -F, -v a="$1" -v b="$2" '$2 == "test" && ($1 == a || $1 == b) { k = $3 "," $5; if ($1 == a) pa[k] = $6; else pb[k] = $6 }
-    END { for (k in pa) { d = pa[k] - pb[k]; s += d < 0 ? -d : d; n++ } printf "%.12g", s / n }' "$smelu/predictions.csv")
+set -- $(csv -v file="$tmp/pairs.csv" -e 'BEGIN { csv_open(file); csv_next(file); print col(file, "run_a"), col(file, "run_b"), col(file, "pd") }')
+expected=$(csv -v file="$smelu/predictions.csv" -v a="$1" -v b="$2" -e 'BEGIN {
+        csv_open(file)
+        while (csv_next(file)) {
+            id = col(file, "run_id")
+            if (col(file, "split") != "test" || (id != a && id != b)) continue
+            k = col(file, "example") "," col(file, "output")
+            if (id == a) pa[k] = col(file, "value"); else pb[k] = col(file, "value")
+        }
+        for (k in pa) { d = pa[k] - pb[k]; s += d < 0 ? -d : d; n++ }
+        printf "%.12g", n ? s / n : 0
+    }')
 if awk -v got="$3" -v want="$expected" 'BEGIN { exit !(want > 0 && (got - want) ^ 2 <= (1e-12 * want) ^ 2) }'; then ok; else
     bad "prediction difference of $1 and $2: $3, recomputed $expected"
 fi

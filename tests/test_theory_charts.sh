@@ -129,14 +129,24 @@ fi
 # 2 activations x 2 inits x 2 depths x 2 inputs x 50 singular values
 rows=$(($(wc -l <"$csv") - 1))
 if [ "$rows" -eq 800 ]; then ok; else bad "spectra.csv: $rows rows, expected 800"; fi
-worst=$(awk -F, '$1 == "linear" && $2 == "orthogonal" { n++; e = $10 - 1; if (e < 0) e = -e; if (e > m) m = e }
-                 END { printf "%d %.3g", n, m }' "$csv")
+# spectrum ACTIVATION INIT DEPTH: the singular values of those networks, one
+# a line (spectra.csv's columns found by name, by scripts/charts/csv.awk)
+spectrum() {
+    gawk -f "$root/scripts/charts/csv.awk" -v file="$csv" -v act="$1" -v init="$2" -v depth="$3" -e 'BEGIN {
+        csv_open(file)
+        while (csv_next(file))
+            if (col(file, "activation") == act && col(file, "init") == init && (depth == "" || col(file, "depth") == depth))
+                print col(file, "singular_value")
+    }'
+}
+worst=$(spectrum linear orthogonal "" | awk '{ n++; e = $1 - 1; if (e < 0) e = -e; if (e > m) m = e }
+                                            END { printf "%d %.3g", n, m }')
 if [ "${worst% *}" -eq 200 ] && holds "${worst#* }" "v <= 1e-10"; then ok; else
     bad "linear orthogonal: $worst (count, largest |sigma - 1|; expected 200 values within 1e-10)"
 fi
 # spread of the deepest tanh networks: 90th / 10th percentile, and max / min
 spread() {
-    awk -F, -v init="$1" '$1 == "tanh" && $2 == init && $3 == 30 { print $10 }' "$csv" | sort -g |
+    spectrum tanh "$1" 30 | sort -g |
         awk '{ v[NR] = $1 } END { printf "%.6g %.6g", v[int(0.9 * NR)] / v[int(0.1 * NR) + 1], v[NR] / v[1] }'
 }
 gauss=$(spread lecun_normal)

@@ -5,17 +5,19 @@
 # this small substitute, so its comparisons are reported ("info" rules: a
 # "no" is a finding, not a failed check).
 # The pairs come from scripts/prediction-difference.sh --pairs, run on the
-# figure's directory (-v out); the group is "activation=NAME".
+# figure's directory (-v out) into a file there that is removed after, read
+# by the CSV reader (columns group and pd by name); the group is
+# "activation=NAME".
 END {
-    cmd = "scripts/prediction-difference.sh \"" out "\" --pairs"
-    while ((cmd | getline line) > 0) {
-        if (line ~ /^group,/) continue
-        # group,run_a,run_b,pd: the group is all but the last three fields
-        n_parts = split(line, parts, ",")
-        a = line; sub(/,[^,]*,[^,]*,[^,]*$/, "", a); gsub(/"/, "", a); sub(/^activation=/, "", a)
-        put(a, parts[n_parts] + 0)
-    }
-    if (close(cmd) != 0) print "smelu-reproducibility: " cmd " failed" > "/dev/stderr"
+    pairs = out "/.pairs.csv"
+    cmd = "scripts/prediction-difference.sh \"" out "\" --pairs >\"" pairs "\""
+    if (system(cmd) != 0) print "smelu-reproducibility: " cmd " failed" > "/dev/stderr"
+    else if (csv_open(pairs))
+        while (csv_next(pairs)) {
+            a = col(pairs, "group"); sub(/^activation=/, "", a)
+            put(a, col(pairs, "pd") + 0)
+        }
+    system("rm -f \"" pairs "\"")
     f = "smelu-reproducibility"
     relu = ("relu" in n) ? median("relu") : 0
     claim(f, "ReLU: runs that differ only in data order disagree (PD above 0)", 0, "relu", "above", 0)
