@@ -85,13 +85,25 @@ static unsigned long long range_steps(long long lo, long long hi, long long step
     return ((unsigned long long)hi - (unsigned long long)lo) / (unsigned long long)step;
 }
 
+/* 1 when one of the comma-separated pieces of value begins (after blanks)
+ * with idx:, whose IMAGES,LABELS form holds a comma itself. */
+static int has_idx_item(const char *value)
+{
+    for (const char *p = value;; p++) {
+        while (*p == ' ' || *p == '\t') p++;
+        if (strncmp(p, "idx:", 4) == 0) return 1;
+        p = strchr(p, ',');
+        if (!p) return 0;
+    }
+}
+
 /* Appends the items of a list value to the axis.  Values of widths, and
  * idx:IMAGES,LABELS datasets, hold commas, so their items are separated by
  * '|' only; other keys take ',' (or '|' when the value has one). */
 static int append_list(sweep_axis *a, const char *value, const char *where, vg_error *err)
 {
     int pipes = key_table[a->key].type == KT_WIDTHS || strchr(value, '|') ||
-                (a->key == KEY_dataset && strstr(value, "idx:"));
+                (a->key == KEY_dataset && has_idx_item(value));
     const char *seps = pipes ? "|" : ",";
     const char *p = value;
     for (;;) {

@@ -205,6 +205,34 @@ static void test_quick_first(void)
     CHECK(made < 1000);
 }
 
+/* A dataset list is split at '|' when one of its items is an idx: file
+ * (its IMAGES,LABELS hold a comma), and at ',' otherwise, even when a csv:
+ * path holds "idx:" inside it. */
+static void test_dataset_lists(void)
+{
+    experiment e;
+    vg_error err = {0, ""};
+    const char *cases[][2] = {
+        {"[sweep]\ndataset = spiral, csv:d/idx:x/a.csv\n", "2 spiral csv:d/idx:x/a.csv"},
+        {"[sweep]\ndataset = idx:A,B | spiral\n", "2 idx:A,B spiral"},
+        {"[sweep]\ndataset = spiral, idx:A,B\n", "1 spiral, idx:A,B"},
+    };
+    for (int c = 0; c < 3; c++) {
+        char name[32], got[256] = "";
+        snprintf(name, sizeof name, "datasets%d.ini", c);
+        CHECK(load_text(&e, name, cases[c][0], NULL, 0, 0, &err) == VG_OK);
+        const sweep_axis *a = axis_of(&e, "dataset");
+        CHECK(a != NULL);
+        if (a) {
+            int len = snprintf(got, sizeof got, "%d", a->n_values);
+            for (int v = 0; v < a->n_values; v++)
+                len += snprintf(got + len, sizeof got - (size_t)len, " %s", a->values[v]);
+        }
+        CHECK_STR(got, cases[c][1]);
+        experiment_free(&e);
+    }
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
@@ -213,6 +241,7 @@ int main(void)
     test_list_cap();
     test_list_growth();
     test_quick_first();
+    test_dataset_lists();
     write_experiment();
     int points = 0;
     vg_error err = {0, ""};
