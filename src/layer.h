@@ -79,6 +79,18 @@ typedef struct {
     double grad_w_norm, grad_b_norm, delta_norm;
     double preact_mean, preact_std, act_mean, act_std;
     double saturated_frac, dead_frac, weight_norm;
+    /* The 15th, 50th and 85th percentiles over the batch of the first
+     * unit's pre-activation z_l[:, 0] (linear interpolation between order
+     * statistics, numpy's default; NaN when a value is NaN). */
+    double preact_p15, preact_p50, preact_p85;
+    /* A normalising kind's: the norms of dL/dgamma and dL/dbeta. */
+    int normalised;
+    double grad_gamma_norm, grad_beta_norm;
+    /* The source of a shortcut (a later layer adds this layer's output):
+     * the two parts of dL/da_l, from the shortcut and from the next layer
+     * (mlp.h: net->dshortcut, net->dbranch). */
+    int shortcut_source;
+    double delta_shortcut_norm, delta_branch_norm;
 } layer_stats;
 
 /* One row of layer_table.  Every function takes the network and the index
@@ -156,6 +168,10 @@ extern const layer_kind layer_dense, layer_dense_batchnorm, layer_dense_layernor
 void dense_shortcut_forward(struct mlp *net, int l, int B);
 void dense_shortcut_backward(struct mlp *net, int l, int B);
 void dense_stats(const struct mlp *net, int l, int B, layer_stats *s);
+/* dL/da of the input (B, fi) (+)= du (B, fo) W (fo, fi), W the instance's
+ * DENSE_W and du the gradient of its affine output; when the input is the
+ * source of a shortcut, through net->dbranch[input] (mlp.h). */
+void dense_input_backward(struct mlp *net, int l, int B, const double *du);
 uint64_t dense_kinks(const struct mlp *net, int l, int B, uint64_t h);
 
 /* Rows, columns and values of group g of instance ly. */

@@ -24,19 +24,46 @@ void dense_shortcut_forward(mlp *net, int l, int B)
     for (size_t k = 0; k < n; k++) a[k] = s[k] + scale * a[k];
 }
 
-/* Its backward, before f': dz[shortcut] += dL/da (stored when first), then
- * dL/df = scale * dL/da in place in dz[l]. */
+/* Its backward, before f': dz[shortcut] += dL/da (stored when first), and
+ * dL/da kept as the shortcut's part, dshortcut[shortcut]; then dL/df =
+ * scale * dL/da in place in dz[l]. */
 void dense_shortcut_backward(mlp *net, int l, int B)
 {
     const layer *ly = &net->layers[l];
     if (!ly->shortcut) return;
     size_t n = (size_t)B * ly->fan_out;
     double *ds = net->dz[ly->shortcut], *dz = net->dz[l], scale = ly->shortcut_scale;
+    memcpy(net->dshortcut[ly->shortcut], dz, n * sizeof(double));
     if (ly->first_to_shortcut)
         memcpy(ds, dz, n * sizeof(double));
     else
         for (size_t k = 0; k < n; k++) ds[k] += dz[k];
     for (size_t k = 0; k < n; k++) dz[k] *= scale;
+}
+
+/* dx (B, fi) (+)= du (B, fo) W (fo, fi): stored when first_to_input.  The
+ * network's input needs no gradient: no product.  When the input is a
+ * shortcut's source, the product goes to dbranch[input] first and is then
+ * added, so that dshortcut + dbranch is dz[input] (mlp.h). */
+void dense_input_backward(mlp *net, int l, int B, const double *du)
+{
+    const layer *ly = &net->layers[l];
+    int fi = ly->fan_in, fo = ly->fan_out;
+    if (ly->input == 0) return;
+    const double *W = mlp_param(net, l, DENSE_W);
+    double *dx = net->dz[ly->input], *branch = net->dbranch[ly->input];
+    if (!branch) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, fi, fo, 1.0, du, fo, W, fi,
+                    ly->first_to_input ? 0.0 : 1.0, dx, fi);
+        return;
+    }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, fi, fo, 1.0, du, fo, W, fi, 0.0,
+                branch, fi);
+    size_t n = (size_t)B * fi;
+    if (ly->first_to_input)
+        memcpy(dx, branch, n * sizeof(double));
+    else
+        for (size_t k = 0; k < n; k++) dx[k] += branch[k];
 }
 
 /* forward:  z (B, fo) = x (B, fi) W^T (fi, fo) + b
@@ -72,7 +99,6 @@ static void dense_backward(mlp *net, int l, int B)
     const layer *ly = &net->layers[l];
     int fi = ly->fan_in, fo = ly->fan_out;
     const double *x = net->a[ly->input];
-    const double *W = mlp_param(net, l, DENSE_W);
     double *dz = net->dz[l];
     dense_shortcut_backward(net, l, B);
     if (!ly->is_output) net->act->backward(net->z[l], dz, (size_t)B * fo, net->act_param);
@@ -86,10 +112,7 @@ static void dense_backward(mlp *net, int l, int B)
             for (int j = 0; j < fo; j++) db[j] += row[j];
         }
     }
-    /* The network's input needs no gradient: skip its product. */
-    if (ly->input > 0)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, fi, fo, 1.0, dz, fo, W, fi,
-                    ly->first_to_input ? 0.0 : 1.0, net->dz[ly->input], fi);
+    dense_input_backward(net, l, B, dz);
 }
 
 static void mean_std(const double *x, size_t n, double *mean, double *std)
@@ -101,6 +124,63 @@ static void mean_std(const double *x, size_t n, double *mean, double *std)
     for (size_t k = 0; k < n; k++) ss += (x[k] - m) * (x[k] - m);
     *mean = m;
     *std = sqrt(ss / (double)n);
+}
+
+/* Moves x[root] down the max-heap x[0..n) to its place. */
+static void sift_down(double *x, size_t root, size_t n)
+{
+    for (size_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && x[child] < x[child + 1]) child++;
+        if (!(x[root] < x[child])) return;
+        double t = x[root];
+        x[root] = x[child];
+        x[child] = t;
+    }
+}
+
+/* Sorts x[0..n) ascending in place (heapsort: no allocation, n log n);
+ * no value may be NaN. */
+static void sort_doubles(double *x, size_t n)
+{
+    for (size_t start = n / 2; start-- > 0;) sift_down(x, start, n);
+    for (size_t end = n; end > 1; end--) {
+        double t = x[0];
+        x[0] = x[end - 1];
+        x[end - 1] = t;
+        sift_down(x, 0, end - 1);
+    }
+}
+
+/* The p-th quantile (0 <= p <= 1) of sorted x[0..n), n >= 1, by linear
+ * interpolation between the order statistics x[floor(h)] and x[ceil(h)]
+ * at h = (n - 1) p: numpy's default ("linear"), R's type 7. */
+static double sorted_quantile(const double *x, size_t n, double p)
+{
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h), hi = lo + 1 < n ? lo + 1 : lo;
+    double frac = h - (double)lo;
+    return x[lo] == x[hi] ? x[lo] : x[lo] + frac * (x[hi] - x[lo]);
+}
+
+/* preact_p15, _p50, _p85: percentiles over the batch of the first unit's
+ * pre-activation z[l][:, 0], sorted in the work row z[0] (mlp.h). */
+static void preact_percentiles(const mlp *net, int l, int B, layer_stats *s)
+{
+    int fo = net->layers[l].fan_out;
+    double *work = net->z[0];
+    int has_nan = 0;
+    for (int i = 0; i < B; i++) {
+        work[i] = net->z[l][(size_t)i * fo];
+        if (isnan(work[i])) has_nan = 1;
+    }
+    if (has_nan) {
+        s->preact_p15 = s->preact_p50 = s->preact_p85 = NAN;
+        return;
+    }
+    sort_doubles(work, (size_t)B);
+    s->preact_p15 = sorted_quantile(work, (size_t)B, 0.15);
+    s->preact_p50 = sorted_quantile(work, (size_t)B, 0.50);
+    s->preact_p85 = sorted_quantile(work, (size_t)B, 0.85);
 }
 
 /* saturated_frac: fraction of unit-examples whose |f'(z)| is below 1% of
@@ -138,6 +218,12 @@ void dense_stats(const mlp *net, int l, int B, layer_stats *s)
     }
     s->saturated_frac = (double)saturated / (double)n;
     s->dead_frac = (double)dead / (double)fo;
+    preact_percentiles(net, l, B, s);
+    s->normalised = 0;
+    s->grad_gamma_norm = s->grad_beta_norm = 0.0;
+    s->shortcut_source = net->dshortcut[l] != NULL;
+    s->delta_shortcut_norm = s->shortcut_source ? vg_norm(net->dshortcut[l], n) : 0.0;
+    s->delta_branch_norm = s->shortcut_source ? vg_norm(net->dbranch[l], n) : 0.0;
 }
 
 /* jvp at example i: T (fo, n) = D W V, V (fi, n), D = diag f'(z_i) (the

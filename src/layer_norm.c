@@ -113,10 +113,17 @@ static void norm_layer_backward(mlp *net, int l, int B)
         for (int i = 0; i < B; i++)
             for (int j = 0; j < fo; j++) db[j] += du[(size_t)i * fo + j];
     }
-    if (ly->input > 0)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, fi, fo, 1.0, du, fo,
-                    mlp_param(net, l, DENSE_W), fi, ly->first_to_input ? 0.0 : 1.0,
-                    net->dz[ly->input], fi);
+    dense_input_backward(net, l, B, du);
+}
+
+/* The dense kind's statistics and the norms of dL/dgamma, dL/dbeta (fo). */
+static void norm_layer_stats(const mlp *net, int l, int B, layer_stats *s)
+{
+    dense_stats(net, l, B, s);
+    size_t fo = (size_t)net->layers[l].fan_out;
+    s->normalised = 1;
+    s->grad_gamma_norm = vg_norm(mlp_grad(net, l, NORM_GAMMA), fo);
+    s->grad_beta_norm = vg_norm(mlp_grad(net, l, NORM_BETA), fo);
 }
 
 #define NORM_GROUPS                                                                             \
@@ -140,7 +147,7 @@ const layer_kind layer_dense_batchnorm = {
     .scratch = batchnorm_scratch,
     .forward = norm_layer_forward,
     .backward = norm_layer_backward,
-    .stats = dense_stats,
+    .stats = norm_layer_stats,
     .jvp = NULL,  /* in training mode one example's output depends on the whole batch */
     .kinks = dense_kinks,
 };
@@ -153,7 +160,7 @@ const layer_kind layer_dense_layernorm = {
     .scratch = layernorm_scratch,
     .forward = norm_layer_forward,
     .backward = norm_layer_backward,
-    .stats = dense_stats,
+    .stats = norm_layer_stats,
     .jvp = NULL,  /* not built yet: vgrad jacobian refuses norm=layer */
     .kinks = dense_kinks,
 };

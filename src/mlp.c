@@ -62,9 +62,17 @@ static int plan(const int *dims, int L, int max_batch, const mlp_arch *arch, lay
     }
     for (int l = 0; l <= L; l++)
         if (!vg_add_size(units, (size_t)dims[l], &units)) return 0;
-    /* z, a and dz for every layer, each max_batch x dims[l] */
-    size_t per_batch;
+    /* z, a and dz for every layer, each max_batch x dims[l], and dshortcut,
+     * dbranch for a shortcut's source */
+    size_t per_batch, source_units = 0;
     if (!vg_mul_size(units, 3, &per_batch)) return 0;
+    for (int l = 1; l <= L; l++) {
+        layer ly;
+        wire(dims, L, arch, l, &ly);
+        if (ly.shortcut && !vg_add_size(source_units, 2 * (size_t)dims[ly.shortcut], &source_units))
+            return 0;
+    }
+    if (!vg_add_size(per_batch, source_units, &per_batch)) return 0;
     if (!vg_mul_size(per_batch, (size_t)max_batch, n_acts)) return 0;
     *n_params = params;
     *n_scratch = scratch;
@@ -117,7 +125,7 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
 
     /* One allocation for the instances, dims and the buffer views. */
     size_t n1 = (size_t)L + 1;
-    size_t ptr_bytes = n1 * sizeof(layer) + 3 * n1 * sizeof(double *) + n1 * sizeof(int) + n1;
+    size_t ptr_bytes = n1 * sizeof(layer) + 5 * n1 * sizeof(double *) + n1 * sizeof(int) + n1;
     char *p = calloc(1, ptr_bytes);
     net->params = calloc(n_params ? n_params : 1, sizeof(double));
     net->grads = calloc(n_params ? n_params : 1, sizeof(double));
@@ -133,7 +141,9 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
     net->z = (double **)(net->layers + n1);
     net->a = net->z + n1;
     net->dz = net->a + n1;
-    net->dims = (int *)(net->dz + n1);
+    net->dshortcut = net->dz + n1;
+    net->dbranch = net->dshortcut + n1;
+    net->dims = (int *)(net->dbranch + n1);
     memcpy(net->dims, dims, n1 * sizeof(int));
     plan(dims, L, max_batch, arch, net->layers, &n_params, &n_acts, &n_scratch);
     mark_first(net->layers, L, (unsigned char *)(net->dims + n1));
@@ -146,6 +156,15 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
         net->z[l] = q;
         q += n;
         net->dz[l] = q;
+        q += n;
+    }
+    for (int l = 1; l <= L; l++) {
+        int s = net->layers[l].shortcut;
+        if (!s) continue;
+        size_t n = (size_t)max_batch * dims[s];
+        net->dshortcut[s] = q;
+        q += n;
+        net->dbranch[s] = q;
         q += n;
     }
     return VG_OK;

@@ -15,13 +15,23 @@
  *   a[l]  (B, dims[l])           activation      a = f(z); a[L] is the output
  *   dz[l] (B, dims[l])           delta           dL/dz of the batch-mean loss
  *                                (during the backward pass, first dL/da)
- * a[0] holds the current input batch.  The parameters of layer l are its
+ * a[0] holds the current input batch; z[0], which no layer has, is the
+ * statistics' work row (max_batch * dims[0] >= max_batch doubles).
+ *
+ * The source s of a shortcut (a layer whose output a later layer l = s + K
+ * adds, a_l = a_s + scale f(z_l)) has two more buffers, filled by the
+ * backward pass, whose sum is dL/da_s:
+ *   dshortcut[s] (B, dims[s])    the part through the shortcut: dL/da_l
+ *   dbranch[s]   (B, dims[s])    the part through the next layer s + 1:
+ *                                dL/du_{s+1} W_{s+1}, u_{s+1} its affine
+ *                                output (z_{s+1} for the dense kind)
+ * (with K = 1 both come from layer s + 1).  NULL for other layers.  The parameters of layer l are its
  * kind's groups (the dense kind: W (dims[l], dims[l-1]), fan_out x fan_in as
  * PyTorch's nn.Linear, and b (dims[l])): mlp_param(net, l, g).
  *
  * Memory: every parameter in one block (layer 1's groups, layer 2's, ...),
  * the gradients in a second block of the same layout, z, a, dz of every
- * layer in a third, and the kinds' scratch in a fourth; all sized once for
+ * layer (and dshortcut, dbranch of the shortcuts' sources) in a third, and the kinds' scratch in a fourth; all sized once for
  * max_batch.  Nothing is allocated after mlp_create. */
 #ifndef VG_MLP_H
 #define VG_MLP_H
@@ -45,7 +55,8 @@ typedef struct mlp {
     size_t n_params;
     double *params, *grads;     /* n_params each */
     layer *layers;              /* index 1..L */
-    double **z, **a, **dz;      /* index 0..L; z[0], dz[0] unused */
+    double **z, **a, **dz;      /* index 0..L; z[0] the statistics' work, dz[0] unused */
+    double **dshortcut, **dbranch;  /* index 0..L; NULL but at a shortcut's source */
     double *act_block;          /* z, a, dz storage */
     double *scratch;            /* the kinds' scratch, n_scratch doubles (NULL if 0) */
     size_t n_scratch;

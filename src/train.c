@@ -246,7 +246,29 @@ static void evaluate(trainer *t, const dataset *d, double *loss, double *accurac
       "fraction of units whose f'(z) is exactly 0 on every example of the batch")                \
     X(weight_norm, CELL_NUM(r->s.weight_norm), 0, "Frobenius norm of W_l")                       \
     X(update_ratio, r->step == 0 ? CELL_EMPTY() : CELL_NUM(r->update_ratio), 0,                  \
-      "‖ΔW_l‖ / ‖W_l‖ of the update that led to this step (weights only); empty at step 0")
+      "‖ΔW_l‖ / ‖W_l‖ of the update that led to this step (weights only); empty at step 0")  \
+    X(grad_gamma_norm, r->s.normalised ? CELL_NUM(r->s.grad_gamma_norm) : CELL_EMPTY(), 0,     \
+      "Euclidean norm of dL/dγ_l, the normalisation's scale (norm=batch or layer); empty "       \
+      "without normalisation and for the output layer")                                          \
+    X(grad_beta_norm, r->s.normalised ? CELL_NUM(r->s.grad_beta_norm) : CELL_EMPTY(), 0,       \
+      "Euclidean norm of dL/dβ_l, the normalisation's shift; empty where grad_gamma_norm is")   \
+    X(delta_shortcut_norm,                                                                       \
+      r->s.shortcut_source ? CELL_NUM(r->s.delta_shortcut_norm) : CELL_EMPTY(), 0,             \
+      "residual=K: at a layer l whose output a later shortcut adds (l = 1, 1+K, 1+2K, ... "      \
+      "while l+K is hidden: a_{l+K} = a_l + α f(z_{l+K})), Frobenius norm over the batch of "    \
+      "the part of dL/da_l that the shortcut carries past the block, dL/da_{l+K}; empty at "     \
+      "other layers")                                                                            \
+    X(delta_branch_norm,                                                                         \
+      r->s.shortcut_source ? CELL_NUM(r->s.delta_branch_norm) : CELL_EMPTY(), 0,               \
+      "at the same layers, the norm of the other part of dL/da_l, through the block's first "    \
+      "layer: dL/du_{l+1} W_{l+1} (u_{l+1} = a_l W_{l+1}^T + b_{l+1}, before any "               \
+      "normalisation); the two parts sum to dL/da_l; empty at other layers")                     \
+    X(preact_p15, CELL_NUM(r->s.preact_p15), 0,                                                  \
+      "15th percentile over the batch of the first unit's pre-activation z_l[:, 0], the "        \
+      "activation's input (after normalisation, if any), by linear interpolation between "       \
+      "order statistics (numpy's default)")                                                      \
+    X(preact_p50, CELL_NUM(r->s.preact_p50), 0, "the median of z_l[:, 0] over the batch, as preact_p15") \
+    X(preact_p85, CELL_NUM(r->s.preact_p85), 0, "85th percentile of z_l[:, 0] over the batch, as preact_p15")
 
 #define TRAIN_COLUMNS(X)                                                                         \
     X(run_id, CELL_STR(r->run_id), 0, "16 hex digits identifying the configuration")             \

@@ -485,6 +485,172 @@ static void test_norm_no_underflow(void)
     CHECK_NEAR(vg_norm(big, 2) / 5e200, 1.0, 1e-15);
 }
 
+/* The loss of the last forward pass's batch recomputed from output s on
+ * (layers s + 1 .. L run again in training mode): a function of a[s]. */
+static double loss_from(mlp *net, int s, const int *labels, int B)
+{
+    for (int l = s + 1; l <= net->L; l++) net->layers[l].kind->forward(net, l, B, LAYER_TRAINING);
+    return net->loss->forward_backward(net->z[net->L], net->a[net->L], NULL, labels, B,
+                                       net->dims[net->L], net->loss_flags);
+}
+
+/* dL/da_s (n values) by central differences, a[s] perturbed entry by entry. */
+static void grad_of_output(mlp *net, int s, const int *labels, int B, double *g)
+{
+    size_t n = (size_t)B * net->dims[s];
+    const double h = 1e-5;
+    for (size_t k = 0; k < n; k++) {
+        double keep = net->a[s][k];
+        net->a[s][k] = keep + h;
+        double up = loss_from(net, s, labels, B);
+        net->a[s][k] = keep - h;
+        double down = loss_from(net, s, labels, B);
+        net->a[s][k] = keep;
+        g[k] = (up - down) / (2 * h);
+    }
+    loss_from(net, s, labels, B); /* the later outputs as they were */
+}
+
+/* dL/d(group g of layer l) by central differences over the whole forward pass. */
+static void grad_of_group(mlp *net, int l, int g, const int *labels, int B, double *grad)
+{
+    double *x = mlp_param(net, l, g);
+    const double h = 1e-5;
+    for (size_t j = 0; j < layer_group_size(&net->layers[l], g); j++) {
+        double keep = x[j];
+        x[j] = keep + h;
+        double up = mlp_forward(net, labels, B, 0);
+        x[j] = keep - h;
+        double down = mlp_forward(net, labels, B, 0);
+        x[j] = keep;
+        grad[j] = (up - down) / (2 * h);
+    }
+}
+
+static double max_abs_diff(const double *x, const double *y, size_t n)
+{
+    double m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (!(fabs(x[k] - y[k]) <= m)) m = fabs(x[k] - y[k]);
+    return m;
+}
+
+/* The new statistics of layers.csv against central differences:
+ * grad_gamma_norm and grad_beta_norm, and at a shortcut's source s
+ * (a_{s+K} = a_s + alpha f(z_{s+K})) the two parts of dL/da_s, as vectors:
+ * the shortcut's, dL/da_{s+K}, the next layer's, dL/da_s - dL/da_{s+K},
+ * and their sum dL/da_s, each derivative taken by perturbing a_s or
+ * a_{s+K} and running the later layers again. */
+static void test_shortcut_and_norm_stats(void)
+{
+    struct { int norm, residual; double scale; } archs[] = {
+        {NORM_NONE, 1, 1}, {NORM_NONE, 2, 0.5}, {NORM_BATCH, 1, 0.7}, {NORM_LAYER, 2, 1},
+        {NORM_BATCH, 0, 1}, {NORM_NONE, 0, 1},
+    };
+    const act_info *act = &act_table[act_find("tanh")];
+    int loss = loss_find("softmax_ce");
+    for (size_t c = 0; c < sizeof archs / sizeof archs[0]; c++) {
+        int K = archs[c].residual;
+        mlp_arch arch = {archs[c].norm, 1e-5, 0.1, K, archs[c].scale};
+        mlp net;
+        int labels[6], B = 6;
+        if (!make_arch_net(&net, act, loss, 3, 3, &arch, labels, 500 + (uint64_t)c)) {
+            CHECK(0);
+            continue;
+        }
+        mlp_forward(&net, labels, B, 1);
+        mlp_backward(&net, B);
+        layer_stats st[5];
+        for (int l = 1; l <= 4; l++) mlp_layer_stats(&net, l, B, &st[l]);
+        int sources = 0;
+        for (int s = 1; s <= 4; s++) {
+            /* Sources: 1, 1 + K, ... while a hidden layer s + K adds them. */
+            int source = K > 0 && (s - 1) % K == 0 && s + K <= 3;
+            CHECK(st[s].shortcut_source == source);
+            CHECK((net.dshortcut[s] != NULL) == source && (net.dbranch[s] != NULL) == source);
+            int normalised = archs[c].norm != NORM_NONE && s < 4;
+            CHECK(st[s].normalised == normalised);
+            if (normalised) {
+                double fd[5];
+                grad_of_group(&net, s, NORM_GAMMA, labels, B, fd);
+                CHECK_NEAR(st[s].grad_gamma_norm, vg_norm(fd, 5), 1e-6 * vg_norm(fd, 5));
+                CHECK(st[s].grad_gamma_norm > 1e-4);
+                grad_of_group(&net, s, NORM_BETA, labels, B, fd);
+                CHECK_NEAR(st[s].grad_beta_norm, vg_norm(fd, 5), 1e-6 * vg_norm(fd, 5));
+                CHECK(st[s].grad_beta_norm > 1e-4);
+                mlp_forward(&net, labels, B, 0);
+            }
+            if (!source) continue;
+            sources++;
+            size_t n = (size_t)B * 5;
+            double shortcut[30], branch[30], total[30], via_shortcut[30], via_branch[30], sum[30];
+            memcpy(shortcut, net.dshortcut[s], n * sizeof(double));
+            memcpy(branch, net.dbranch[s], n * sizeof(double));
+            grad_of_output(&net, s, labels, B, total);
+            grad_of_output(&net, s + K, labels, B, via_shortcut);
+            for (size_t k = 0; k < n; k++) {
+                via_branch[k] = total[k] - via_shortcut[k];
+                sum[k] = shortcut[k] + branch[k];
+            }
+            double scale = vg_norm(total, n);
+            double e_short = max_abs_diff(shortcut, via_shortcut, n);
+            double e_branch = max_abs_diff(branch, via_branch, n);
+            double e_sum = max_abs_diff(sum, total, n);
+            if (!(e_short <= 1e-8 && e_branch <= 1e-8 && e_sum <= 1e-8))
+                fprintf(stderr, "  norm=%s residual=%d source %d: errors shortcut %.3g branch "
+                        "%.3g sum %.3g (|dL/da| %.3g)\n", norm_table[archs[c].norm].name, K, s,
+                        e_short, e_branch, e_sum, scale);
+            CHECK(e_short <= 1e-8);
+            CHECK(e_branch <= 1e-8);
+            CHECK(e_sum <= 1e-8);
+            CHECK_NEAR(st[s].delta_shortcut_norm, vg_norm(via_shortcut, n), 1e-7);
+            CHECK_NEAR(st[s].delta_branch_norm, vg_norm(via_branch, n), 1e-7);
+            /* Non-vacuous: both parts carry gradient, neither is the whole. */
+            CHECK(st[s].delta_shortcut_norm > 1e-3 && st[s].delta_branch_norm > 1e-3);
+            CHECK(max_abs_diff(via_shortcut, total, n) > 1e-4);
+        }
+        int want = K == 1 ? 2 : K == 2 ? 1 : 0;
+        CHECK(sources == want);
+        mlp_free(&net);
+    }
+}
+
+/* preact_p15, _p50, _p85: numpy's linear percentiles of the first unit's
+ * pre-activation over the batch, worked by hand; the layer's values are
+ * left in their order; a NaN makes all three NaN. */
+static void test_preact_percentiles(void)
+{
+    mlp net;
+    int labels[6];
+    const act_info *act = &act_table[act_find("tanh")];
+    CHECK(make_net(&net, act, 0, loss_find("softmax_ce"), 3, 3, 0, labels, 11));
+    mlp_forward(&net, labels, 6, 1);
+    mlp_backward(&net, 6);
+    /* numpy.percentile([3, 1, 4, 1, 5, 9], [15, 50, 85]) = [1, 3.5, 6]:
+     * sorted 1 1 3 4 5 9, h = 5p = 0.75, 2.5, 4.25. */
+    static const double col0[6] = {3, 1, 4, 1, 5, 9};
+    int fo = net.dims[2];
+    for (int i = 0; i < 6; i++) net.z[2][i * fo] = col0[i];
+    layer_stats s;
+    mlp_layer_stats(&net, 2, 6, &s);
+    CHECK_NEAR(s.preact_p15, 1.0, 1e-15);
+    CHECK_NEAR(s.preact_p50, 3.5, 1e-15);
+    CHECK_NEAR(s.preact_p85, 6.0, 1e-15);
+    for (int i = 0; i < 6; i++) CHECK(net.z[2][i * fo] == col0[i]);
+    /* Only the first unit counts: another unit's values change nothing. */
+    for (int i = 0; i < 6; i++) net.z[2][i * fo + 1] = 100.0 + i;
+    mlp_layer_stats(&net, 2, 6, &s);
+    CHECK_NEAR(s.preact_p85, 6.0, 1e-15);
+    /* Two examples, 3 and 1: on the line from 1 to 3. */
+    mlp_layer_stats(&net, 2, 2, &s);
+    CHECK_NEAR(s.preact_p15, 1 + 0.15 * 2, 1e-15);
+    CHECK_NEAR(s.preact_p50, 2.0, 1e-15);
+    net.z[2][3 * fo] = NAN;
+    mlp_layer_stats(&net, 2, 6, &s);
+    CHECK(isnan(s.preact_p15) && isnan(s.preact_p50) && isnan(s.preact_p85));
+    mlp_free(&net);
+}
+
 int main(void)
 {
     test_gradients();
@@ -498,5 +664,7 @@ int main(void)
     test_arch_gradients();
     test_residual_widths();
     test_norm_no_underflow();
+    test_shortcut_and_norm_stats();
+    test_preact_percentiles();
     return test_report("test_mlp");
 }

@@ -581,6 +581,94 @@ static void test_norm_and_residual_keys(void)
     CHECK(access(cfg.out, F_OK) != 0);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The columns of normalisation, shortcuts and percentiles in layers.csv:
+ * empty where the layer has none (grad_gamma_norm, grad_beta_norm without
+ * normalisation and at the output layer; delta_shortcut_norm,
+ * delta_branch_norm but at a shortcut's source, layers 1 and 3 of
+ * residual=2), and at step 0 of a full-batch run the values of a forward
+ * and backward pass made here: the percentiles from a qsort of the first
+ * unit's pre-activations, the norms from the gradients. */
+static void test_new_layer_columns(void)
+{
+    const char *plain[] = {"depth=3", "width=6", "steps=4", "log_every=2", "activation=tanh"};
+    const char *resnet[] = {"depth=5", "width=6", "steps=4", "log_every=2", "activation=tanh",
+                            "norm=layer", "residual=2", "residual_scale=0.5"};
+    const char *new_cols[] = {"grad_gamma_norm", "grad_beta_norm", "delta_shortcut_norm",
+                              "delta_branch_norm"};
+    run_result res;
+    char pa[512];
+    for (int c = 0; c < 2; c++) {
+        const char *name = c ? "cols-res" : "cols-plain";
+        CHECK(c ? configure(resnet, 8, name) : configure(plain, 5, name));
+        CHECK(run(&res) == 0 && res.status == RUN_OK);
+        table t;
+        path_of(pa, name, "layers.csv");
+        CHECK(read_table(pa, &t));
+        int L = c ? 6 : 4;
+        CHECK(t.rows == 1 + 3 * L);
+        for (int r = 1; r < t.rows; r++) {
+            int l = atoi(t.cell[r][col(&t, "layer")]);
+            int normalised = c && l < L, source = c && (l == 1 || l == 3);
+            for (int k = 0; k < 4; k++) {
+                int want = k < 2 ? normalised : source;
+                CHECK((t.cell[r][col(&t, new_cols[k])][0] != '\0') == want);
+                if (want) CHECK(num(&t, r, new_cols[k]) > 0);
+            }
+            CHECK(num(&t, r, "preact_p15") <= num(&t, r, "preact_p50"));
+            CHECK(num(&t, r, "preact_p50") <= num(&t, r, "preact_p85"));
+            CHECK(num(&t, r, "preact_p15") < num(&t, r, "preact_p85"));
+        }
+        /* Step 0 again by hand: the whole training set, in order. */
+        trainer tr;
+        vg_error err;
+        CHECK(trainer_setup(&tr, &cfg, &err) == VG_OK);
+        int B = trainer_first_batch(&tr, tr.train.n);
+        CHECK(B == tr.B);
+        mlp_forward(&tr.net, tr.labels, B, 1);
+        mlp_backward(&tr.net, B);
+        double *col0 = malloc((size_t)B * sizeof(double));
+        for (int l = 1; l <= L; l++) {
+            int fo = tr.net.dims[l];
+            for (int i = 0; i < B; i++) col0[i] = tr.net.z[l][(size_t)i * fo];
+            qsort(col0, (size_t)B, sizeof(double), cmp_double);
+            static const double ps[3] = {0.15, 0.5, 0.85};
+            static const char *names[3] = {"preact_p15", "preact_p50", "preact_p85"};
+            for (int q = 0; q < 3; q++) {
+                double h = (B - 1) * ps[q];
+                int lo = (int)h, hi = lo + 1 < B ? lo + 1 : lo;
+                double want = col0[lo] + (h - lo) * (col0[hi] - col0[lo]);
+                CHECK_NEAR(num(&t, l, names[q]), want, 1e-15);
+            }
+            if (c && l < L) {
+                CHECK_NEAR(num(&t, l, "grad_gamma_norm"),
+                           vg_norm(mlp_grad(&tr.net, l, NORM_GAMMA), (size_t)fo), 1e-15);
+                CHECK_NEAR(num(&t, l, "grad_beta_norm"),
+                           vg_norm(mlp_grad(&tr.net, l, NORM_BETA), (size_t)fo), 1e-15);
+            }
+            if (c && (l == 1 || l == 3)) {
+                /* The shortcut's part is dL/da of layer l + 2, whose
+                 * dz = 0.5 f'(z) dL/da: dL/da = dz / (0.5 (1 - tanh^2)). */
+                double ss = 0;
+                const double *z2 = tr.net.z[l + 2], *dz2 = tr.net.dz[l + 2];
+                for (size_t k = 0; k < (size_t)B * fo; k++) {
+                    double d = dz2[k] / (0.5 * (1 - tanh(z2[k]) * tanh(z2[k])));
+                    ss += d * d;
+                }
+                CHECK_NEAR(num(&t, l, "delta_shortcut_norm"), sqrt(ss), 1e-12);
+            }
+        }
+        free(col0);
+        trainer_free(&tr);
+        free_table(&t);
+    }
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) return 1;
@@ -595,6 +683,7 @@ int main(void)
     test_predictions();
     test_multi_label();
     test_norm_and_residual_keys();
+    test_new_layer_columns();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmpdir);
