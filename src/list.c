@@ -6,7 +6,9 @@
 #include "config.h"
 #include "data.h"
 #include "init.h"
+#include "layer.h"
 #include "loss.h"
+#include "norm.h"
 #include "optim.h"
 #include "run.h"
 
@@ -37,8 +39,16 @@ static const char *optim_name(int i) { return optim_table[i].name; }
 static const char *optim_desc(int i) { return optim_table[i].desc; }
 static const char *data_name(int i) { return data_table[i].name; }
 static const char *data_desc(int i) { return data_table[i].desc; }
+static const char *norm_name(int i) { return norm_table[i].name; }
+static const char *norm_desc(int i) { return norm_table[i].desc; }
+static const char *kind_name(int i) { return layer_table[i]->name; }
+static const char *kind_desc(int i) { return layer_table[i]->desc; }
 
-static void named_tables(named_table t[4])
+/* The named tables; the dataset table (DATASET_TABLE) is followed by the
+ * file forms of dataset=. */
+enum { NAMED_TABLE_COUNT = 6, DATASET_TABLE = 3 };
+
+static void named_tables(named_table t[NAMED_TABLE_COUNT])
 {
     t[0] = (named_table){"init", "initialisers (init=NAME; init_gain multiplies each)", init_count,
                          init_name, init_desc};
@@ -46,6 +56,11 @@ static void named_tables(named_table t[4])
     t[2] = (named_table){"optimizer", "optimisers (optimizer=NAME)", optim_count, optim_name,
                          optim_desc};
     t[3] = (named_table){"dataset", "datasets (dataset=NAME)", data_count, data_name, data_desc};
+    t[4] = (named_table){"norm", "normalisations (norm=NAME)", norm_count, norm_name, norm_desc};
+    t[5] = (named_table){"layer_kind",
+                         "layer kinds (hidden layers by norm=, each may add a residual= shortcut; "
+                         "the output layer is dense)",
+                         LAYER_KIND_COUNT, kind_name, kind_desc};
 }
 
 void list_print(FILE *fp)
@@ -63,14 +78,15 @@ void list_print(FILE *fp)
         }
         fprintf(fp, "  %-24s %s\n", label, a->desc);
     }
-    named_table t[4];
+    named_table t[NAMED_TABLE_COUNT];
     named_tables(t);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < NAMED_TABLE_COUNT; k++) {
         fprintf(fp, "\n%s:\n", t[k].heading);
         for (int i = 0; i < t[k].count; i++) fprintf(fp, "  %-24s %s\n", t[k].name(i), t[k].desc(i));
+        if (k == DATASET_TABLE)
+            for (int i = 0; i < FILE_DATASET_COUNT; i++)
+                fprintf(fp, "  %-24s %s\n", file_datasets[i].form, file_datasets[i].desc);
     }
-    for (int i = 0; i < FILE_DATASET_COUNT; i++)
-        fprintf(fp, "  %-24s %s\n", file_datasets[i].form, file_datasets[i].desc);
 }
 
 void list_keys_help(FILE *fp)
@@ -116,12 +132,14 @@ void list_write_csv(csv_out *o)
         if (a->param_name) csv_format_double(def, a->param_default);
         csv_row(o, "activation", a->name, a->param_name ? a->param_name : "", def, a->desc);
     }
-    named_table t[4];
+    named_table t[NAMED_TABLE_COUNT];
     named_tables(t);
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < NAMED_TABLE_COUNT; k++) {
         for (int i = 0; i < t[k].count; i++) csv_row(o, t[k].list, t[k].name(i), "", "", t[k].desc(i));
-    for (int i = 0; i < FILE_DATASET_COUNT; i++)
-        csv_row(o, "dataset", file_datasets[i].form, "", "", file_datasets[i].desc);
+        if (k == DATASET_TABLE)
+            for (int i = 0; i < FILE_DATASET_COUNT; i++)
+                csv_row(o, "dataset", file_datasets[i].form, "", "", file_datasets[i].desc);
+    }
     for (int k = 0; k < VG_KEY_COUNT; k++)
         csv_row(o, "key", key_table[k].name, config_type_name(key_table[k].type), key_table[k].def,
                 key_table[k].help);

@@ -196,6 +196,25 @@ for pair in activation:activations init:initialisers loss:losses optimizer:optim
     got=$(count "${pair%%:*}")
     if [ "$want" -ge 3 ] && [ "$got" = "$want" ]; then ok; else bad "list --csv ${pair%%:*}: $got rows, vgrad list $want"; fi
 done
+# The normalisations and the layer kinds: the same names, in the same order,
+# in the text and the CSV; every value norm= takes is listed, and each
+# normalisation has its kind.
+for pair in norm:normalisations "layer_kind:layer kinds"; do
+    list=${pair%%:*}
+    text_names=$(section "${pair#*:} (" | awk '{print $1}' | paste -sd, -)
+    csv_names=$(mlr --icsv --onidx filter -s l="$list" '$list == @l' then cut -f name "$tmp/list.csv" | paste -sd, -)
+    if [ "$(count "$list")" -ge 3 ] && [ "$text_names" = "$csv_names" ]; then ok; else
+        bad "list $list: text '$text_names', csv '$csv_names'"
+    fi
+done
+allowed=$("$vgrad" help run | awk '$1 == "norm" {getline; sub(/.*allowed: one of /, ""); gsub(/ /, ""); print}')
+norms=$(mlr --icsv --onidx filter '$list == "norm"' then cut -f name "$tmp/list.csv" | paste -sd, -)
+if [ -n "$allowed" ] && [ "$allowed" = "$norms" ]; then ok; else bad "norm= allows '$allowed', list has '$norms'"; fi
+for n in batch layer; do
+    if [ "$(field layer_kind "dense_${n}norm" list)" = layer_kind ] && [ "$(field norm $n list)" = norm ]; then ok; else
+        bad "list --csv: no norm $n or layer_kind dense_${n}norm"
+    fi
+done
 want=$(($("$vgrad" help keys | wc -l) - 2))
 if [ "$want" -ge 40 ] && [ "$(count key)" = "$want" ]; then ok; else bad "list --csv keys: $(count key), expected $want"; fi
 for a in leaky_relu:slope:0.01 elu:alpha:1 smelu:beta:1 tanh::; do
