@@ -8,7 +8,15 @@
  * nothing else.  Both are reported in GFLOP/s of those products, so the
  * ratio is the fraction of time vgrad spends in DGEMM.
  *
- * usage: vgrad-bench [activation] [seconds per measurement] */
+ * Rows: three plain networks, then at (16, 512, 256) a network with batch
+ * normalisation (norm=batch) and one with shortcuts around blocks of two
+ * layers (residual=2).  Their steps make the same products (normalisation
+ * and shortcuts add elementwise passes only), so the baseline is the same.
+ *
+ * usage: vgrad-bench [activation] [seconds per measurement] [wall|cpu]
+ * cpu times both sides by the thread's CPU time instead of the wall clock:
+ * on a machine shared with other jobs it leaves out the time the thread
+ * waits for a core (both sides are single-threaded). */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +47,16 @@ static void dgemm_step(const mlp *net, int B)
     }
 }
 
+static int use_cpu_clock;
+
+static double now(void)
+{
+    if (!use_cpu_clock) return vg_seconds();
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static double step_flops(const mlp *net, int B)
 {
     double flops = 0;
@@ -53,13 +71,23 @@ int main(int argc, char **argv)
 {
     const char *act = argc > 1 ? argv[1] : "relu";
     double budget = argc > 2 ? atof(argv[2]) : 1.0;
-    static const int shapes[][3] = {{16, 512, 256}, {50, 256, 128}, {16, 64, 64}};
+    if (argc > 3 && strcmp(argv[3], "cpu") != 0 && strcmp(argv[3], "wall") != 0) {
+        fprintf(stderr, "vgrad-bench: clock '%s'; allowed: wall or cpu\n", argv[3]);
+        return 2;
+    }
+    use_cpu_clock = argc > 3 && strcmp(argv[3], "cpu") == 0;
+    static const struct {
+        int depth, width, batch;
+        const char *network; /* a key=value, or "plain" */
+    } shapes[] = {{16, 512, 256, "plain"},      {50, 256, 128, "plain"},
+                  {16, 64, 64, "plain"},        {16, 512, 256, "norm=batch"},
+                  {16, 512, 256, "residual=2"}};
     openblas_set_num_threads(1);
-    printf("# vgrad-bench: activation %s, 1 BLAS thread, OpenBLAS %s\n", act,
-           openblas_get_config());
-    printf("depth,width,batch,activation,dgemm_gflops,vgrad_gflops,ratio\n");
+    printf("# vgrad-bench: activation %s, 1 BLAS thread, %s clock, OpenBLAS %s\n", act,
+           use_cpu_clock ? "thread CPU" : "wall", openblas_get_config());
+    printf("depth,width,batch,activation,network,dgemm_gflops,vgrad_gflops,ratio\n");
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        int depth = shapes[s][0], width = shapes[s][1], batch = shapes[s][2];
+        int depth = shapes[s].depth, width = shapes[s].width, batch = shapes[s].batch;
         static vg_config cfg;
         vg_error err;
         char arg[64];
@@ -80,6 +108,8 @@ int main(int argc, char **argv)
         rc |= config_set_arg(&cfg, "init=he_normal", &err);
         rc |= config_set_arg(&cfg, "lr=1e-6", &err);
         rc |= config_set_arg(&cfg, "log_every=1000000000", &err);
+        if (strcmp(shapes[s].network, "plain") != 0)
+            rc |= config_set_arg(&cfg, shapes[s].network, &err);
         if (rc || config_resolve(&cfg, &err)) {
             fprintf(stderr, "vgrad-bench: %s\n", err.msg);
             return 2;
@@ -93,9 +123,9 @@ int main(int argc, char **argv)
         /* Steps per measurement from a first timing of one step; a first
          * training run warms the trainer's memory (page faults) so both
          * sides are measured in steady state. */
-        double t0 = vg_seconds();
+        double t0 = now();
         dgemm_step(&t.net, batch);
-        long steps = (long)(budget / (vg_seconds() - t0 + 1e-9));
+        long steps = (long)(budget / (now() - t0 + 1e-9));
         if (steps < 3) steps = 3;
         run_result res;
         const run_sinks no_sinks = {NULL, NULL, NULL, NULL};
@@ -104,17 +134,17 @@ int main(int argc, char **argv)
         cfg.steps = steps - 1;  /* trainer_run makes steps + 1 passes */
         double best_dgemm = 1e300, best_vgrad = 1e300;
         for (int rep = 0; rep < 3; rep++) {
-            t0 = vg_seconds();
+            t0 = now();
             for (long i = 0; i < steps; i++) dgemm_step(&t.net, batch);
-            double d = (vg_seconds() - t0) / steps;
+            double d = (now() - t0) / steps;
             if (d < best_dgemm) best_dgemm = d;
-            t0 = vg_seconds();
+            t0 = now();
             trainer_run(&t, &no_sinks, &res, &err);
-            d = (vg_seconds() - t0) / steps;
+            d = (now() - t0) / steps;
             if (d < best_vgrad) best_vgrad = d;
         }
         trainer_free(&t);
-        printf("%d,%d,%d,%s,%.2f,%.2f,%.3f\n", depth, width, batch, act,
+        printf("%d,%d,%d,%s,%s,%.2f,%.2f,%.3f\n", depth, width, batch, act, shapes[s].network,
                flops / best_dgemm * 1e-9, flops / best_vgrad * 1e-9, best_dgemm / best_vgrad);
         fflush(stdout);
     }

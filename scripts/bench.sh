@@ -2,7 +2,10 @@
 # bench.sh: the two performance figures of the README.
 #  1. Training-step throughput next to raw cblas_dgemm on the same shapes,
 #     single-threaded (bench/bench.c), for each activation given (default:
-#     relu tanh).
+#     relu tanh): three plain networks, and at (16, 512, 256) one with
+#     norm=batch and one with residual=2.  BENCH_CLOCK=cpu times both sides
+#     by the thread's CPU time (for a machine shared with other jobs);
+#     default wall.
 #  2. Sweep throughput: a grid of 40 small runs (depth 10, width 64, 100
 #     full-batch steps on 300 spiral points) at -j 1 and -j 2; the per-run
 #     overhead is the wall time per run beyond the training time the runs
@@ -13,7 +16,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null 2>&1 || scripts/setup.sh
 [ $# -gt 0 ] || set -- relu tanh
 for act in "$@"; do
-    build/vgrad-bench "$act" 2.0
+    build/vgrad-bench "$act" 2.0 "${BENCH_CLOCK:-wall}"
 done
 
 tmp=$(mktemp -d /tmp/vgrad_bench.XXXXXX)
