@@ -203,6 +203,14 @@ for chart in grad-by-layer loss dead-saturated; do
         bad "$chart on 40 depths x 2 activations: no note of the panels left out: $(grep "^$chart:" "$tmp/many.out")"
     fi
 done
+# depth-sweep: depth on the x axis, 2 activations x 19 gains in rows of two
+printf '[run]\ndataset = spiral\nn_samples = 30\nwidth = 4\nsteps = 0\n[sweep]\ndepth = 1, 2\nactivation = sigmoid, relu\ninit_gain = 1..19\n' >"$tmp/gains.ini"
+"$vgrad" sweep "$tmp/gains.ini" "out=$tmp/gains" -q >/dev/null 2>&1 || bad "the 19-gain sweep failed"
+out=$("$root/scripts/charts/depth-sweep.sh" "$tmp/gains" "$tmp/gains.png" 2>&1)
+case "$out" in
+    "depth-sweep: wrote $tmp/gains.png (2 panels left out, at most 36 (choose with --where KEY=VALUE))") ok ;;
+    *) bad "depth-sweep on 19 gains x 2 activations: no note of the panels left out: $out" ;;
+esac
 
 # --- bad input: exit 2, one line naming the file ------------------------------------------
 expect_error() {  # DESCRIPTION PATTERN plot.sh-arguments...
