@@ -29,7 +29,7 @@ function tanh_lambda(    k, z, h, w, t, d2, num, den, m) {
     # Simpson's rule on [-12, 12], 4800 intervals, of E[sech^4 z] and
     # E[tanh^2 z] under N(0,1) (both integrands are smooth; the tails
     # beyond 12 weigh below 1e-30)
-    h = 24 / 4800
+    h = 24 / 4800; num = den = 0
     for (k = 0; k <= 4800; k++) {
         z = -12 + k * h
         w = (k == 0 || k == 4800) ? 1 : (k % 2 ? 4 : 2)
