@@ -13,6 +13,7 @@
 #   - the legends name only the keys that differ, lines are medians over the
 #     two seeds with a band, every activation keeps its colour;
 #   - a single run: the depth chart and the histograms are skipped with a note;
+#   - more panels than a chart draws (36): its line notes how many were left out;
 #   - each bad input (missing, empty directory, a missing file, column or
 #     row, a bad option) exits 2 with one line "plot: error: FILE: ...";
 #   - the gallery page loads in headless Chromium with every chart, refers to
@@ -190,6 +191,26 @@ if grep -q '^depth-sweep: skipped: only one depth (4)$' "$tmp/single.out" &&
    grep -q '^grad-by-layer: wrote ' "$tmp/single.out"; then ok; else
     bad "plot.sh on a single run: $(cat "$tmp/single.out")"
 fi
+
+# --- more panels than a chart draws: the note says how many were left out ------------------
+# 40 depths x 2 activations (a line each): grad-by-layer has a panel per
+# depth, loss and dead-saturated a row of two per depth; at most 36 are drawn.
+printf '[run]\ndataset = spiral\nn_samples = 30\nwidth = 4\nsteps = 2\nlog_every = 1\n[sweep]\ndepth = 1..40\nactivation = sigmoid, relu\n' >"$tmp/many.ini"
+"$vgrad" sweep "$tmp/many.ini" "out=$tmp/many" -q >/dev/null 2>&1 || bad "the 40-depth sweep failed"
+"$plot" "$tmp/many" --format png >"$tmp/many.out" 2>&1 || bad "plot.sh on 40 depths: $(cat "$tmp/many.out")"
+for chart in grad-by-layer loss dead-saturated; do
+    if grep -q "^$chart: wrote .*panels left out, at most 36 (choose with --where KEY=VALUE)" "$tmp/many.out"; then ok; else
+        bad "$chart on 40 depths x 2 activations: no note of the panels left out: $(grep "^$chart:" "$tmp/many.out")"
+    fi
+done
+# depth-sweep: depth on the x axis, 2 activations x 19 gains in rows of two
+printf '[run]\ndataset = spiral\nn_samples = 30\nwidth = 4\nsteps = 0\n[sweep]\ndepth = 1, 2\nactivation = sigmoid, relu\ninit_gain = 1..19\n' >"$tmp/gains.ini"
+"$vgrad" sweep "$tmp/gains.ini" "out=$tmp/gains" -q >/dev/null 2>&1 || bad "the 19-gain sweep failed"
+out=$("$root/scripts/charts/depth-sweep.sh" "$tmp/gains" "$tmp/gains.png" 2>&1)
+case "$out" in
+    "depth-sweep: wrote $tmp/gains.png (2 panels left out, at most 36 (choose with --where KEY=VALUE))") ok ;;
+    *) bad "depth-sweep on 19 gains x 2 activations: no note of the panels left out: $out" ;;
+esac
 
 # --- bad input: exit 2, one line naming the file ------------------------------------------
 expect_error() {  # DESCRIPTION PATTERN plot.sh-arguments...

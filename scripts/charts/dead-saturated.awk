@@ -53,9 +53,9 @@ BEGIN {
         }
     }
     if (nonfinite) note(nonfinite " non-finite values not drawn")
-    flush_notes()
 
     layout(2)
+    flush_notes()   # after layout: it notes the panels left out
     figure_title("Dead and saturated units by layer " stepwords, \
                  "dead: f′ = 0 on every example; saturated: |f′| < 1% of its largest; " seeds_text(nincluded()))
     grid(GRIDC, GRIDR, 400, 290, legend_width(), 48)

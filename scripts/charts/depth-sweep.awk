@@ -30,7 +30,6 @@ BEGIN {
     if (seen < nincluded()) note(nincluded() - seen " runs did not log step " at)
     if (zero) note(zero " runs with a zero norm not drawn (log axis)")
     if (nonfinite) note(nonfinite " runs with non-finite norms not drawn")
-    flush_notes()
 
     # each column its own y range, every row the same
     for (key in NV) {
@@ -45,6 +44,7 @@ BEGIN {
     for (k = 1; k <= n; k++) xt = xt (k > 1 ? ", " : "") dl[k]
 
     layout(2)
+    flush_notes()   # after layout: it notes the panels left out
     sym = metric_symbol(metric)
     s1 = sym; sub(/\{l\}/, "{1}", s1)
     sL = sym; sub(/\{l\}/, "{L}", sL)

@@ -33,9 +33,9 @@ BEGIN {
     if (nseen < nincluded()) note(nincluded() - nseen " runs did not log step " at)
     if (zero) note(zero " values of 0 not drawn (log axis)")
     if (nonfinite) note(nonfinite " non-finite values not drawn")
-    flush_notes()
 
     layout(3)
+    flush_notes()   # after layout: it notes the panels left out
     range_of("")
     single = (NPANEL == 1)
     figure_title(metric_words(metric) " " metric_symbol(metric) " of each layer at step " at, \

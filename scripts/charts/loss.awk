@@ -28,10 +28,10 @@ BEGIN {
     if (length(steps) < 2) skip("a single logged step per run (steps=0): no training to show")
     if (nonfinite) note(nonfinite " non-finite values not drawn (diverged runs)")
     if (zero) note(zero " losses of 0 not drawn (log axis)")
-    flush_notes()
 
     n = asorti(steps, sl, "@ind_num_asc")
     layout(2)
+    flush_notes()   # after layout: it notes the panels left out
     figure_title("Loss and accuracy during training", seeds_text(nincluded()))
     grid(GRIDC, GRIDR, 420, 300, legend_width(), 48)
     printf "set xrange [%.17g:%.17g]\n", sl[1], sl[n]
