@@ -122,6 +122,17 @@ if ! command -v parallel >/dev/null 2>&1; then
     rm -f "$apt_log"
 fi
 
+# The result files of a sweep directory, as vgrad names them (`vgrad list
+# --csv`), read before any shard runs so that a failure here costs nothing;
+# the merge below removes and writes them anew.
+charts="$(cd "$(dirname "$0")" && pwd)/charts"
+list=$(mktemp "${TMPDIR:-/tmp}/vgrad_sweep_parallel_list.XXXXXX") || fail "cannot create a temporary file"
+"$vgrad" list --csv >"$list" || { rm -f "$list"; fail "$vgrad list --csv failed"; }
+result_files=$(gawk -f "$charts/csv.awk" -f "$charts/vgrad-list.awk" -v list="$list" \
+    -v print_names=result_file) || result_files=""
+rm -f "$list"
+[ -n "$result_files" ] || fail "cannot read the result files from $vgrad list --csv"
+
 mkdir -p "$out/shards" || fail "cannot create '$out/shards'"
 workdir=""
 # -q quotes every word, so paths and overrides reach vgrad unchanged, also
@@ -146,12 +157,6 @@ failed_shards=$?
 # written anew (the files of a sweep directory: .runs, experiment.ini,
 # manifest and the result files vgrad names in `vgrad list --csv`; anything
 # else in DIR, plots for example, stays).
-charts="$(cd "$(dirname "$0")" && pwd)/charts"
-"$vgrad" list --csv >"$out/.vgrad-list.csv" || fail "$vgrad list --csv failed"
-result_files=$(gawk -f "$charts/csv.awk" -f "$charts/vgrad-list.awk" -v list="$out/.vgrad-list.csv" \
-    -v print_names=result_file) || fail "cannot read the result files from $vgrad list --csv"
-rm -f "$out/.vgrad-list.csv"
-[ -n "$result_files" ] || fail "$vgrad list --csv names no result files"
 rm -rf "$out/.runs" "$out/experiment.ini" "$out/manifest"
 for f in $result_files; do rm -f "$out/$f"; done
 set --
