@@ -98,8 +98,5 @@ rows=$(wc -l <"$tmp/mnist.csv")
 # The cache directory is made only now, and the file appears whole: written
 # beside its final name, then renamed.
 mkdir -p "$cache/mnist" || fail "cannot create '$cache/mnist'"
-mv "$tmp/mnist.csv" "$out.tmp.$$" && mv "$out.tmp.$$" "$out" || {
-    rm -f "$out.tmp.$$"
-    fail "cannot write '$out'"
-}
+mv "$tmp/mnist.csv" "$out.tmp.$$" && mv "$out.tmp.$$" "$out" || fail "cannot write '$out'"
 echo "$out"
