@@ -25,7 +25,8 @@ typedef struct {
     rng_state shuffle_rng;
     int B;                /* batch size actually used */
     int *order;           /* permutation of the training examples */
-    int *labels;          /* labels of the current batch, B */
+    int *labels;          /* labels of the current batch, B x label_steps */
+    double *targets;      /* real-valued targets of the batch (regression), else NULL */
     double *update_sq;    /* per layer: squared norm of the last weight update, index 1..L */
     double *weight_sq;    /* per layer: squared norm of W before that update */
     int test_columns;     /* train.csv rows carry test columns (empty without a split) */
