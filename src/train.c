@@ -349,12 +349,47 @@ static void evaluate(trainer *t, const dataset *d, double *loss, double *accurac
       "Euclidean norm of the whole gradient (every W and b) at this step, before clipping")      \
     X(clipped_steps, CELL_INT(r->clipped_steps), 0, "steps so far whose gradient was clipped to clip_norm")
 
+/* time.csv: the recurrent models, one row per logged step, recurrent layer
+ * and time step (layer_rnn.c computes the values). */
+#define TIME_COLUMNS(X)                                                                          \
+    X(run_id, CELL_STR(r->run_id), 0, "16 hex digits identifying the configuration")             \
+    X(step, CELL_INT(r->step), 0, "the logged step")                                             \
+    X(layer, CELL_INT(r->layer), 0, "recurrent layer 1..depth (1 reads the input)")              \
+    X(t, CELL_INT(r->t), 0, "time step 1..seq_len")                                             \
+    X(grad_h_norm, CELL_NUM(r->s.grad_h_norm), 0,                                                \
+      "Frobenius norm over the batch of the total dL/dh_t (from the layer above and from step "  \
+      "t+1), L the batch-mean loss as for delta_norm")                                           \
+    X(grad_c_norm, r->lstm ? CELL_NUM(r->s.grad_c_norm) : CELL_EMPTY(), 0,                       \
+      "lstm: Frobenius norm over the batch of the total dL/dc_t, the cell state's; empty for "    \
+      "rnn and gru")                                                                             \
+    X(grad_whh_norm, CELL_NUM(r->s.grad_whh_norm), 0,                                            \
+      "Frobenius norm of step t's term of dL/dW_hh (dL/d(W_hh h_{t-1})^T h_{t-1}; 0 at t = 1, "  \
+      "h_0 being 0)")                                                                            \
+    X(h_mean, CELL_NUM(r->s.h_mean), 0, "mean of h_t over batch x units")                        \
+    X(h_std, CELL_NUM(r->s.h_std), 0, "population std of h_t over batch x units")                \
+    X(saturated_frac, CELL_NUM(r->s.saturated_frac), 0,                                          \
+      "fraction of unit-examples at step t whose slope is below 1% of its largest: rnn φ'(the "  \
+      "pre-activation of h_t) (as layers.csv's), lstm tanh'(c_t), gru tanh'(n_t's "            \
+      "pre-activation)")                                                                         \
+    X(gate_i_mean, r->lstm ? CELL_NUM(r->s.gate_i_mean) : CELL_EMPTY(), 0,                       \
+      "lstm: mean of the input gate i_t over batch x units; empty otherwise")                    \
+    X(gate_f_mean, r->lstm ? CELL_NUM(r->s.gate_f_mean) : CELL_EMPTY(), 0,                       \
+      "lstm: mean of the forget gate f_t; empty otherwise")                                      \
+    X(gate_o_mean, r->lstm ? CELL_NUM(r->s.gate_o_mean) : CELL_EMPTY(), 0,                       \
+      "lstm: mean of the output gate o_t; empty otherwise")                                      \
+    X(gate_r_mean, r->gru ? CELL_NUM(r->s.gate_r_mean) : CELL_EMPTY(), 0,                        \
+      "gru: mean of the reset gate r_t; empty otherwise")                                        \
+    X(gate_z_mean, r->gru ? CELL_NUM(r->s.gate_z_mean) : CELL_EMPTY(), 0,                        \
+      "gru: mean of the update gate z_t; empty otherwise")
+
 #define COLUMN_ROW(name, cell, flags, desc) {#name, flags, desc},
 const vg_column layers_columns[] = {LAYERS_COLUMNS(COLUMN_ROW)};
 const vg_column train_columns[] = {TRAIN_COLUMNS(COLUMN_ROW)};
+const vg_column time_columns[] = {TIME_COLUMNS(COLUMN_ROW)};
 #undef COLUMN_ROW
 const int layers_column_count = sizeof layers_columns / sizeof layers_columns[0];
 const int train_column_count = sizeof train_columns / sizeof train_columns[0];
+const int time_column_count = sizeof time_columns / sizeof time_columns[0];
 
 /* One row of layers.csv and of train.csv, as their cells read it. */
 typedef struct {
@@ -364,6 +399,13 @@ typedef struct {
     layer_stats s;
     double update_ratio;
 } layers_row;
+
+typedef struct {
+    const char *run_id;
+    long long step;
+    int layer, t, lstm, gru;
+    layer_time_stats s;
+} time_row;
 
 typedef struct {
     const char *run_id;
@@ -392,6 +434,12 @@ static void write_train_row(csv_out *out, const train_row *r, int with_test)
     csvout_endrow(out);
 }
 
+static void write_time_row(csv_out *out, const time_row *r)
+{
+    TIME_COLUMNS(WRITE_CELL)
+    csvout_endrow(out);
+}
+
 #undef WRITE_CELL_UNLESS_TEST
 #undef WRITE_CELL
 #undef CELL_EMPTY
@@ -407,6 +455,28 @@ void trainer_layers_header(csv_out *layers)
 void trainer_train_header(csv_out *train, int with_test)
 {
     columns_header(train, train_columns, train_column_count, with_test);
+}
+
+void trainer_time_header(csv_out *time)
+{
+    columns_header(time, time_columns, time_column_count, 0);
+}
+
+/* time.csv's rows of every recurrent layer, t = 1..T. */
+static void write_time_rows(trainer *t, csv_out *out, long long step, int B)
+{
+    mlp *net = &t->net;
+    for (int l = 1; l <= net->L; l++) {
+        const layer *ly = &net->layers[l];
+        if (!ly->kind->time_stats) continue;
+        time_row r = {.run_id = t->run_id, .step = step, .layer = l,
+                      .lstm = ly->kind == &layer_lstm, .gru = ly->kind == &layer_gru};
+        for (int s = 0; s < ly->steps; s++) {
+            ly->kind->time_stats(net, l, B, s, &r.s);
+            r.t = s + 1;
+            write_time_row(out, &r);
+        }
+    }
 }
 
 static void write_layer_rows(trainer *t, csv_out *out, long long step, int B)
@@ -560,6 +630,7 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
             write_histograms(t, hist, step, B);
         if (is_logged(cfg, step) || last) {
             if (layers) write_layer_rows(t, layers, step, B);
+            if (out->time) write_time_rows(t, out->time, step, B);
             double acc, test_loss = NAN, test_acc = NAN;
             if (step_evaluates) {
                 /* The step's own forward pass was over the whole training set. */
@@ -628,6 +699,7 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
     if (out->predictions && cfg->save_predictions) write_predictions(t, out->predictions);
     res->train_seconds = vg_seconds() - t0;
     if ((layers && layers->failed) || (train && train->failed) || (hist && hist->failed) ||
+        (out->time && out->time->failed) ||
         (out->predictions && out->predictions->failed))
         return vg_fail(err, VG_EFAIL, "writing the logs failed");
     return VG_OK;

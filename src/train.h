@@ -61,10 +61,11 @@ void trainer_layers_header(csv_out *layers);
 void trainer_train_header(csv_out *train, int with_test);
 void trainer_hist_header(csv_out *hist);
 void trainer_predictions_header(csv_out *predictions);
+void trainer_time_header(csv_out *time);
 
 /* Where a run's rows go; any may be NULL. */
 typedef struct {
-    csv_out *layers, *train, *hist, *predictions;
+    csv_out *layers, *train, *hist, *predictions, *time;
 } run_sinks;
 
 /* Trains, writing rows to the sinks.
@@ -73,7 +74,8 @@ typedef struct {
  * counts values outside it in the edge bins; NaN values are not counted.
  * With save_predictions, the outputs of the final network on the test split
  * (the training set without one) go to predictions, one row per example
- * and output unit.  A
+ * and output unit.  A recurrent model writes to time, at every logged step,
+ * one row per recurrent layer and time step (TIME_COLUMNS in train.c).  A
  * divergence is a result (res->status), not an error; the return value is
  * VG_EFAIL only for failed writes. */
 int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err);
