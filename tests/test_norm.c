@@ -489,6 +489,68 @@ static void test_refusals(void)
     CHECK(norm_scratch_doubles(NORM_BATCH, 0, 4) == 0);
 }
 
+/* norm_backward_store: dx overwritten (whatever it held) with exactly what
+ * norm_backward adds to a zeroed dx, dx_sum the column sums of that dx in
+ * example order, dgamma and dbeta accumulated as by norm_backward; both
+ * kinds, both modes, shapes whose widths are and are not multiples of the
+ * partial sums' count. */
+static void test_backward_store(void)
+{
+    static const int shapes[][2] = {{2, 1}, {5, 4}, {9, 7}, {3, 16}, {16, 5}};
+    for (int kind = NORM_BATCH; kind <= NORM_LAYER; kind++)
+        for (int mode = NORM_TRAINING; mode <= NORM_EVALUATION; mode++)
+            for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+                int B = shapes[s][0], C = shapes[s][1], n = B * C;
+                norm_config cfg = {kind, 1e-5, 0.1};
+                norm_case c;
+                make_case(&c, B, C, 3000 + 10 * s + kind);
+                double y[MAXN], scratch[4 * MAXC + 2 * MAXB];
+                double dx_add[MAXN] = {0}, dx_store[MAXN], dx_sum[MAXC], sum_expected[MAXC];
+                double dgamma_add[MAXC], dbeta_add[MAXC], dgamma_store[MAXC], dbeta_store[MAXC];
+                for (int j = 0; j < C; j++) {
+                    dgamma_add[j] = dgamma_store[j] = 0.5 * j;
+                    dbeta_add[j] = dbeta_store[j] = -1.0 * j;
+                    dx_sum[j] = 7;
+                }
+                for (int k = 0; k < n; k++) dx_store[k] = 1e3 + k; /* must be overwritten */
+                vg_error err;
+                double *rm = mode == NORM_EVALUATION ? c.rm : NULL;
+                double *rv = mode == NORM_EVALUATION ? c.rv : NULL;
+                CHECK(norm_forward(&cfg, mode, B, C, c.x, c.gamma, c.beta, rm, rv, y, scratch,
+                                   &err) == VG_OK);
+                CHECK(norm_backward(&cfg, mode, B, C, c.x, c.gamma, c.w, dx_add, dgamma_add,
+                                    dbeta_add, scratch, &err) == VG_OK);
+                CHECK(norm_backward_store(&cfg, mode, B, C, c.x, c.gamma, c.w, dx_store, dx_sum,
+                                          dgamma_store, dbeta_store, scratch, &err) == VG_OK);
+                for (int j = 0; j < C; j++) sum_expected[j] = 0;
+                for (int i = 0; i < B; i++)
+                    for (int j = 0; j < C; j++) sum_expected[j] += dx_add[i * C + j];
+                int nonzero = 0;
+                for (int k = 0; k < n; k++) {
+                    CHECK(dx_store[k] == dx_add[k]);
+                    nonzero += dx_add[k] != 0;
+                }
+                CHECK(nonzero > 0 || (kind == NORM_LAYER && C == 1)); /* x_hat = 0 there */
+                for (int j = 0; j < C; j++) {
+                    CHECK(dx_sum[j] == sum_expected[j]);
+                    CHECK(dgamma_store[j] == dgamma_add[j]);
+                    CHECK(dbeta_store[j] == dbeta_add[j]);
+                }
+                /* no dx_sum wanted: dx the same */
+                for (int k = 0; k < n; k++) dx_store[k] = -1;
+                CHECK(norm_backward_store(&cfg, mode, B, C, c.x, c.gamma, c.w, dx_store, NULL,
+                                          NULL, NULL, scratch, &err) == VG_OK);
+                for (int k = 0; k < n; k++) CHECK(dx_store[k] == dx_add[k]);
+            }
+    /* refused like norm_backward: nothing written */
+    norm_config batch = {NORM_BATCH, 1e-5, 0.1};
+    double x[2] = {1, 2}, gamma[2] = {1, 1}, dx[2] = {5, 5}, dx_sum[2] = {5, 5}, scratch[8] = {0};
+    vg_error err;
+    CHECK(norm_backward_store(&batch, NORM_TRAINING, 1, 2, x, gamma, x, dx, dx_sum, NULL, NULL,
+                              scratch, &err) == VG_EUSAGE);
+    CHECK(dx[0] == 5 && dx[1] == 5 && dx_sum[0] == 5 && dx_sum[1] == 5);
+}
+
 /* The table names the kinds in the order of their constants. */
 static void test_table(void)
 {
@@ -506,6 +568,7 @@ int main(void)
     test_layer_worked();
     test_batch_eval();
     test_gradients();
+    test_backward_store();
     test_jvp();
     test_running_stats();
     test_identities();
