@@ -602,6 +602,54 @@ static void test_gradcheck_origin(void)
     }
 }
 
+/* preact_p15/p50/p85 (the figure bn-input-distribution) follow the input
+ * of the activation, after batch normalisation: with biases of N(5, 1)
+ * before it the affine outputs of a unit sit near 5, but in training mode
+ * its normalised values over the batch have mean beta = 0 and biased
+ * variance gamma^2 / (1 + eps / var) ~ 1, so their percentiles lie near
+ * those of a standard normal (p85 - p15 about 2.07) and straddle 0, at
+ * every hidden layer. */
+static void test_percentiles_after_norm(void)
+{
+    static vg_config cfg;
+    vg_error err;
+    config_defaults(&cfg);
+    CHECK(config_set_arg(&cfg, "dataset=blobs", &err) == VG_OK);
+    CHECK(config_set_arg(&cfg, "n_samples=64", &err) == VG_OK);
+    CHECK(config_set_arg(&cfg, "depth=3", &err) == VG_OK);
+    CHECK(config_set_arg(&cfg, "width=20", &err) == VG_OK);
+    CHECK(config_set_arg(&cfg, "activation=sigmoid", &err) == VG_OK);
+    CHECK(config_set_arg(&cfg, "bias_init=normal:1", &err) == VG_OK);
+    CHECK(config_set_arg(&cfg, "norm=batch", &err) == VG_OK);
+    CHECK(config_resolve(&cfg, &err) == VG_OK);
+    trainer t;
+    if (trainer_setup(&t, &cfg, &err) != VG_OK) {
+        CHECK(!"trainer_setup");
+        fprintf(stderr, "  %s\n", err.msg);
+        return;
+    }
+    int B = trainer_first_batch(&t, 64);
+    CHECK(B == 64);
+    /* the biases moved to 5 + N(0, 1): far from where the percentiles must be */
+    for (int l = 1; l < t.net.L; l++) {
+        double *b = mlp_param(&t.net, l, DENSE_B);
+        for (int j = 0; j < t.net.layers[l].fan_out; j++) b[j] += 5;
+    }
+    mlp_forward(&t.net, t.labels, B, 1);
+    for (int l = 1; l < t.net.L; l++) {
+        layer_stats st;
+        mlp_layer_stats(&t.net, l, B, &st);
+        CHECK(st.preact_p15 < 0 && st.preact_p85 > 0);
+        CHECK(fabs(st.preact_p50) < 1);
+        double spread = st.preact_p85 - st.preact_p15;
+        CHECK(spread > 1.5 && spread < 2.6);
+        if (!(spread > 1.5 && spread < 2.6 && fabs(st.preact_p50) < 1))
+            fprintf(stderr, "  layer %d: p15 %g p50 %g p85 %g\n", l, st.preact_p15,
+                    st.preact_p50, st.preact_p85);
+    }
+    trainer_free(&t);
+}
+
 /* The table names the kinds in the order of their constants. */
 static void test_table(void)
 {
@@ -627,5 +675,6 @@ int main(void)
     test_refusals();
     test_table();
     test_gradcheck_origin();
+    test_percentiles_after_norm();
     return test_report("test_norm");
 }

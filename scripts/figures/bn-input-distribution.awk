@@ -80,7 +80,7 @@ END {
     }
     close(table)
     claim(f, "spread change (S_end / S_0) without / with batch normalisation: above 3", 3, "change ratio", "above", 0)
-    claim(f, "median drift (|m_end - m_early| / S_end) without / with batch normalisation: above 3", 3, "drift ratio", "above", 0)
+    claim(f, "median drift (abs(m_end - m_early) / S_end) without / with batch normalisation: above 3", 3, "drift ratio", "above", 0)
     claim(f, "median drift with batch normalisation: below 0.05 of the spread", 0.05, "drift:batch", "below", 0)
     claim(f, "final test accuracy with / without batch normalisation (paper's fig. 1(a): higher with)", 1, "acc ratio", "info-above", 0)
 }
