@@ -119,6 +119,12 @@ for fig in "$@"; do
         echo "reproduce: $fig: charts failed: $(head -n 1 "$out/plot.err")" >&2
         failed=1
     fi
+    # a figure's own chart, beside the gallery's
+    if [ "$fig" = bn-input-distribution ] && ! VGRAD="$vgrad" scripts/charts/unit-percentiles.sh "$out" \
+        "$out/plots/unit-percentiles.png" >/dev/null 2>"$out/plot.err"; then
+        echo "reproduce: $fig: charts failed: $(head -n 1 "$out/plot.err")" >&2
+        failed=1
+    fi
     secs=$(($(date +%s) - start))
     echo "$secs" >"$out/seconds"
     counts=$(gawk -f scripts/charts/csv.awk -f scripts/figures/claims.awk -v mode=count -v file="$out/claims.csv")
