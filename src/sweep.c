@@ -2,6 +2,7 @@
  * still to do on the worker pool, and the assembled results. */
 #include "sweep.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,16 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
         rc = pool_run(n_todo, o->jobs, run_task, &job, o->progress ? report : NULL, &job, &ps,
                       err);
     vg_free(todo);
+    if (rc == VG_OK && ps.interrupted) {
+        sweepdir_remove_partial(dir);
+        if (lock_fd >= 0) close(lock_fd);
+        s->interrupted = ps.interrupted;
+        s->done = ps.done - ps.outcome[RUN_NOT_DONE];
+        return vg_fail(err, VG_EFAIL, "interrupted by %s: %d of %d runs done, the runs in "
+                       "progress abandoned (nothing half-written); vgrad sweep --resume "
+                       "finishes it", ps.interrupted == SIGINT ? "SIGINT" : "SIGTERM",
+                       s->skipped + s->done, s->total);
+    }
     if (rc == VG_OK) {
         s->done = ps.done - ps.outcome[RUN_NOT_DONE];
         s->failed = ps.outcome[RUN_FAILED];

@@ -186,16 +186,40 @@ static int prepare_dir(const experiment *e, const char *dir, int shard_k, int sh
     return rc;
 }
 
-/* Removes run directories left half-written by a killed worker. */
-static void remove_partial_runs(const char *dir)
+/* The temporary twin of an atomic file (file.h): ".NAME.tmp.PID". */
+static int is_temporary(const char *name)
 {
+    return name[0] == '.' && strstr(name, ".tmp.") != NULL;
+}
+
+void sweepdir_remove_partial(const char *dir)
+{
+    /* The temporary twins of the result files of a sweep killed while it
+     * wrote them. */
+    DIR *top = opendir(dir);
+    if (top) {
+        struct dirent *ent;
+        while ((ent = readdir(top)) != NULL) {
+            if (!is_temporary(ent->d_name)) continue;
+            char file[SWEEP_PATH];
+            snprintf(file, sizeof file, "%s/%s", dir, ent->d_name);
+            unlink(file);
+        }
+        closedir(top);
+    }
     char runs[SWEEP_PATH];
     snprintf(runs, sizeof runs, "%s/.runs", dir);
     DIR *d = opendir(runs);
     if (!d) return;
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL) {
-        if (strncmp(ent->d_name, ".tmp.", 5) != 0) continue;
+        if (strncmp(ent->d_name, ".tmp.", 5) != 0) {
+            if (!is_temporary(ent->d_name)) continue;
+            char file[SWEEP_PATH];   /* a twin of plan or shard */
+            snprintf(file, sizeof file, "%s/%s", runs, ent->d_name);
+            unlink(file);
+            continue;
+        }
         char sub[SWEEP_PATH];
         snprintf(sub, sizeof sub, "%s/%s", runs, ent->d_name);
         DIR *s = opendir(sub);
@@ -220,7 +244,7 @@ int sweepdir_open(const char *dir, const experiment *e, int shard_k, int shard_n
 {
     int rc = open_runs_dir(dir, lock_fd, err);
     if (rc == VG_OK) rc = prepare_dir(e, dir, shard_k, shard_n, resume, err);
-    if (rc == VG_OK) remove_partial_runs(dir);
+    if (rc == VG_OK) sweepdir_remove_partial(dir);
     return rc;
 }
 
