@@ -11,12 +11,28 @@
 # Writes that fail: the same for each command that writes files, with the
 # N-th write, fsync or close of a result file failing with ENOSPC or EIO
 # (VGRAD_TEST_FAIL_WRITE=N or N:EIO, file.h).
-#   tests/test_faults.sh PATH_TO_VGRAD alloc|write
+# A real full disk (part disk): a small tmpfs, mounted in a mount namespace
+# of the test's own (as root: unshare -m; otherwise in a user namespace:
+# unshare -rm; the test is skipped when neither works), filled to leave
+# 0 to 512 KiB free, under run, sweep and merge; the same checks, and
+# --resume or the merge done again after the space is freed.
+#   tests/test_faults.sh PATH_TO_VGRAD alloc|write|disk
 set -u
 vgrad=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 part=$2
+# The disk part runs itself again in a mount namespace of its own.
+cannot_mount=""
+if [ "$part" = disk ] && [ -z "${VGRAD_FAULTS_NAMESPACE:-}" ]; then
+    if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+        VGRAD_FAULTS_NAMESPACE=1 exec unshare -m sh "$0" "$@"
+    elif unshare -rm true 2>/dev/null; then
+        VGRAD_FAULTS_NAMESPACE=1 exec unshare -rm sh "$0" "$@"
+    fi
+    cannot_mount="cannot make a mount namespace to mount a small tmpfs in (unshare -m as root, unshare -rm without)"
+fi
 test_name=faults_$part
 . "$(dirname "$0")/lib.sh"
+[ -z "$cannot_mount" ] || skip "$cannot_mount"
 
 # Every file under DIR with its sha256, sorted, for "intact" checks.
 sums() { (cd "$1" && find . -type f ! -name .lock -exec sha256sum {} + | LC_ALL=C sort); }
@@ -130,8 +146,64 @@ merged_again() {
     fi
 }
 
+# fill FREE_KIB: leaves FREE_KIB of the tmpfs $disk free (a filler file).
+fill() {
+    rm -f "$disk/filler"
+    avail=$(df -k --output=avail "$disk" | tail -n 1 | tr -d ' ')
+    [ "$avail" -gt "$1" ] && dd if=/dev/zero of="$disk/filler" bs=1024 count=$((avail - $1)) 2>/dev/null
+    avail=$(df -k --output=avail "$disk" | tail -n 1 | tr -d ' ')
+}
+# on_full_disk NAME COMMAND...: COMMAND (in $disk) with 0, 8, 32, 128 and
+# 512 KiB free: it succeeds, or fails with one line naming the full disk,
+# leaving no temporary file and every file that was there as it was.
+on_full_disk() {
+    name=$1
+    shift
+    fails=0
+    for free in 0 8 32 128 512; do
+        fill $free
+        sums "$disk" | grep -v ' ./filler$' >"$tmp/before"
+        rc=0
+        (cd "$disk" && "$@") >"$tmp/out" 2>"$tmp/err" || rc=$?
+        if [ $rc -eq 0 ] || { [ $rc -eq 1 ] && one_error_line "$tmp/err" "No space left on device"; }; then ok; else
+            bad "$name with $avail KiB free: exit $rc, stderr: $(head -c 600 "$tmp/err")"
+        fi
+        [ $rc -eq 0 ] || fails=$((fails + 1))
+        left=$(temporaries "$disk")
+        if [ -z "$left" ]; then ok; else bad "$name with $avail KiB free: left $left"; fi
+        # (a command that succeeded may rewrite what it wrote before)
+        sums "$disk" | grep -v ' ./filler$' >"$tmp/after"
+        lost=$(LC_ALL=C comm -23 "$tmp/before" "$tmp/after")
+        if [ $rc -eq 0 ] || [ -z "$lost" ]; then ok; else bad "$name with $avail KiB free: changed or removed: $lost"; fi
+    done
+    rm -f "$disk/filler"
+    # it met the full disk at least once
+    if [ $fails -ge 1 ]; then ok; else bad "$name: never failed on a full disk"; fi
+    echo "$test_name: $name: failed cleanly on $fails of 5 fillings"
+}
+
 # shellcheck disable=SC2086
-if [ "$part" = alloc ]; then
+if [ "$part" = disk ]; then
+disk=$tmp/disk
+mkdir "$disk"
+mount -t tmpfs -o size=4m tmpfs "$disk" || skip "cannot mount a tmpfs on $disk"
+"$vgrad" run $small out=$disk/earlier >/dev/null || bad "the earlier run"
+on_full_disk run "$vgrad" run $small out=new
+on_full_disk "run over an earlier run" "$vgrad" run $small seed=7 out=earlier
+on_full_disk sweep "$vgrad" sweep "$tmp/grid.ini" -j 1 -q --resume out=sweep
+# with the space back, --resume finishes it to the reference's bytes
+if "$vgrad" sweep "$tmp/grid.ini" -j 1 -q --resume "out=$disk/sweep" >/dev/null 2>"$tmp/err" &&
+    result_sums "$disk/sweep" | cmp -s - "$tmp/reference.sums"; then ok; else
+    bad "sweep --resume after the disk was full: $(cat "$tmp/err") $(result_sums "$disk/sweep" | diff "$tmp/reference.sums" - | head -5)"
+fi
+on_full_disk merge "$vgrad" merge merged "$work/shard1" "$work/shard2"
+rm -rf "$disk/merged"
+if "$vgrad" merge "$disk/merged" "$work/shard1" "$work/shard2" >/dev/null 2>"$tmp/err" &&
+    result_sums "$disk/merged" | cmp -s - "$tmp/reference.sums"; then ok; else
+    bad "merge after the disk was full: $(cat "$tmp/err")"
+fi
+umount "$disk"
+elif [ "$part" = alloc ]; then
 each_failing alloc run fresh none "$vgrad" run $small out=new
 each_failing alloc "run over an earlier run" none none "$vgrad" run $small seed=5 out=kept-run
 each_failing alloc sweep fresh resumed "$vgrad" sweep "$tmp/grid.ini" -j 1 -q out=new
