@@ -105,6 +105,12 @@ static int sync_stream(FILE *fp)
     return fsync(fd) != 0 && errno != EINVAL ? -1 : 0;
 }
 
+int file_error_code(int errnum)
+{
+    return errnum == ENOSPC || errnum == EDQUOT || errnum == EIO || errnum == ENOMEM ? VG_EFAIL
+                                                                                    : VG_EUSAGE;
+}
+
 /* ---- atomic files ------------------------------------------------------------- */
 
 int file_open_temp(const char *path, FILE **fp, char **tmp_path, vg_error *err)
@@ -124,7 +130,7 @@ int file_open_temp(const char *path, FILE **fp, char **tmp_path, vg_error *err)
         snprintf(dir, sizeof dir, "%.*s", dir_len ? (int)dir_len - 1 : 1, dir_len ? path : ".");
         vg_free(*tmp_path);
         *tmp_path = NULL;
-        return vg_fail(err, VG_EUSAGE, "cannot write to '%s': %s", dir, strerror(e));
+        return vg_fail(err, file_error_code(e), "cannot write to '%s': %s", dir, strerror(e));
     }
     return VG_OK;
 }
@@ -190,8 +196,8 @@ int file_make_dir(const char *path, vg_error *err)
         char c = *p;
         *p = '\0';
         if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return vg_fail(err, VG_EUSAGE, "cannot create output directory '%s': %s", path,
-                           strerror(errno));
+            return vg_fail(err, file_error_code(errno), "cannot create output directory '%s': %s",
+                           path, strerror(errno));
         if (!file_is_dir(buf))
             return vg_fail(err, VG_EUSAGE, "cannot create output directory '%s': '%s' is not a "
                            "directory", path, buf);

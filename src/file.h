@@ -18,9 +18,15 @@
 
 #include "vg.h"
 
+/* The status for a file that cannot be made: VG_EFAIL when errnum is the
+ * machine's failure (ENOSPC, EDQUOT, EIO, ENOMEM), VG_EUSAGE otherwise
+ * (a path the user gave that cannot be written). */
+int file_error_code(int errnum);
+
 /* Opens path's temporary twin for writing: *fp, and *tmp_path (owned by
- * the caller, vg_free).  The directory must exist; VG_EUSAGE names it when
- * it cannot be written, VG_EFAIL when out of memory. */
+ * the caller, vg_free).  The directory must exist; it is named when it
+ * cannot be written (VG_EUSAGE, or VG_EFAIL for a full disk, as
+ * file_error_code); VG_EFAIL when out of memory. */
 int file_open_temp(const char *path, FILE **fp, char **tmp_path, vg_error *err);
 /* Flushes, syncs and closes fp, then renames tmp_path to path.  failed is
  * the errno of a write that already failed (0 when none did; a positive
@@ -41,7 +47,8 @@ void file_discard_temp(FILE *fp, const char *tmp_path);
 int file_write_atomic(const char *path, const char *text, size_t len, vg_error *err);
 
 /* mkdir -p; VG_EUSAGE with a clear message when it cannot be created or
- * written (a regular file on the way, no permission). */
+ * written (a regular file on the way, no permission; VG_EFAIL for a full
+ * disk, as file_error_code). */
 int file_make_dir(const char *path, vg_error *err);
 
 /* 1 when path is a directory. */

@@ -90,7 +90,8 @@ static int lock_runs(const char *dir, int *fd, vg_error *err)
     char path[SWEEP_PATH];
     snprintf(path, sizeof path, "%s/.runs/.lock", dir);
     *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (*fd < 0) return vg_fail(err, VG_EUSAGE, "cannot create '%s': %s", path, strerror(errno));
+    if (*fd < 0)
+        return vg_fail(err, file_error_code(errno), "cannot create '%s': %s", path, strerror(errno));
     if (flock(*fd, LOCK_EX | LOCK_NB) == 0) return VG_OK;
     int lock_errno = errno;
     close(*fd);

@@ -203,6 +203,18 @@ if "$vgrad" merge "$disk/merged" "$work/shard1" "$work/shard2" >/dev/null 2>"$tm
     bad "merge after the disk was full: $(cat "$tmp/err")"
 fi
 umount "$disk"
+# A file system out of inodes: the directories cannot be made (ENOSPC).
+mount -t tmpfs -o size=4m,nr_inodes=4 tmpfs "$disk" || skip "cannot mount a tmpfs on $disk"
+mkdir "$disk/one" 2>/dev/null
+for cmd in "run $small out=$disk/one/run" "sweep $tmp/grid.ini -q out=$disk/one/sweep"; do
+    rc=0
+    # shellcheck disable=SC2086
+    "$vgrad" $cmd >"$tmp/out" 2>"$tmp/err" || rc=$?
+    if [ $rc -eq 1 ] && one_error_line "$tmp/err" "No space left on device"; then ok; else
+        bad "$cmd out of inodes: exit $rc (expected 1), stderr: $(cat "$tmp/err")"
+    fi
+done
+umount "$disk"
 elif [ "$part" = alloc ]; then
 each_failing alloc run fresh none "$vgrad" run $small out=new
 each_failing alloc "run over an earlier run" none none "$vgrad" run $small seed=5 out=kept-run
