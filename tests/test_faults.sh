@@ -62,6 +62,7 @@ test_frac = 0.25
 activation = tanh, relu
 INI
 small="depth=2 width=4 steps=2 n_samples=20"
+recurrent="model=lstm dataset=adding loss=mse seq_len=5 depth=1 width=4 steps=2 n_samples=20"
 work=$tmp/work
 mkdir -p "$work"
 # Earlier results that every failing command must leave as they were: a
@@ -217,6 +218,7 @@ done
 umount "$disk"
 elif [ "$part" = alloc ]; then
 each_failing alloc run fresh none "$vgrad" run $small out=new
+each_failing alloc "run model=lstm" fresh none "$vgrad" run $recurrent out=new
 each_failing alloc "run over an earlier run" none none "$vgrad" run $small seed=5 out=kept-run
 each_failing alloc sweep fresh resumed "$vgrad" sweep "$tmp/grid.ini" -j 1 -q out=new
 each_failing alloc "sweep -j 2" fresh resumed "$vgrad" sweep "$tmp/grid.ini" -j 2 -q out=new
@@ -228,6 +230,7 @@ each_failing alloc activations fresh none "$vgrad" activations points=50 out=new
 else
 # Writes that fail (ENOSPC, or EIO), for each command that writes files.
 each_failing write run fresh none "$vgrad" run $small out=new
+each_failing write "run model=lstm" fresh none "$vgrad" run $recurrent out=new
 each_failing write:EIO "run over an earlier run" none none "$vgrad" run $small seed=6 out=kept-run
 each_failing write sweep fresh resumed "$vgrad" sweep "$tmp/grid.ini" -j 1 -q out=new
 each_failing write:EIO "sweep -j 2" fresh resumed "$vgrad" sweep "$tmp/grid.ini" -j 2 -q out=new
