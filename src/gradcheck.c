@@ -137,7 +137,7 @@ int gradcheck_write(const vg_config *cfg, double tol, int max_examples, int max_
         return vg_fail(err, VG_EUSAGE, "norm=batch needs at least 2 examples to check; "
                        "allowed: --examples 2 or more");
     }
-    gradcheck_layer *r = calloc((size_t)t.net.L + 1, sizeof *r);
+    gradcheck_layer *r = vg_calloc((size_t)t.net.L + 1, sizeof *r);
     if (!r) {
         trainer_free(&t);
         return vg_fail(err, VG_EFAIL, "out of memory");

@@ -18,8 +18,8 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
     size_t max_rows = 0;
     for (int l = 1; l <= D; l++)
         if ((size_t)net->dims[l] > max_rows) max_rows = (size_t)net->dims[l];
-    double *a = malloc(max_rows * n_in * sizeof(double));
-    double *b = malloc(max_rows * n_in * sizeof(double));
+    double *a = vg_malloc(max_rows * n_in * sizeof(double));
+    double *b = vg_malloc(max_rows * n_in * sizeof(double));
     if (!a || !b) {
         free(a);
         free(b);
@@ -63,7 +63,7 @@ int jacobian_write(const vg_config *cfg, int max_inputs, jacobian_report *rep, v
     int B = trainer_first_batch(&t, max_inputs);
     mlp_forward(&t.net, t.labels, B, 0);
     int m = t.net.dims[t.net.L - 1] < t.net.dims[0] ? t.net.dims[t.net.L - 1] : t.net.dims[0];
-    double *sv = malloc((size_t)m * sizeof(double));
+    double *sv = vg_malloc((size_t)m * sizeof(double));
     csv_out o = {0};
     snprintf(rep->path, sizeof rep->path, "%s/jacobian.csv", cfg->out);
     rc = sv ? file_make_dir(cfg->out, err) : vg_fail(err, VG_EFAIL, "out of memory");

@@ -328,11 +328,11 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
     sweep_summary sum;
     rc = sweep_run(&e, &o, &sum, &err);
     const char *out = experiment_out(&e);
-    if (rc == VG_OK || rc == VG_EFAIL)
+    if ((rc == VG_OK || rc == VG_EFAIL) && !sum.interrupted)
         printf("sweep %s: %d runs, %d done now, %d already done, %d diverged, %d failed; wrote "
                "%s/\n", e.name, sum.total, sum.done, sum.skipped, sum.diverged, sum.failed, out);
     experiment_free(&e);
-    if (rc != VG_OK) return die(&err);
+    if (rc != VG_OK) return sum.interrupted ? (die(&err), 128 + sum.interrupted) : die(&err);
     return 0;
 }
 

@@ -155,11 +155,11 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
     /* One allocation for the instances, dims and the buffer views. */
     size_t n1 = (size_t)L + 1;
     size_t ptr_bytes = n1 * sizeof(layer) + 5 * n1 * sizeof(double *) + n1 * sizeof(int) + n1;
-    char *p = calloc(1, ptr_bytes);
-    net->params = calloc(n_params ? n_params : 1, sizeof(double));
-    net->grads = calloc(n_params ? n_params : 1, sizeof(double));
-    net->act_block = calloc(n_acts, sizeof(double));
-    net->scratch = n_scratch ? calloc(n_scratch, sizeof(double)) : NULL;
+    char *p = vg_calloc(1, ptr_bytes);
+    net->params = vg_calloc(n_params ? n_params : 1, sizeof(double));
+    net->grads = vg_calloc(n_params ? n_params : 1, sizeof(double));
+    net->act_block = vg_calloc(n_acts, sizeof(double));
+    net->scratch = n_scratch ? vg_calloc(n_scratch, sizeof(double)) : NULL;
     net->ptr_block = p;
     if (!p || !net->params || !net->grads || !net->act_block || (n_scratch && !net->scratch)) {
         mlp_free(net);

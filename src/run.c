@@ -141,6 +141,7 @@ int run_single(const vg_config *cfg, run_result *res, vg_error *err)
     runs_row(&files[F_RUNS], cfg, t.run_id, res);
     timing_header(&files[F_TIMING]);
     timing_row(&files[F_TIMING], t.run_id, setup_seconds, res);
+    for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = csvout_close(&files[f], err);
     for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = csvout_commit(&files[f], err);
 
 done:

@@ -67,12 +67,12 @@ int theory_compute(const vg_config *cfg, int n_in, int n_out, double input_q, th
     double p = cfg->act_param;
     int D = cfg->n_widths;
     size_t n = (size_t)D + 2;
-    r->q = calloc(n, sizeof(double));
-    r->chi = calloc(n, sizeof(double));
-    r->log10_delta_ratio = calloc(n, sizeof(double));
-    r->log10_grad_w_ratio = calloc(n, sizeof(double));
-    double *sw2 = calloc(n, sizeof(double)), *ea2 = calloc(n, sizeof(double));
-    int *dims = calloc(n, sizeof(int));
+    r->q = vg_calloc(n, sizeof(double));
+    r->chi = vg_calloc(n, sizeof(double));
+    r->log10_delta_ratio = vg_calloc(n, sizeof(double));
+    r->log10_grad_w_ratio = vg_calloc(n, sizeof(double));
+    double *sw2 = vg_calloc(n, sizeof(double)), *ea2 = vg_calloc(n, sizeof(double));
+    int *dims = vg_calloc(n, sizeof(int));
     if (!r->q || !r->chi || !r->log10_delta_ratio || !r->log10_grad_w_ratio || !sw2 || !ea2 ||
         !dims) {
         free(sw2);

@@ -40,12 +40,10 @@ static mlp_arch arch_of(const vg_config *cfg)
 size_t trainer_memory_bytes(const vg_config *cfg, int n_in, int n_out, int batch)
 {
     int L = cfg->n_widths + 1;
-    int *dims = malloc(((size_t)L + 1) * sizeof(int));
-    if (!dims) return SIZE_MAX;
+    int dims[VG_MAX_DEPTH + 2];   /* no allocation: a failed one would read as "too large" */
     fill_dims(cfg, n_in, n_out, dims);
     mlp_arch arch = arch_of(cfg);
     size_t n_params = 0, total, net = mlp_memory_bytes(dims, L, batch, &arch, &n_params);
-    free(dims);
     if (net == SIZE_MAX || !vg_add_size(net, optim_state_bytes(cfg->optimizer, n_params), &total))
         return SIZE_MAX;
     return total;
@@ -180,19 +178,19 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     t->opt.beta2 = cfg->adam_beta2;
     t->opt.eps = cfg->adam_eps;
 
-    t->hist_counts = malloc((size_t)cfg->hist_bins * sizeof *t->hist_counts);
-    t->order = malloc((size_t)n_train * sizeof(int));
-    t->labels = malloc((size_t)t->B * (size_t)S * sizeof(int));
+    t->hist_counts = vg_malloc((size_t)cfg->hist_bins * sizeof *t->hist_counts);
+    t->order = vg_malloc((size_t)n_train * sizeof(int));
+    t->labels = vg_malloc((size_t)t->B * (size_t)S * sizeof(int));
     if (t->train.n_targets > 0) {
-        t->targets = malloc((size_t)t->B * (size_t)t->train.n_targets * sizeof(double));
+        t->targets = vg_malloc((size_t)t->B * (size_t)t->train.n_targets * sizeof(double));
         if (!t->targets) {
             rc = vg_fail(err, VG_EFAIL, "out of memory");
             goto fail;
         }
         t->net.targets = t->targets;
     }
-    t->update_sq = calloc((size_t)L + 1, sizeof(double));
-    t->weight_sq = calloc((size_t)L + 1, sizeof(double));
+    t->update_sq = vg_calloc((size_t)L + 1, sizeof(double));
+    t->weight_sq = vg_calloc((size_t)L + 1, sizeof(double));
     if (!t->order || !t->labels || !t->update_sq || !t->weight_sq || !t->hist_counts) {
         rc = vg_fail(err, VG_EFAIL, "out of memory");
         goto fail;
@@ -698,10 +696,11 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
     }
     if (out->predictions && cfg->save_predictions) write_predictions(t, out->predictions);
     res->train_seconds = vg_seconds() - t0;
-    if ((layers && layers->failed) || (train && train->failed) || (hist && hist->failed) ||
-        (out->time && out->time->failed) ||
-        (out->predictions && out->predictions->failed))
-        return vg_fail(err, VG_EFAIL, "writing the logs failed");
+    int failed = layers && layers->failed ? layers->failed : train && train->failed ? train->failed
+                 : hist && hist->failed ? hist->failed
+                 : out->time && out->time->failed ? out->time->failed
+                 : out->predictions && out->predictions->failed ? out->predictions->failed : 0;
+    if (failed) return vg_fail(err, VG_EFAIL, "writing the logs failed: %s", strerror(failed));
     return VG_OK;
 }
 
