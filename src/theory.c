@@ -47,6 +47,47 @@ double theory_gauss_mean(const act_info *act, double param, double q, int which)
     return sum;
 }
 
+/* Quantities at q* = 0 are the limits q -> 0+, taken at this q. */
+#define TINY_Q 1e-200
+
+/* The fixed point of the length map q -> s2 E[phi(sqrt(q) z)^2] + sb2 into
+ * *q_star, iterated from q_first (1 when it is not positive); returns 0
+ * when the iteration does not converge (to 1e-14 relative in 20000 steps)
+ * or runs off to infinity. */
+static int fixed_point(const act_info *act, double p, double s2, double sb2, double q_first,
+                       double *q_star)
+{
+    /* q* = 0 is the fixed point when the map fixes 0 (phi(0) = 0, no bias
+     * variance) and its slope there, lim s2 E[phi(sqrt(q) z)^2] / q, is at
+     * most 1: iterating would only creep towards it like 1/l. */
+    double q = q_first > 0 ? q_first : 1.0;
+    if (sb2 == 0.0 && act->f(0.0, p) == 0.0 &&
+        s2 * theory_gauss_mean(act, p, TINY_Q, 1) / TINY_Q <= 1.0 + 1e-12) {
+        /* A map that fixes q_first too is the identity (ReLU at sigma_w^2 = 2):
+         * every q is a fixed point, and the network keeps its q_first. */
+        *q_star = fabs(s2 * theory_gauss_mean(act, p, q, 1) - q) <= 1e-12 * q ? q : 0.0;
+        return 1;
+    }
+    for (int it = 0; it < 20000; it++) {
+        double next = s2 * theory_gauss_mean(act, p, q, 1) + sb2;
+        int converged = fabs(next - q) <= 1e-14 * fabs(q);
+        q = next;
+        if (converged) {
+            *q_star = q;
+            return 1;
+        }
+        if (!isfinite(q) || q > 1e300) break;
+    }
+    return 0;
+}
+
+/* The scale -1 / ln(chi) over which the squared gradient norm changes by
+ * e; infinite at chi = 1 (to rounding: the edge of chaos). */
+static double scale_of(double chi)
+{
+    return fabs(chi - 1.0) < 1e-12 ? INFINITY : -1.0 / log(chi);
+}
+
 int theory_compute(const vg_config *cfg, int n_in, int n_out, double input_q, theory_result *r,
                    vg_error *err)
 {
@@ -108,33 +149,13 @@ int theory_compute(const vg_config *cfg, int n_in, int n_out, double input_q, th
     /* The fixed point of the hidden layers' map (the second hidden layer's
      * sigma_w^2, which the first can differ from when n_in != width). */
     double s2 = D >= 2 ? sw2[2] : sw2[1];
-    /* q* = 0 is the fixed point when the map fixes 0 (phi(0) = 0, no bias
-     * variance) and its slope there, lim s2 E[phi(sqrt(q) z)^2] / q, is at
-     * most 1: iterating would only creep towards it like 1/l.  Quantities
-     * at q* = 0 are the limits q -> 0+, taken at a tiny q. */
-    const double tiny = 1e-200;
-    int converged = 0;
-    double q = r->q[1] > 0 ? r->q[1] : 1.0;
-    if (sigma_b2 == 0.0 && act->f(0.0, p) == 0.0 &&
-        s2 * theory_gauss_mean(act, p, tiny, 1) / tiny <= 1.0 + 1e-12) {
-        /* A map that fixes q_1 too is the identity (ReLU at sigma_w^2 = 2):
-         * every q is a fixed point, and the network keeps its q_1. */
-        double q1 = r->q[1] > 0 ? r->q[1] : 1.0;
-        q = fabs(s2 * theory_gauss_mean(act, p, q1, 1) - q1) <= 1e-12 * q1 ? q1 : 0.0;
-        converged = 1;
-    }
-    for (int it = 0; it < 20000 && !converged; it++) {
-        double next = s2 * theory_gauss_mean(act, p, q, 1) + sigma_b2;
-        converged = fabs(next - q) <= 1e-14 * fabs(q);
-        q = next;
-        if (!isfinite(q) || q > 1e300) break;
-    }
+    double q;
+    int converged = fixed_point(act, p, s2, sigma_b2, r->q[1], &q);
     r->sigma_w2 = s2;
     r->sigma_b2 = sigma_b2;
     r->q_star = converged ? q : NAN;
-    r->chi1 = converged ? s2 * theory_gauss_mean(act, p, q > tiny ? q : tiny, 2) : NAN;
-    /* At the edge of chaos (to rounding) the depth scale is infinite. */
-    r->depth_scale = fabs(r->chi1 - 1.0) < 1e-12 ? INFINITY : -1.0 / log(r->chi1);
+    r->chi1 = converged ? s2 * theory_gauss_mean(act, p, q > TINY_Q ? q : TINY_Q, 2) : NAN;
+    r->depth_scale = scale_of(r->chi1);
     free(sw2);
     free(ea2);
     free(dims);
@@ -147,6 +168,70 @@ void theory_free(theory_result *r)
     free(r->chi);
     free(r->log10_delta_ratio);
     free(r->log10_grad_w_ratio);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- the vanilla RNN through time --------------------------------------- */
+
+int theory_rnn_compute(const act_info *act, double param, const theory_rnn_params *rp,
+                       const double *input_q, theory_rnn_result *r, vg_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int K = rp->layers, T = rp->seq_len;
+    if (K < 1 || T < 1)
+        return vg_fail(err, VG_EUSAGE, "the RNN map needs at least one layer and one time step");
+    if (!(rp->sigma_w2 >= 0) || !(rp->sigma_u2_first >= 0) || !(rp->sigma_u2 >= 0) ||
+        !(rp->sigma_b2 >= 0))
+        return vg_fail(err, VG_EUSAGE, "the RNN map needs finite variances of 0 or more");
+    if (!gh_init()) return vg_fail(err, VG_EFAIL, "GSL could not build the quadrature rule");
+    size_t n = (size_t)K * (size_t)T;
+    if (n / (size_t)T != (size_t)K) return vg_fail(err, VG_EUSAGE, "the RNN map is too large");
+    r->q = calloc(n, sizeof(double));
+    r->chi = calloc(n, sizeof(double));
+    if (!r->q || !r->chi) {
+        theory_rnn_free(r);
+        return vg_fail(err, VG_EFAIL, "out of memory");
+    }
+    r->layers = K;
+    r->seq_len = T;
+    /* Layer k at step t: the input term is the data's mean square at t for
+     * the first layer, the mean square of the layer below at t above it;
+     * h_0 = 0 leaves the first step only the input and the biases. */
+    for (int k = 1; k <= K; k++) {
+        double su2 = k == 1 ? rp->sigma_u2_first : rp->sigma_u2;
+        double *q = r->q + (size_t)(k - 1) * T, *below = r->q + (size_t)(k - 2) * T;
+        for (int t = 1; t <= T; t++) {
+            double in = k == 1 ? input_q[t - 1] : theory_gauss_mean(act, param, below[t - 1], 1);
+            double recurrent = t == 1 ? 0.0 : rp->sigma_w2 * theory_gauss_mean(act, param, q[t - 2], 1);
+            q[t - 1] = recurrent + su2 * in + rp->sigma_b2;
+            r->chi[(size_t)(k - 1) * T + t - 1] =
+                rp->sigma_w2 * theory_gauss_mean(act, param, q[t - 1] > 0 ? q[t - 1] : TINY_Q, 2);
+        }
+    }
+    /* The fixed point under the input's mean square averaged over the steps
+     * (each layer's input term from the fixed point of the one below). */
+    double mean_in = 0.0, q_star = NAN;
+    for (int t = 0; t < T; t++) mean_in += input_q[t] / T;
+    for (int k = 1; k <= K; k++) {
+        double su2 = k == 1 ? rp->sigma_u2_first : rp->sigma_u2;
+        double in = k == 1 ? mean_in : theory_gauss_mean(act, param, q_star, 1);
+        double q_last = r->q[(size_t)k * T - 1];
+        if (!fixed_point(act, param, rp->sigma_w2, su2 * in + rp->sigma_b2, q_last, &q_star)) {
+            q_star = NAN;
+            break;
+        }
+    }
+    r->q_star = q_star;
+    r->chi1 = isnan(q_star) ? NAN
+              : rp->sigma_w2 * theory_gauss_mean(act, param, q_star > TINY_Q ? q_star : TINY_Q, 2);
+    r->time_scale = scale_of(r->chi1);
+    return VG_OK;
+}
+
+void theory_rnn_free(theory_rnn_result *r)
+{
+    free(r->q);
+    free(r->chi);
     memset(r, 0, sizeof *r);
 }
 

@@ -42,6 +42,46 @@ int theory_compute(const vg_config *cfg, int n_in, int n_out, double input_q, th
                    vg_error *err);
 void theory_free(theory_result *r);
 
+/* The vanilla RNN through time at initialisation (Chen, Pennington &
+ * Schoenholz 2018, section 3): h_t = phi(W_hh h_{t-1} + W_ih x_t + b_ih +
+ * b_hh), h_0 = 0.  With sigma_w^2 = width Var(W_hh), sigma_u^2 = fan_in
+ * Var(W_ih) and sigma_b^2 = Var(b_ih) + Var(b_hh), the pre-activation
+ * variance of layer k at step t follows the feed-forward length map with
+ * the input in the place of a bias variance,
+ *     q_t = sigma_w^2 E[phi(sqrt(q_{t-1}) z)^2] + sigma_u^2 r_t + sigma_b^2,
+ * (no first term at t = 1), r_t the input's mean square per feature at step
+ * t (the first layer: the data's; a layer above: E[phi(sqrt(q_t) z)^2] of
+ * the layer below).  Back through time, dL/dh_{t-1} = W_hh^T (phi'(e_t) o
+ * dL/dh_t) where the loss sees only the last step of the top layer, so its
+ * squared norm changes from step t to t - 1 by
+ *     chi_t = sigma_w^2 E[phi'(sqrt(q_t) z)^2].
+ * Linear phi: chi_t = sigma_w^2 exactly. */
+typedef struct {
+    int layers, seq_len;
+    double sigma_w2;        /* width Var(W_hh) */
+    double sigma_u2_first;  /* fan_in Var(W_ih) of the first layer */
+    double sigma_u2;        /* ... of the layers above (their input is the layer below) */
+    double sigma_b2;        /* Var(b_ih) + Var(b_hh) */
+} theory_rnn_params;
+
+typedef struct {
+    int layers, seq_len;
+    double *q;          /* q[(k - 1) seq_len + t - 1]: layer k, step t */
+    double *chi;        /* chi_t of layer k, same layout (dL/dh_t to dL/dh_{t-1}) */
+    double q_star;      /* the top layer's fixed point under the input's mean square
+                         * averaged over steps (NAN if the map does not converge) */
+    double chi1;        /* sigma_w^2 E[phi'(sqrt(q*) z)^2] */
+    double time_scale;  /* -1 / ln(chi1) steps; INFINITY at chi1 = 1 */
+} theory_rnn_result;
+
+/* The RNN map for the activation act (parameter param), input_q the
+ * first layer's input mean square at each of the seq_len steps.  Fills r
+ * (free with theory_rnn_free); VG_EUSAGE for no layers or steps or a
+ * negative variance, VG_EFAIL for memory. */
+int theory_rnn_compute(const act_info *act, double param, const theory_rnn_params *p,
+                       const double *input_q, theory_rnn_result *r, vg_error *err);
+void theory_rnn_free(theory_rnn_result *r);
+
 /* The edge of chaos of an activation: the line chi_1 = 1 in the
  * (sigma_w^2, sigma_b^2) plane, parametrised by the fixed point q* it has
  * there (Schoenholz et al. 2017).  At a fixed point q* with chi_1 = 1,

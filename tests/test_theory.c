@@ -287,8 +287,92 @@ static void test_command_files(void)
     CHECK(rmdir(dir) == 0);
 }
 
+/* The RNN map through time (theory_rnn_compute) against closed forms and an
+ * independent iteration:
+ *   - linear phi: E[phi(sqrt(q) z)^2] = q and phi' = 1, so q_t = sigma_w^2
+ *     q_{t-1} + sigma_u^2 r_t + sigma_b^2 by hand, chi_t = sigma_w^2
+ *     exactly, and q* = (sigma_u^2 mean(r) + sigma_b^2) / (1 - sigma_w^2);
+ *     a second layer takes the first one's q_t as its input;
+ *   - ReLU: E[relu^2] = q / 2 and E[relu'^2] = 1 / 2, so chi_t =
+ *     sigma_w^2 / 2 exactly and q_t halves the recurrent term;
+ *   - tanh: q_t and chi_t against the map iterated with the trapezoid rule
+ *     (a different quadrature), and q* against 3000 trapezoid iterations;
+ *   - no input and no bias with tanh at sigma_w^2 = 1: q* = 0, chi_1 = 1;
+ *   - no layers or a negative variance: VG_EUSAGE. */
+static void test_rnn_map(void)
+{
+    enum { T = 12 };
+    double r_t[T];
+    for (int t = 0; t < T; t++) r_t[t] = 0.2 + 0.05 * (t % 3);   /* uneven over steps */
+    vg_error err;
+    theory_rnn_result r;
+    const act_info *linear = &act_table[act_find("linear")], *relu = &act_table[act_find("relu")],
+                   *tanh_act = &act_table[act_find("tanh")];
+
+    theory_rnn_params lin = {2, T, 0.81, 0.5, 0.7, 0.1};
+    CHECK(theory_rnn_compute(linear, 0, &lin, r_t, &r, &err) == VG_OK);
+    double q1 = 0, q2 = 0, mean_r = 0;
+    int exact = 1;
+    for (int t = 1; t <= T; t++) {
+        q1 = (t > 1 ? 0.81 * q1 : 0) + 0.5 * r_t[t - 1] + 0.1;
+        q2 = (t > 1 ? 0.81 * q2 : 0) + 0.7 * q1 + 0.1;
+        mean_r += r_t[t - 1] / T;
+        CHECK_NEAR(r.q[t - 1], q1, 1e-13);
+        CHECK_NEAR(r.q[T + t - 1], q2, 1e-13);
+        exact &= fabs(r.chi[t - 1] - 0.81) < 1e-13 && fabs(r.chi[T + t - 1] - 0.81) < 1e-13;
+    }
+    CHECK(exact);
+    CHECK(q2 > 1.0);   /* the second layer's map really ran */
+    double q_star1 = (0.5 * mean_r + 0.1) / (1 - 0.81);
+    CHECK_NEAR(r.q_star, (0.7 * q_star1 + 0.1) / (1 - 0.81), 1e-10);
+    CHECK_NEAR(r.chi1, 0.81, 1e-13);
+    CHECK_NEAR(r.time_scale, -1 / log(0.81), 1e-12);
+    theory_rnn_free(&r);
+
+    theory_rnn_params rl = {1, T, 1.6, 1.0, 1.0, 0.0};
+    CHECK(theory_rnn_compute(relu, 0, &rl, r_t, &r, &err) == VG_OK);
+    q1 = 0;
+    for (int t = 1; t <= T; t++) {
+        q1 = (t > 1 ? 0.8 * q1 : 0) + r_t[t - 1];
+        CHECK_NEAR(r.q[t - 1], q1, 1e-13);
+        CHECK_NEAR(r.chi[t - 1], 0.8, 1e-13);
+    }
+    CHECK_NEAR(r.q_star, mean_r / 0.2, 1e-10);
+    theory_rnn_free(&r);
+
+    theory_rnn_params th = {1, T, 1.3, 1.0, 1.0, 0.05};
+    CHECK(theory_rnn_compute(tanh_act, 0, &th, r_t, &r, &err) == VG_OK);
+    q1 = 0;
+    for (int t = 1; t <= T; t++) {
+        q1 = (t > 1 ? 1.3 * trapezoid(tanh_act, q1, 1) : 0) + r_t[t - 1] + 0.05;
+        CHECK_NEAR(r.q[t - 1], q1, 1e-9);
+        CHECK_NEAR(r.chi[t - 1], 1.3 * trapezoid(tanh_act, q1, 2), 1e-9);
+    }
+    double q = 1;
+    for (int it = 0; it < 3000; it++) q = 1.3 * trapezoid(tanh_act, q, 1) + mean_r + 0.05;
+    CHECK(r.q_star > 0.3);   /* away from 0: a real fixed point */
+    CHECK_NEAR(r.q_star, q, 1e-8);
+    CHECK_NEAR(r.chi1, 1.3 * trapezoid(tanh_act, q, 2), 1e-8);
+    CHECK(r.chi1 < 1.0 && r.chi1 > 0.5);
+    theory_rnn_free(&r);
+
+    double zeros[T] = {0};
+    theory_rnn_params edge = {1, T, 1.0, 1.0, 1.0, 0.0};
+    CHECK(theory_rnn_compute(tanh_act, 0, &edge, zeros, &r, &err) == VG_OK);
+    CHECK(r.q_star == 0.0);
+    CHECK_NEAR(r.chi1, 1.0, 1e-12);
+    CHECK(isinf(r.time_scale));
+    theory_rnn_free(&r);
+
+    theory_rnn_params none = {0, T, 1.0, 1.0, 1.0, 0.0}, negative = {1, T, -1.0, 1.0, 1.0, 0.0};
+    CHECK(theory_rnn_compute(tanh_act, 0, &none, r_t, &r, &err) == VG_EUSAGE);
+    CHECK(theory_rnn_compute(tanh_act, 0, &negative, r_t, &r, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "variances");
+}
+
 int main(void)
 {
+    test_rnn_map();
     test_command_files();
     test_edge_of_chaos();
     test_jacobian();
