@@ -9,6 +9,7 @@
 
 #include "csvio.h"
 #include "init.h"
+#include "rnn.h"
 #include "train.h"
 
 #define GH_NODES 256
@@ -233,6 +234,53 @@ void theory_rnn_free(theory_rnn_result *r)
     free(r->q);
     free(r->chi);
     memset(r, 0, sizeof *r);
+}
+
+int theory_rnn_params_of(const vg_config *cfg, int n_in, theory_rnn_params *p, vg_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (cfg->model != MODEL_RNN)
+        return vg_fail(err, VG_EUSAGE, "vgrad theory predicts the vanilla RNN through time "
+                       "(model=rnn), not model=%s: the gates' mean-field theory is not built "
+                       "here; allowed: model=mlp or model=rnn", model_names[cfg->model]);
+    if (cfg->recurrent_init == RINIT_IDENTITY)
+        return vg_fail(err, VG_EUSAGE, "recurrent_init=identity has no mean-field prediction: "
+                       "W_hh = gain*I is not random, and the theory averages over random "
+                       "weights; allowed: recurrent_init=pytorch, orthogonal or normal");
+    double sigma_b2 = 0.0;
+    if (cfg->bias) {
+        if (cfg->bias_init.normal)
+            sigma_b2 = 2 * cfg->bias_init.value * cfg->bias_init.value;   /* b_ih and b_hh */
+        else if (cfg->bias_init.value != 0.0)
+            return vg_fail(err, VG_EUSAGE, "mean-field theory needs random or zero biases; "
+                           "allowed: bias_init=0, bias_init=normal:STD or bias=0");
+    }
+    double g = cfg->recurrent_gain;
+    if (cfg->recurrent_radius > 0)
+        p->sigma_w2 = cfg->recurrent_radius * cfg->recurrent_radius;
+    else
+        p->sigma_w2 = cfg->recurrent_init == RINIT_PYTORCH ? g * g / 3 : g * g;
+    int H = (int)cfg->width;
+    init_params ip = {cfg->init_std, cfg->init_bound, cfg->init_gain};
+    double sd_first = init_std_of(cfg->init, H, n_in, &ip) * cfg->init_gain;
+    double sd_above = init_std_of(cfg->init, H, H, &ip) * cfg->init_gain;
+    p->sigma_u2_first = n_in * sd_first * sd_first;
+    p->sigma_u2 = H * sd_above * sd_above;
+    p->sigma_b2 = sigma_b2;
+    p->layers = cfg->n_widths;
+    p->seq_len = (int)cfg->seq_len;
+    return VG_OK;
+}
+
+void theory_input_moments_by_step(const dataset *d, int seq_len, double *input_q)
+{
+    int F = d->n_features, I = F / seq_len;
+    for (int t = 0; t < seq_len; t++) {
+        double sum = 0.0;
+        for (int i = 0; i < d->n; i++)
+            for (int f = t * I; f < (t + 1) * I; f++) sum += d->X[(size_t)i * F + f] * d->X[(size_t)i * F + f];
+        input_q[t] = sum / ((double)d->n * I);
+    }
 }
 
 /* sigma_w^2 and sigma_b^2 of the point of the edge of chaos with fixed

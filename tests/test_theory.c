@@ -13,6 +13,7 @@
 #include "theory.h"
 #include "train.h"
 #include "jacobian.h"
+#include "rnn.h"
 
 static vg_config cfg;
 
@@ -370,8 +371,70 @@ static void test_rnn_map(void)
     CHECK_CONTAINS(err.msg, "variances");
 }
 
+/* theory_rnn_params_of: sigma_w^2 of each recurrent_init (pytorch
+ * U(+-g/sqrt(H)): g^2/3; orthogonal and normal: g^2; recurrent_radius rho:
+ * rho^2), sigma_u^2 of init (lecun_normal: fan_in Var = init_gain^2),
+ * sigma_b^2 of both bias vectors; identity, lstm, gru and a constant bias
+ * refused with the reason. */
+static vg_config rnn_cfg(const char *rinit, const char *extra, double radius)
+{
+    vg_error err;
+    config_defaults(&cfg);
+    const char *args[] = {"init=lecun_normal", "init_gain=1.5", "depth=2", "width=40",
+                          "bias_init=normal:0.1"};
+    for (int i = 0; i < 5; i++) config_set_arg(&cfg, args[i], &err);
+    if (extra) config_set_arg(&cfg, extra, &err);
+    CHECK(config_resolve(&cfg, &err) == VG_OK);
+    /* the recurrent keys are set after resolving, which refuses them with
+     * model=mlp and model=rnn until the model is built */
+    cfg.model = MODEL_RNN;
+    cfg.seq_len = 7;
+    cfg.recurrent_gain = 1.2;
+    cfg.recurrent_radius = radius;
+    cfg.recurrent_init = strcmp(rinit, "identity") == 0     ? RINIT_IDENTITY
+                         : strcmp(rinit, "orthogonal") == 0 ? RINIT_ORTHOGONAL
+                         : strcmp(rinit, "normal") == 0     ? RINIT_NORMAL
+                                                            : RINIT_PYTORCH;
+    return cfg;
+}
+
+static void test_rnn_params(void)
+{
+    vg_error err;
+    theory_rnn_params p;
+    vg_config c = rnn_cfg("pytorch", NULL, 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_OK);
+    CHECK_NEAR(p.sigma_w2, 1.44 / 3, 1e-15);
+    CHECK_NEAR(p.sigma_u2_first, 2.25, 1e-13);
+    CHECK_NEAR(p.sigma_u2, 2.25, 1e-13);
+    CHECK_NEAR(p.sigma_b2, 0.02, 1e-15);
+    CHECK(p.layers == 2 && p.seq_len == 7);
+    c = rnn_cfg("orthogonal", NULL, 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_OK);
+    CHECK_NEAR(p.sigma_w2, 1.44, 1e-15);
+    c = rnn_cfg("normal", "bias=0", 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_OK);
+    CHECK_NEAR(p.sigma_w2, 1.44, 1e-15);
+    CHECK(p.sigma_b2 == 0.0);
+    c = rnn_cfg("pytorch", NULL, 0.9);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_OK);
+    CHECK_NEAR(p.sigma_w2, 0.81, 1e-15);
+
+    c = rnn_cfg("identity", NULL, 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "recurrent_init=identity has no mean-field prediction");
+    c = rnn_cfg("pytorch", "bias_init=0.5", 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "random or zero biases");
+    c = rnn_cfg("pytorch", NULL, 0);
+    c.model = MODEL_LSTM;
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "not model=lstm");
+}
+
 int main(void)
 {
+    test_rnn_params();
     test_rnn_map();
     test_command_files();
     test_edge_of_chaos();
