@@ -49,6 +49,11 @@ refused "needs seq_len=T" model=gru dataset=spiral
 refused "has 10 features per example, not a multiple of seq_len=3" model=rnn \
     "dataset=csv:$tmp/seq.csv" seq_len=3
 refused "needs loss=mse" model=lstm dataset=adding
+# (jacobian takes the same keys; run's refused() passes "run" first)
+rm -rf "$tmp/never"
+"$vgrad" jacobian model=rnn dataset=adding loss=mse "out=$tmp/never" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "allowed: model=mlp, norm=none and residual=0" "$tmp/err" && [ ! -e "$tmp/never" ] &&
+    ok || bad "jacobian of an rnn: $(cat "$tmp/err")"
 refused "dataset copy has a target at every step; it needs seq_output=all" model=gru dataset=copy
 refused "dataset copy has a target at every step; it needs a recurrent model" dataset=copy
 refused "dataset copy needs seq_len >= 21" model=gru dataset=copy seq_output=all seq_len=20
