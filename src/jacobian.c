@@ -56,7 +56,7 @@ int jacobian_write(const vg_config *cfg, int max_inputs, jacobian_report *rep, v
     memset(rep, 0, sizeof *rep);
     if (cfg->norm != 0 || cfg->residual != 0 || cfg->model != 0)
         return vg_fail(err, VG_EUSAGE, "vgrad jacobian supports plain networks only; allowed: "
-                       "model=mlp, norm=none and residual=0");
+                       "norm=none and residual=0, with model=mlp");
     trainer t;
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;

@@ -52,7 +52,7 @@ refused "needs loss=mse" model=lstm dataset=adding
 # (jacobian takes the same keys; run's refused() passes "run" first)
 rm -rf "$tmp/never"
 "$vgrad" jacobian model=rnn dataset=adding loss=mse "out=$tmp/never" >/dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q "allowed: model=mlp, norm=none and residual=0" "$tmp/err" && [ ! -e "$tmp/never" ] &&
+[ $? -eq 2 ] && grep -q "allowed: norm=none and residual=0, with model=mlp" "$tmp/err" && [ ! -e "$tmp/never" ] &&
     ok || bad "jacobian of an rnn: $(cat "$tmp/err")"
 refused "dataset copy has a target at every step; it needs seq_output=all" model=gru dataset=copy
 refused "dataset copy has a target at every step; it needs a recurrent model" dataset=copy
