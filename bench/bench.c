@@ -128,7 +128,7 @@ int main(int argc, char **argv)
         long steps = (long)(budget / (now() - t0 + 1e-9));
         if (steps < 3) steps = 3;
         run_result res;
-        const run_sinks no_sinks = {NULL, NULL, NULL, NULL};
+        const run_sinks no_sinks = {NULL, NULL, NULL, NULL, NULL};
         cfg.steps = 2;
         trainer_run(&t, &no_sinks, &res, &err);
         cfg.steps = steps - 1;  /* trainer_run makes steps + 1 passes */

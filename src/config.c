@@ -590,6 +590,21 @@ static int resolve_model(vg_config *c, vg_error *err)
     if (c->model == MODEL_LSTM && c->forget_bias != 0 && !c->bias)
         return vg_fail(err, VG_EUSAGE, "forget_bias=%g needs the biases; bias=0 removes them",
                        c->forget_bias);
+    const data_info *info = data_is_file_spec(c->dataset) ? NULL
+                                                          : &data_table[data_find(c->dataset)];
+    if (info && info->per_step && c->model == MODEL_MLP)
+        return vg_fail(err, VG_EUSAGE, "dataset %s has a target at every step; it needs a "
+                       "recurrent model (model=rnn, lstm or gru) with seq_output=all", info->name);
+    if (info && info->regression && strcmp(loss_table[c->loss].name, "mse") != 0)
+        return vg_fail(err, VG_EUSAGE, "dataset %s is a regression (a real-valued target); it "
+                       "needs loss=mse, not %s", info->name, loss_table[c->loss].name);
+    if (info && info->regression && c->given[KEY_n_classes])
+        return vg_fail(err, VG_EUSAGE, "dataset %s is a regression; n_classes does not apply",
+                       info->name);
+    if ((info && (info->regression || info->per_step)) && c->save_predictions)
+        return vg_fail(err, VG_EUSAGE, "save_predictions=1 writes class outputs of one label "
+                       "per example; dataset %s has %s", info->name,
+                       info->regression ? "real-valued targets" : "a label at every step");
     if (c->model == MODEL_MLP) return VG_OK;
     int image = is_image_dataset(c->dataset);
     if (c->seq != SEQ_ROWS && !image)
@@ -603,7 +618,9 @@ static int resolve_model(vg_config *c, vg_error *err)
                            "steps; give one of them", c->seq_len, seq_names[c->seq], steps);
         c->seq_len = steps;
     }
-    int per_step = strcmp(c->dataset, "copy") == 0;
+    const data_info *named = data_is_file_spec(c->dataset) ? NULL
+                                                           : &data_table[data_find(c->dataset)];
+    int per_step = named && named->per_step;
     if (c->seq_output == SEQ_OUTPUT_ALL && !per_step)
         return vg_fail(err, VG_EUSAGE, "seq_output=all needs a target at every step; dataset "
                        "'%s' has one per sequence (allowed: dataset=copy, or seq_output=last)",
@@ -614,12 +631,18 @@ static int resolve_model(vg_config *c, vg_error *err)
     if (strncmp(c->dataset, "csv:", 4) == 0 && c->seq_len == 0)
         return vg_fail(err, VG_EUSAGE, "model=%s on dataset=csv:PATH needs seq_len=T, the time "
                        "steps each row's features make", model);
-    if (!data_is_file_spec(c->dataset) && !image && strcmp(c->dataset, "adding") != 0 &&
-        !per_step && c->seq_len == 0)
+    if (named && !image && !named->default_steps && c->seq_len == 0)
         return vg_fail(err, VG_EUSAGE, "model=%s on dataset '%s' needs seq_len=T, the time steps "
                        "its features make (n_features a multiple of T)", model, c->dataset);
-    return vg_fail(err, VG_EUSAGE, "model=%s: the recurrent models are not built yet; "
-                   "allowed: model=mlp", model);
+    return VG_OK;
+}
+
+int config_seq_len(const vg_config *c)
+{
+    if (c->seq_len > 0) return (int)c->seq_len;
+    if (c->model != MODEL_MLP && is_image_dataset(c->dataset)) return c->seq == SEQ_ROWS ? 28 : 784;
+    if (!data_is_file_spec(c->dataset)) return data_table[data_find(c->dataset)].default_steps;
+    return 0;
 }
 
 int config_resolve(vg_config *c, vg_error *err)
@@ -651,7 +674,7 @@ int config_resolve(vg_config *c, vg_error *err)
         /* Files are read whole unless n_samples says otherwise. */
         if (d->from_file && !c->given[KEY_n_samples]) c->n_samples = 0;
         int rc = dataset_size(d->name, "features", d->fixed_features, 2, &c->n_features, err);
-        if (rc == VG_OK)
+        if (rc == VG_OK && !d->regression)
             rc = dataset_size(d->name, "classes", d->fixed_classes, 3, &c->n_classes, err);
         if (rc != VG_OK) return rc;
         if (c->n_samples < 1 && !d->from_file)

@@ -257,6 +257,11 @@ typedef struct {
 int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, int argc,
                          char **argv, vg_error *err);
 
+/* The time steps of a resolved configuration's sequences: seq_len, or the
+ * dataset's own (adding 100, copy 120; images with a recurrent model 28 or
+ * 784 by seq); 0 when there are none (an MLP on non-sequence data). */
+int config_seq_len(const vg_config *c);
+
 /* Checks keys against each other and fills derived values. */
 int config_resolve(vg_config *c, vg_error *err);
 

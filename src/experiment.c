@@ -632,7 +632,8 @@ static int check_data(experiment *e, vg_error *err)
             seen = grown;
             dataset d;
             data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
-                              cfg->noise, (int)cfg->label_col, (int)cfg->label_cols};
+                              cfg->noise, (int)cfg->label_col, (int)cfg->label_cols,
+                              config_seq_len(cfg)};
             rc = data_load(&d, cfg->dataset, &dp, NULL, err);
             if (rc != VG_OK) {
                 char where[WHERE_MAX], msg[sizeof err->msg];

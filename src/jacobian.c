@@ -54,9 +54,9 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
 int jacobian_write(const vg_config *cfg, int max_inputs, jacobian_report *rep, vg_error *err)
 {
     memset(rep, 0, sizeof *rep);
-    if (cfg->norm != 0 || cfg->residual != 0)
+    if (cfg->norm != 0 || cfg->residual != 0 || cfg->model != 0)
         return vg_fail(err, VG_EUSAGE, "vgrad jacobian supports plain networks only; allowed: "
-                       "norm=none and residual=0");
+                       "norm=none and residual=0, with model=mlp");
     trainer t;
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;

@@ -26,9 +26,9 @@ static int norm_kind_of(const layer *ly)
     return ly->kind == &layer_dense_batchnorm ? NORM_BATCH : NORM_LAYER;
 }
 
-static size_t batchnorm_scratch(int fan_in, int fan_out, int max_batch)
+static size_t batchnorm_scratch(const layer *ly, int max_batch)
 {
-    (void)fan_in;
+    int fan_out = ly->fan_out;
     size_t n, two_n, total;
     if (!vg_mul_size((size_t)max_batch, (size_t)fan_out, &n) || !vg_mul_size(n, 2, &two_n) ||
         !vg_add_size(two_n, norm_scratch_doubles(NORM_BATCH, max_batch, fan_out), &total))
@@ -36,9 +36,9 @@ static size_t batchnorm_scratch(int fan_in, int fan_out, int max_batch)
     return total;
 }
 
-static size_t layernorm_scratch(int fan_in, int fan_out, int max_batch)
+static size_t layernorm_scratch(const layer *ly, int max_batch)
 {
-    (void)fan_in;
+    int fan_out = ly->fan_out;
     size_t n, two_n, total;
     if (!vg_mul_size((size_t)max_batch, (size_t)fan_out, &n) || !vg_mul_size(n, 2, &two_n) ||
         !vg_add_size(two_n, norm_scratch_doubles(NORM_LAYER, max_batch, fan_out), &total))

@@ -33,4 +33,16 @@ extern const char *const seq_output_names[SEQ_OUTPUT_COUNT];
 enum { RINIT_PYTORCH, RINIT_ORTHOGONAL, RINIT_IDENTITY, RINIT_NORMAL, RINIT_COUNT };
 extern const char *const recurrent_init_names[RINIT_COUNT];
 
+/* Fills one H x H block of W_hh (row-major) by recurrent_init rinit with
+ * gain, then, when radius > 0, rescales it to spectral radius radius (the
+ * largest modulus of its eigenvalues, LAPACKE_dgeev).  VG_EFAIL when memory
+ * runs out or LAPACK fails; VG_EUSAGE when the block's radius is 0 and
+ * cannot be rescaled. */
+int rnn_init_recurrent(double *W, int H, int rinit, double gain, double radius, rng_state *rng,
+                       vg_error *err);
+
+/* The spectral radius of the n x n row-major matrix A (A is not changed),
+ * into *rho.  VG_EFAIL when memory runs out or LAPACK fails. */
+int rnn_spectral_radius(const double *A, int n, double *rho, vg_error *err);
+
 #endif

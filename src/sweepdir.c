@@ -263,7 +263,7 @@ int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *st
     if (io == VG_OK && have_trainer) {
         t.test_columns = e->test_columns;
         run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST],
-                           &files[F_PREDICTIONS]};
+                           &files[F_PREDICTIONS], &files[F_TIME]};
         rc = trainer_run(&t, &sinks, &res, &run_err);
     }
     if (io == VG_OK && rc != VG_OK) {
@@ -304,6 +304,7 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
         trainer_layers_header(&files[F_LAYERS]);
         trainer_train_header(&files[F_TRAIN], test_columns);
         trainer_hist_header(&files[F_HIST]);
+        trainer_time_header(&files[F_TIME]);
         trainer_predictions_header(&files[F_PREDICTIONS]);
         runs_header(&files[F_RUNS]);
         timing_header(&files[F_TIMING]);
