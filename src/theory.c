@@ -380,6 +380,78 @@ static void write_edge_rows(csv_out *o, const double *q, const double *sw2, cons
     rep->edge_last[1] = sb2[last];
 }
 
+static const char *regime_of(double chi1, double scale)
+{
+    return chi1 == 0.0      ? "no gradient passes (f' = 0): theory is void"
+           : isinf(scale)   ? "edge of chaos: gradients neither vanish nor explode"
+           : chi1 < 1.0     ? "gradients vanish"
+                            : "gradients explode";
+}
+
+/* model=rnn: the RNN map of cfg on its training data to theory_time.csv. */
+static int theory_write_rnn(const vg_config *cfg, double edge_max, theory_report *rep,
+                            vg_error *err)
+{
+    if (edge_max > 0)
+        return vg_fail(err, VG_EUSAGE, "--edge-of-chaos draws the feed-forward line chi_1 = 1; "
+                       "for model=rnn the input adds sigma_u^2 times its mean square to "
+                       "sigma_b^2, so the line depends on the data: leave it out");
+    theory_rnn_params p;
+    int T = config_seq_len(cfg);
+    /* the variances first: what the theory cannot cover is refused before the data load */
+    int rc = theory_rnn_params_of(cfg, 1, &p, err);
+    if (rc != VG_OK) return rc;
+    trainer t;
+    if ((rc = trainer_setup(&t, cfg, err)) != VG_OK) return rc;
+    int n_in = t.train.n_features / T;
+    double *input_q = malloc((size_t)T * sizeof(double));
+    if (!input_q) {
+        trainer_free(&t);
+        return vg_fail(err, VG_EFAIL, "out of memory");
+    }
+    theory_input_moments_by_step(&t.train, T, input_q);
+    double spread;
+    theory_input_moments(&t.train, &rep->input_q, &spread);
+    trainer_free(&t);
+    theory_rnn_params_of(cfg, n_in, &p, err);
+    p.seq_len = T;
+
+    theory_rnn_result r;
+    rc = theory_rnn_compute(&act_table[cfg->activation], cfg->act_param, &p, input_q, &r, err);
+    free(input_q);
+    if (rc != VG_OK) return rc;
+    rep->recurrent = 1;
+    rep->sigma_w2 = p.sigma_w2;
+    rep->sigma_u2 = p.sigma_u2_first;
+    rep->sigma_b2 = p.sigma_b2;
+    rep->q_star = r.q_star;
+    rep->chi1 = r.chi1;
+    rep->depth_scale = r.time_scale;
+    rep->regime = regime_of(r.chi1, r.time_scale);
+    snprintf(rep->theory_path, sizeof rep->theory_path, "%s/theory_time.csv", cfg->out);
+
+    csv_out o = {0};
+    rc = file_make_dir(cfg->out, err);
+    if (rc == VG_OK) rc = csvout_open(&o, rep->theory_path, err);
+    if (rc == VG_OK) {
+        csvout_header(&o, "layer,t,q,chi,log10_grad_h_ratio");
+        for (int k = 1; k <= r.layers; k++)
+            for (int tt = 1; tt <= r.seq_len; tt++) {
+                size_t at = (size_t)(k - 1) * r.seq_len + tt - 1;
+                csvout_int(&o, k);
+                csvout_int(&o, tt);
+                csvout_num(&o, r.q[at]);
+                csvout_num(&o, r.chi[at]);
+                csvout_num(&o, 0.5 * log10(r.chi[at]));
+                csvout_endrow(&o);
+            }
+        rc = csvout_commit(&o, err);
+    }
+    csvout_abort(&o);
+    theory_rnn_free(&r);
+    return rc;
+}
+
 int theory_write(const vg_config *cfg, double edge_max, theory_report *rep, vg_error *err)
 {
     static double edge_q[THEORY_EDGE_POINTS], edge_sw2[THEORY_EDGE_POINTS],
@@ -388,6 +460,7 @@ int theory_write(const vg_config *cfg, double edge_max, theory_report *rep, vg_e
     if (cfg->norm != 0 || cfg->residual != 0)
         return vg_fail(err, VG_EUSAGE, "vgrad theory predicts plain networks only; allowed: "
                        "norm=none and residual=0");
+    if (cfg->model != MODEL_MLP) return theory_write_rnn(cfg, edge_max, rep, err);
     trainer t;
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;
@@ -407,10 +480,7 @@ int theory_write(const vg_config *cfg, double edge_max, theory_report *rep, vg_e
     rep->q_star = r.q_star;
     rep->chi1 = r.chi1;
     rep->depth_scale = r.depth_scale;
-    rep->regime = r.chi1 == 0.0          ? "no gradient passes (f' = 0): theory is void"
-                  : isinf(r.depth_scale) ? "edge of chaos: gradients neither vanish nor explode"
-                  : r.chi1 < 1.0         ? "gradients vanish"
-                                         : "gradients explode";
+    rep->regime = regime_of(r.chi1, r.depth_scale);
     snprintf(rep->theory_path, sizeof rep->theory_path, "%s/theory.csv", cfg->out);
     snprintf(rep->edge_path, sizeof rep->edge_path, "%s/edge_of_chaos.csv", cfg->out);
 

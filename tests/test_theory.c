@@ -432,8 +432,64 @@ static void test_rnn_params(void)
     CHECK_CONTAINS(err.msg, "not model=lstm");
 }
 
+/* vgrad theory for model=rnn: theory_time.csv of a linear RNN with
+ * orthogonal W_hh of radius 0.8 has chi_t = 0.64 at every layer and step
+ * (and log10 ratio log10 0.8), a row per layer and step; the report is the
+ * recurrent one; LSTM, identity and --edge-of-chaos are refused, nothing
+ * written. */
+static void test_rnn_command(void)
+{
+    static vg_config c;
+    char dir[] = "/tmp/vgrad_test_theory_rnn.XXXXXX", out[128], path[256];
+    CHECK(mkdtemp(dir) != NULL);
+    vg_error err = {0, ""};
+    theory_report tr;
+    snprintf(out, sizeof out, "out=%s/lin", dir);
+    const char *lin[] = {"model=rnn", "activation=linear", "dataset=adding", "seq_len=9",
+                         "depth=2", "width=16", "recurrent_init=orthogonal",
+                         "recurrent_radius=0.8", "loss=mse", out};
+    CHECK(configure(&c, lin, 10) == VG_OK);
+    CHECK(theory_write(&c, 0, &tr, &err) == VG_OK);
+    CHECK(tr.recurrent == 1);
+    CHECK_NEAR(tr.chi1, 0.64, 1e-13);
+    CHECK_STR(tr.regime, "gradients vanish");
+    CHECK(tr.input_q > 0.1 && tr.input_q < 0.3);   /* adding: (1/3 + 2/9) / 2 = 0.278 */
+    double *m = NULL;
+    int rows = 0, cols = 0, header = 0;
+    CHECK(csvread_matrix(tr.theory_path, &m, &rows, &cols, &header, &err) == VG_OK);
+    CHECK(rows == 18 && cols == 5 && header == 1);
+    for (int i = 0; m && i < rows && cols == 5; i++) {
+        CHECK(m[i * 5] == i / 9 + 1 && m[i * 5 + 1] == i % 9 + 1);   /* layer, t */
+        CHECK_NEAR(m[i * 5 + 3], 0.64, 1e-13);
+        CHECK_NEAR(m[i * 5 + 4], log10(0.8), 1e-13);
+    }
+    free(m);
+
+    snprintf(out, sizeof out, "out=%s/refused", dir);
+    const char *lstm[] = {"model=lstm", "dataset=adding", "seq_len=9", "loss=mse", out};
+    CHECK(configure(&c, lstm, 5) == VG_OK);
+    CHECK(theory_write(&c, 0, &tr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "not model=lstm");
+    const char *ident[] = {"model=rnn", "activation=relu", "recurrent_init=identity",
+                           "dataset=adding", "seq_len=9", "loss=mse", out};
+    CHECK(configure(&c, ident, 7) == VG_OK);
+    CHECK(theory_write(&c, 0, &tr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "recurrent_init=identity has no mean-field prediction");
+    CHECK(theory_write(&c, 0.3, &tr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "--edge-of-chaos");
+    snprintf(path, sizeof path, "%s/refused", dir);
+    CHECK(access(path, F_OK) != 0);
+
+    snprintf(path, sizeof path, "%s/lin/theory_time.csv", dir);
+    CHECK(remove(path) == 0);
+    snprintf(path, sizeof path, "%s/lin", dir);
+    CHECK(rmdir(path) == 0);
+    CHECK(rmdir(dir) == 0);
+}
+
 int main(void)
 {
+    test_rnn_command();
     test_rnn_params();
     test_rnn_map();
     test_command_files();
