@@ -15,7 +15,12 @@
 #     --quantity that is not a norm of time.csv, is bad input (exit 2, one
 #     line "plot: error: ...");
 #   - plot.sh on an MLP run lists no time chart; with a time.csv beside it,
-#     plot.sh draws them and report.sh's gallery has their headings.
+#     plot.sh draws them and report.sh's gallery has their headings;
+#   - on a real sweep (a tanh RNN, orthogonal W_hh of radius 0.9, two seeds,
+#     and an LSTM): plot.sh draws all five time charts, and the dashed
+#     mean-field line of grad-by-time --theory is anchored at the measured
+#     last step and falls by a per-step factor within 5% of the measured
+#     one; the LSTM gets no line and a note.
 #   tests/test_time_charts.sh PATH_TO_VGRAD
 set -u
 test_name=time_charts
@@ -156,6 +161,56 @@ for h in "Gradient norm through time" "Cell-state gradient norm through time" "G
 done
 if grep -q 'scripts/charts/grad-by-time.sh --quantity grad_c_norm<' "$run/index.html"; then ok; else
     bad "the gallery does not name grad-by-time.sh --quantity grad_c_norm"
+fi
+
+# --- real recurrent runs ----------------------------------------------------------
+cat >"$tmp/rnn.ini" <<'INI'
+[experiment]
+name = time-charts-test
+description = A tanh RNN (orthogonal W_hh, radius 0.9) and an LSTM, 10 training steps.
+[run]
+depth = 1
+width = 128
+dataset = adding
+seq_len = 20
+n_samples = 128
+batch_size = 128
+loss = mse
+steps = 10
+log_every = 5
+lr = 0.01
+[sweep.rnn]
+model = rnn
+activation = tanh
+recurrent_init = orthogonal
+recurrent_radius = 0.9
+seed = 1, 2
+[sweep.lstm]
+model = lstm
+forget_bias = 1
+seed = 1
+INI
+real="$tmp/real"
+"$VGRAD" sweep "$tmp/rnn.ini" -q "out=$real" >"$tmp/sweep.out" 2>&1 || bad "the recurrent sweep failed: $(cat "$tmp/sweep.out")"
+"$root/scripts/plot.sh" "$real" >"$tmp/plot.out" 2>&1 || bad "plot.sh on recurrent runs: $(cat "$tmp/plot.out")"
+for c in grad-by-time grad-by-time-theory grad-by-time-c time-heatmap gates; do
+    if grep -q ": wrote $real/plots/$c.png" "$tmp/plot.out"; then ok; else bad "plot.sh did not draw $c: $(grep "$c" "$tmp/plot.out")"; fi
+done
+check_png "$real/plots/grad-by-time-theory.png"
+# the dashed line against the measured one: per-step factors over t = 1..20
+# of the RNN (series 1; its prediction is series 1001) agree within 5%
+# (finite width 128; measured about 1-2%), and the LSTM has no dashed line
+"$charts/grad-by-time.sh" "$real" "$tmp/t.png" --theory --gp "$tmp/t.gp" >"$tmp/t.out" 2>&1 || bad "grad-by-time --theory: $(cat "$tmp/t.out")"
+m1=$(at "$tmp/t.gp" d_1_1 1 2); m20=$(at "$tmp/t.gp" d_1_1 20 2)
+p1=$(at "$tmp/t.gp" d_1_1001 1 2); p20=$(at "$tmp/t.gp" d_1_1001 20 2)
+if awk -v m1="$m1" -v m20="$m20" -v p1="$p1" -v p20="$p20" 'BEGIN {
+        if (m1 == "" || p1 == "" || p20 != m20) exit 1
+        fm = (m1 / m20) ^ (1 / 19); fp = (p1 / p20) ^ (1 / 19)
+        exit !(fp < 0.95 && fm / fp > 0.95 && fm / fp < 1.05) }'; then ok; else
+    bad "grad-by-time --theory: measured $m1 .. $m20, predicted $p1 .. $p20 (per-step factors not within 5%, or not anchored at t = 20)"
+fi
+if [ -z "$(block "$tmp/t.gp" d_1_1002)" ] && grep -q "no prediction for 1 run: vgrad theory predicts the vanilla RNN" "$tmp/t.out"; then ok; else
+    bad "grad-by-time --theory: the LSTM got a dashed line or no note: $(cat "$tmp/t.out")"
 fi
 
 finish
