@@ -29,8 +29,8 @@ END {
     }
     for (b = 0; b <= 1; b++) {
         sig = 1 / (1 + exp(-b))
-        claim(f, sprintf("forget_bias %d: per-step factor of ||dL/dc_t|| = sigmoid(%d) = %.4f", b, b, sig), sig, "c:" b, "rel", 0.01)
+        claim(f, sprintf("forget_bias %d: per-step factor of ‖dL/dc_t‖ = sigmoid(%d) = %.4f", b, b, sig), sig, "c:" b, "rel", 0.01)
         claim(f, sprintf("forget_bias %d: mean forget gate over the steps = sigmoid(%d)", b, b), sig, "gate:" b, "rel", 0.01)
-        claim(f, sprintf("forget_bias %d: ||dL/dh_t|| factor / ||dL/dc_t|| factor (below 1)", b), 1, "h_over_c:" b, "below", 0)
+        claim(f, sprintf("forget_bias %d: ‖dL/dh_t‖ factor / ‖dL/dc_t‖ factor (below 1)", b), 1, "h_over_c:" b, "below", 0)
     }
 }

@@ -42,7 +42,7 @@ END {
         if (n_t) { put(a ":mf:" rho, 10 ^ (sum_log / n_t)); put(a ":mf", factor / 10 ^ (sum_log / n_t)) }
     }
     table = out "/table.md"
-    printf "Per-step factor of ||dL/dh_t|| at initialisation against rho (median, min, max over seeds; the bound rho gamma; the mean-field sqrt(chi)):\n\n" > table
+    printf "Per-step factor of ‖dL/dh_t‖ at initialisation against rho (median, min, max over seeds; the bound rho gamma; the mean-field sqrt(chi)):\n\n" > table
     printf "| activation | rho | measured factor | min | max | bound rho gamma | mean-field |\n|---|---|---|---|---|---|---|\n" > table
     split("tanh sigmoid", acts, " ")
     for (j = 1; j <= 2; j++) {
