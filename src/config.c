@@ -606,6 +606,18 @@ static int resolve_model(vg_config *c, vg_error *err)
                        "per example; dataset %s has %s", info->name,
                        info->regression ? "real-valued targets" : "a label at every step");
     if (c->model == MODEL_MLP) return VG_OK;
+    /* The RNN's φ is the activation, tanh unless given (PyTorch's default);
+     * the LSTM's and GRU's nonlinearities are fixed. */
+    if (c->model == MODEL_RNN && !c->given[KEY_activation]) {
+        c->activation = act_find("tanh");
+        c->act_param = act_table[c->activation].param_default;
+    }
+    if ((c->model == MODEL_LSTM || c->model == MODEL_GRU) &&
+        key_differs(c, defaults, KEY_activation)) {
+        config_format(c, KEY_activation, value, sizeof value);
+        return vg_fail(err, VG_EUSAGE, "key 'activation=%s' applies to model=mlp and rnn only; "
+                       "model=%s's gates are fixed (sigmoid and tanh)", value, model);
+    }
     int image = is_image_dataset(c->dataset);
     if (c->seq != SEQ_ROWS && !image)
         return vg_fail(err, VG_EUSAGE, "seq=%s applies to the image datasets (mnist, "

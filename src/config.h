@@ -72,7 +72,7 @@ enum {
     X(widths, KT_WIDTHS, "", 0, 0, 0,                                                           \
       "explicit hidden widths, e.g. 30,30,30 (overrides depth and width)")                      \
     X(activation, KT_ACT, "sigmoid", 0, 0, 0,                                                   \
-      "hidden activation, NAME or NAME:PARAM (see vgrad list)")                                 \
+      "hidden activation, NAME or NAME:PARAM (see vgrad list); model=rnn: φ, tanh unless given") \
     X(loss, KT_LOSS, "softmax_ce", 0, 0, 0, "output layer and loss (see vgrad list)")           \
     X(loss_sum_outputs, KT_BOOL, "0", 0, 1, 0,                                                  \
       "1: sigmoid_bce and mse sum over the outputs (mean over the batch only), as Nielsen's "   \

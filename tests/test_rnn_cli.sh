@@ -40,6 +40,7 @@ refused "key 'seq=pixels' applies to the recurrent models only" seq=pixels
 refused "key 'forget_bias=1' applies to model=lstm only" forget_bias=1
 refused "key 'forget_bias=1' applies to model=lstm only" model=gru forget_bias=1
 refused "forget_bias=1 needs the biases" model=lstm forget_bias=1 bias=0
+refused "key 'activation=relu' applies to model=mlp and rnn only" model=gru activation=relu
 refused "norm=batch applies to model=mlp only" model=rnn norm=batch
 refused "residual=2 applies to model=mlp only" model=lstm residual=2
 refused "seq=pixels applies to the image datasets" model=rnn seq=pixels dataset=spiral
@@ -68,6 +69,14 @@ refused "the network needs 16 x 2" model=lstm dataset=adding loss=mse seq_len=6 
 
 # col FILE NAME: the 1-based column called NAME in FILE's header.
 col() { head -1 "$1" | tr ',' '\n' | grep -n -x "$2" | cut -d: -f1; }
+
+# model=rnn's φ is tanh unless given (runs.csv records it); given, any activation.
+"$vgrad" run model=rnn dataset=adding loss=mse seq_len=4 depth=1 width=2 steps=0 "out=$tmp/phi" >/dev/null
+a=$(col "$tmp/phi/runs.csv" activation)
+[ "$(awk -F, -v a="$a" 'NR == 2 { print $a }' "$tmp/phi/runs.csv")" = tanh ] && ok || bad "rnn's default activation"
+"$vgrad" run model=rnn activation=softplus dataset=adding loss=mse seq_len=4 depth=1 width=2 steps=0 \
+    "out=$tmp/phi" >/dev/null
+[ "$(awk -F, -v a="$a" 'NR == 2 { print $a }' "$tmp/phi/runs.csv")" = softplus ] && ok || bad "rnn's activation given"
 
 # An MLP writes time.csv's header only; each model writes seq_len rows per
 # layer and logged step.
