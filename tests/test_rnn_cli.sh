@@ -114,6 +114,30 @@ worst=$(awk -F, -v g="$g" 'NR > 1 { n[NR] = $g } END {
 case $worst in 29\ *) awk -v w="${worst#* }" 'BEGIN { exit !(w <= 1e-10) }' && ok || bad "linear rnn: factor off by ${worst#* }" ;;
     *) bad "linear rnn: $worst" ;; esac
 
+# The LSTM's forget gate: with W_ih and W_hh 0 (weights files of zeros) and
+# the loss at the last step, dL/dc_t = f dL/dc_{t+1} with f = σ(forget_bias)
+# exactly, as the gate's total bias is forget_bias (bias_hh's slice being 0).
+for fb in 0 1 3; do
+    set -- model=lstm forget_bias=$fb bias_init=0.5 dataset=adding loss=mse seq_len=12 depth=1 \
+        width=4 n_samples=6 steps=0
+    "$vgrad" run "$@" "save_weights=$tmp/fbw" "out=$tmp/fb0" >/dev/null
+    for w in weight_ih_l0 weight_hh_l0; do
+        awk -F, '{ for (i = 1; i <= NF; i++) $i = 0; print }' OFS=, "$tmp/fbw/$w.csv" >"$tmp/fbw/z.csv"
+        mv "$tmp/fbw/z.csv" "$tmp/fbw/$w.csv"
+    done
+    "$vgrad" run "$@" "load_weights=$tmp/fbw" "out=$tmp/fb" >/dev/null
+    c=$(col "$tmp/fb/time.csv" grad_c_norm) f=$(col "$tmp/fb/time.csv" gate_f_mean)
+    worst=$(awk -F, -v c="$c" -v f="$f" -v fb=$fb 'NR > 1 { n[NR] = $c; g[NR] = $f } END {
+        s = 1 / (1 + exp(-fb)); w = NR == 13 ? 0 : 1
+        for (r = 2; r < NR; r++) {
+            if (!(n[r + 1] > 1e-30)) { w = 1; continue }
+            d = n[r] / n[r + 1] - s; if (d < 0) d = -d; if (d > w) w = d
+            d = g[r] - s; if (d < 0) d = -d; if (d > w) w = d }
+        printf "%.3g\n", w }' "$tmp/fb/time.csv")
+    awk -v w="$worst" 'BEGIN { exit !(w != "" && w + 0 <= 1e-14) }' && ok ||
+        bad "forget_bias=$fb: dc ratio off σ(fb) by '$worst'"
+done
+
 # A csv of sequences, and the image datasets as rows and as pixels.
 "$vgrad" run model=gru "dataset=csv:$tmp/seq.csv" seq_len=5 depth=1 width=3 steps=2 "out=$tmp/csv" \
     >/dev/null 2>"$tmp/err" && [ "$(wc -l <"$tmp/csv/time.csv")" -eq 11 ] && ok ||
