@@ -566,9 +566,14 @@ static int resolve_model(vg_config *c, vg_error *err)
     config_defaults(defaults);
     const char *model = model_names[c->model];
     char value[VG_PATH_MAX + 64];
+    /* An MLP reads a generated sequence dataset (adding) whole: seq_len
+     * still sets the sequences' length. */
+    int generated_sequences =
+        !data_is_file_spec(c->dataset) && data_table[data_find(c->dataset)].default_steps > 0;
     if (c->model == MODEL_MLP) {
         for (size_t i = 0; i < sizeof recurrent_keys / sizeof recurrent_keys[0]; i++)
-            if (key_differs(c, defaults, recurrent_keys[i])) {
+            if (key_differs(c, defaults, recurrent_keys[i]) &&
+                !(recurrent_keys[i] == KEY_seq_len && generated_sequences)) {
                 config_format(c, recurrent_keys[i], value, sizeof value);
                 return vg_fail(err, VG_EUSAGE, "key '%s=%s' applies to the recurrent models "
                                "only; allowed with model=rnn, lstm or gru, or remove it",

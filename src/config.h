@@ -98,8 +98,8 @@ enum {
       "mlp (dense layers), or rnn, lstm, gru: depth stacked recurrent layers of width units "    \
       "over seq_len steps, as torch.nn.RNN, LSTM, GRU (h_0 = 0), then a dense output layer")     \
     X(seq_len, KT_INT, "0", 0, 1000000, 0,                                                      \
-      "recurrent models: time steps; 0 = the dataset's (adding 100, copy 120, images by seq); "  \
-      "csv: each row's features are seq_len time-major input vectors")                          \
+      "recurrent models (and an MLP on adding): time steps; 0 = the dataset's (adding 100, "    \
+      "copy 120, images by seq); csv: each row's features are seq_len time-major input vectors") \
     X(seq, KT_SEQ, "rows", 0, 0, 0,                                                             \
       "recurrent models on an image dataset: rows (28 steps of 28 pixels) or pixels (784 "      \
       "steps of 1 pixel)")                                                                      \

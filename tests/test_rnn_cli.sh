@@ -63,6 +63,10 @@ refused "is a regression; n_classes does not apply" model=rnn dataset=adding los
 refused "the network needs 16 x 2" model=lstm dataset=adding loss=mse seq_len=6 width=4 \
     "load_weights=$tmp/w3"
 
+# an MLP on the adding problem reads the whole sequence: seq_len applies
+"$vgrad" run dataset=adding loss=mse seq_len=9 depth=1 width=3 steps=0 "out=$tmp/mlpadd" >/dev/null 2>"$tmp/err" &&
+    [ "$(awk -F, 'NR == 2 { print $4 }' "$tmp/mlpadd/layers.csv")" = 18 ] && ok ||
+    bad "an MLP on adding with seq_len=9: $(cat "$tmp/err")"
 # the defaults written out are no error for an MLP
 "$vgrad" run seq_len=0 recurrent_gain=1 forget_bias=0 seq_output=last steps=0 \
     "out=$tmp/mlp" >/dev/null 2>"$tmp/err" && ok || bad "defaults refused: $(cat "$tmp/err")"
