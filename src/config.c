@@ -566,9 +566,14 @@ static int resolve_model(vg_config *c, vg_error *err)
     config_defaults(defaults);
     const char *model = model_names[c->model];
     char value[VG_PATH_MAX + 64];
+    /* An MLP reads a generated sequence dataset (adding) whole: seq_len
+     * still sets the sequences' length. */
+    int generated_sequences =
+        !data_is_file_spec(c->dataset) && data_table[data_find(c->dataset)].default_steps > 0;
     if (c->model == MODEL_MLP) {
         for (size_t i = 0; i < sizeof recurrent_keys / sizeof recurrent_keys[0]; i++)
-            if (key_differs(c, defaults, recurrent_keys[i])) {
+            if (key_differs(c, defaults, recurrent_keys[i]) &&
+                !(recurrent_keys[i] == KEY_seq_len && generated_sequences)) {
                 config_format(c, recurrent_keys[i], value, sizeof value);
                 return vg_fail(err, VG_EUSAGE, "key '%s=%s' applies to the recurrent models "
                                "only; allowed with model=rnn, lstm or gru, or remove it",
@@ -606,6 +611,18 @@ static int resolve_model(vg_config *c, vg_error *err)
                        "per example; dataset %s has %s", info->name,
                        info->regression ? "real-valued targets" : "a label at every step");
     if (c->model == MODEL_MLP) return VG_OK;
+    /* The RNN's φ is the activation, tanh unless given (PyTorch's default);
+     * the LSTM's and GRU's nonlinearities are fixed. */
+    if (c->model == MODEL_RNN && !c->given[KEY_activation]) {
+        c->activation = act_find("tanh");
+        c->act_param = act_table[c->activation].param_default;
+    }
+    if ((c->model == MODEL_LSTM || c->model == MODEL_GRU) &&
+        key_differs(c, defaults, KEY_activation)) {
+        config_format(c, KEY_activation, value, sizeof value);
+        return vg_fail(err, VG_EUSAGE, "key 'activation=%s' applies to model=mlp and rnn only; "
+                       "model=%s's gates are fixed (sigmoid and tanh)", value, model);
+    }
     int image = is_image_dataset(c->dataset);
     if (c->seq != SEQ_ROWS && !image)
         return vg_fail(err, VG_EUSAGE, "seq=%s applies to the image datasets (mnist, "

@@ -72,7 +72,7 @@ enum {
     X(widths, KT_WIDTHS, "", 0, 0, 0,                                                           \
       "explicit hidden widths, e.g. 30,30,30 (overrides depth and width)")                      \
     X(activation, KT_ACT, "sigmoid", 0, 0, 0,                                                   \
-      "hidden activation, NAME or NAME:PARAM (see vgrad list)")                                 \
+      "hidden activation, NAME or NAME:PARAM (see vgrad list); model=rnn: φ, tanh unless given") \
     X(loss, KT_LOSS, "softmax_ce", 0, 0, 0, "output layer and loss (see vgrad list)")           \
     X(loss_sum_outputs, KT_BOOL, "0", 0, 1, 0,                                                  \
       "1: sigmoid_bce and mse sum over the outputs (mean over the batch only), as Nielsen's "   \
@@ -98,8 +98,8 @@ enum {
       "mlp (dense layers), or rnn, lstm, gru: depth stacked recurrent layers of width units "    \
       "over seq_len steps, as torch.nn.RNN, LSTM, GRU (h_0 = 0), then a dense output layer")     \
     X(seq_len, KT_INT, "0", 0, 1000000, 0,                                                      \
-      "recurrent models: time steps; 0 = the dataset's (adding 100, copy 120, images by seq); "  \
-      "csv: each row's features are seq_len time-major input vectors")                          \
+      "recurrent models (and an MLP on adding): time steps; 0 = the dataset's (adding 100, "    \
+      "copy 120, images by seq); csv: each row's features are seq_len time-major input vectors") \
     X(seq, KT_SEQ, "rows", 0, 0, 0,                                                             \
       "recurrent models on an image dataset: rows (28 steps of 28 pixels) or pixels (784 "      \
       "steps of 1 pixel)")                                                                      \

@@ -596,8 +596,10 @@ static size_t run_bytes(const vg_config *cfg, int n, int n_features, int n_out)
 static size_t generated_run_bytes(const vg_config *cfg)
 {
     const data_info *info = &data_table[data_find(cfg->dataset)];
+    /* a sequence dataset's fixed features are per step */
+    int steps = info->default_steps ? config_seq_len(cfg) : 1;
     return run_bytes(cfg, (int)cfg->n_samples,
-                     info->fixed_features ? info->fixed_features : (int)cfg->n_features,
+                     (info->fixed_features ? info->fixed_features : (int)cfg->n_features) * steps,
                      info->fixed_classes ? info->fixed_classes : (int)cfg->n_classes);
 }
 

@@ -125,8 +125,9 @@ typedef struct {
     /* A recurrent kind: the blocks of fan_out rows its gate-stacked groups
      * have (RNN 1, LSTM 4, GRU 3); 0 for a kind without time. */
     int gates;
-    /* The gate whose slice of the first bias group forget_bias= sets (the
-     * LSTM's f, 1), or -1 (0 is read as none too: no kind's gate 0 is). */
+    /* The gate whose slice of the bias groups forget_bias= sets (the LSTM's
+     * f: 1); -1 or 0 for none (no kind's forget gate comes first, and the
+     * kinds that leave it out get 0). */
     int forget_gate;
     /* Doubles of scratch an instance needs at a batch of max_batch, or
      * SIZE_MAX on overflow; passed unchanged from forward to backward. */

@@ -116,7 +116,7 @@ const loss_info loss_table[] = {
                     "(1 output for 2 classes, else K one-hot outputs, or one per label)",
      outputs_bce, sigmoid_bce, dout_logistic, 0.25, NULL},
     {"mse", "identity output, squared error to the one-hot (or multi-label) target averaged over "
-            "batch x outputs",
+            "batch x outputs (a regression dataset's real-valued target: adding)",
      outputs_per_class, mse, dout_identity, 1.0, mse_real},
 };
 const int loss_count = (int)(sizeof loss_table / sizeof loss_table[0]);

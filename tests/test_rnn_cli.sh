@@ -40,6 +40,7 @@ refused "key 'seq=pixels' applies to the recurrent models only" seq=pixels
 refused "key 'forget_bias=1' applies to model=lstm only" forget_bias=1
 refused "key 'forget_bias=1' applies to model=lstm only" model=gru forget_bias=1
 refused "forget_bias=1 needs the biases" model=lstm forget_bias=1 bias=0
+refused "key 'activation=relu' applies to model=mlp and rnn only" model=gru activation=relu
 refused "norm=batch applies to model=mlp only" model=rnn norm=batch
 refused "residual=2 applies to model=mlp only" model=lstm residual=2
 refused "seq=pixels applies to the image datasets" model=rnn seq=pixels dataset=spiral
@@ -62,12 +63,24 @@ refused "is a regression; n_classes does not apply" model=rnn dataset=adding los
 refused "the network needs 16 x 2" model=lstm dataset=adding loss=mse seq_len=6 width=4 \
     "load_weights=$tmp/w3"
 
+# an MLP on the adding problem reads the whole sequence: seq_len applies
+"$vgrad" run dataset=adding loss=mse seq_len=9 depth=1 width=3 steps=0 "out=$tmp/mlpadd" >/dev/null 2>"$tmp/err" &&
+    [ "$(awk -F, 'NR == 2 { print $4 }' "$tmp/mlpadd/layers.csv")" = 18 ] && ok ||
+    bad "an MLP on adding with seq_len=9: $(cat "$tmp/err")"
 # the defaults written out are no error for an MLP
 "$vgrad" run seq_len=0 recurrent_gain=1 forget_bias=0 seq_output=last steps=0 \
     "out=$tmp/mlp" >/dev/null 2>"$tmp/err" && ok || bad "defaults refused: $(cat "$tmp/err")"
 
 # col FILE NAME: the 1-based column called NAME in FILE's header.
 col() { head -1 "$1" | tr ',' '\n' | grep -n -x "$2" | cut -d: -f1; }
+
+# model=rnn's φ is tanh unless given (runs.csv records it); given, any activation.
+"$vgrad" run model=rnn dataset=adding loss=mse seq_len=4 depth=1 width=2 steps=0 "out=$tmp/phi" >/dev/null
+a=$(col "$tmp/phi/runs.csv" activation)
+[ "$(awk -F, -v a="$a" 'NR == 2 { print $a }' "$tmp/phi/runs.csv")" = tanh ] && ok || bad "rnn's default activation"
+"$vgrad" run model=rnn activation=softplus dataset=adding loss=mse seq_len=4 depth=1 width=2 steps=0 \
+    "out=$tmp/phi" >/dev/null
+[ "$(awk -F, -v a="$a" 'NR == 2 { print $a }' "$tmp/phi/runs.csv")" = softplus ] && ok || bad "rnn's activation given"
 
 # An MLP writes time.csv's header only; each model writes seq_len rows per
 # layer and logged step.
@@ -102,8 +115,32 @@ worst=$(awk -F, -v g="$g" 'NR > 1 { n[NR] = $g } END {
     w = 0; k = 0
     for (r = 2; r < NR; r++) { d = n[r] / n[r + 1] - 0.8; if (d < 0) d = -d; if (d > w) w = d; k++ }
     printf "%d %.3g\n", k, w }' "$tmp/lin/time.csv")
-case $worst in 29\ *) awk -v w="${worst#* }" 'BEGIN { exit !(w <= 1e-10) }' && ok || bad "linear rnn: factor off by ${worst#* }" ;;
+case $worst in 29\ *) awk -v w="${worst#* }" 'BEGIN { exit !(w != "" && w + 0 <= 1e-10) }' && ok || bad "linear rnn: factor off by ${worst#* }" ;;
     *) bad "linear rnn: $worst" ;; esac
+
+# The LSTM's forget gate: with W_ih and W_hh 0 (weights files of zeros) and
+# the loss at the last step, dL/dc_t = f dL/dc_{t+1} with f = σ(forget_bias)
+# exactly, as the gate's total bias is forget_bias (bias_hh's slice being 0).
+for fb in 0 1 3; do
+    set -- model=lstm forget_bias=$fb bias_init=0.5 dataset=adding loss=mse seq_len=12 depth=1 \
+        width=4 n_samples=6 steps=0
+    "$vgrad" run "$@" "save_weights=$tmp/fbw" "out=$tmp/fb0" >/dev/null
+    for w in weight_ih_l0 weight_hh_l0; do
+        awk -F, '{ for (i = 1; i <= NF; i++) $i = 0; print }' OFS=, "$tmp/fbw/$w.csv" >"$tmp/fbw/z.csv"
+        mv "$tmp/fbw/z.csv" "$tmp/fbw/$w.csv"
+    done
+    "$vgrad" run "$@" "load_weights=$tmp/fbw" "out=$tmp/fb" >/dev/null
+    c=$(col "$tmp/fb/time.csv" grad_c_norm) f=$(col "$tmp/fb/time.csv" gate_f_mean)
+    worst=$(awk -F, -v c="$c" -v f="$f" -v fb=$fb 'NR > 1 { n[NR] = $c; g[NR] = $f } END {
+        s = 1 / (1 + exp(-fb)); w = NR == 13 ? 0 : 1
+        for (r = 2; r < NR; r++) {
+            if (!(n[r + 1] > 1e-30)) { w = 1; continue }
+            d = n[r] / n[r + 1] - s; if (d < 0) d = -d; if (d > w) w = d
+            d = g[r] - s; if (d < 0) d = -d; if (d > w) w = d }
+        printf "%.3g\n", w }' "$tmp/fb/time.csv")
+    awk -v w="$worst" 'BEGIN { exit !(w != "" && w + 0 <= 1e-14) }' && ok ||
+        bad "forget_bias=$fb: dc ratio off σ(fb) by '$worst'"
+done
 
 # A csv of sequences, and the image datasets as rows and as pixels.
 "$vgrad" run model=gru "dataset=csv:$tmp/seq.csv" seq_len=5 depth=1 width=3 steps=2 "out=$tmp/csv" \
