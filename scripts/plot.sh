@@ -76,6 +76,7 @@ time_charts() {
     echo "grad-by-time grad-by-time-theory --theory"
     case " $(echo $present) " in *" grad_c_norm "*) echo "grad-by-time grad-by-time-c --quantity grad_c_norm" ;; esac
     echo "time-heatmap time-heatmap"
+    echo "factor-by-radius factor-by-radius"
     case " $(echo $present) " in *" gate_"*) echo "gates gates" ;; esac
 }
 

@@ -16,8 +16,11 @@
 #     line "plot: error: ...");
 #   - plot.sh on an MLP run lists no time chart; with a time.csv beside it,
 #     plot.sh draws them and report.sh's gallery has their headings;
+#   - factor-by-radius: the measured per-step factor of each run is its
+#     rho (the synthetic norms are rho^(T - t)), with the bound rho gamma of
+#     tanh; one radius is skipped;
 #   - on a real sweep (a tanh RNN, orthogonal W_hh of radius 0.9, two seeds,
-#     and an LSTM): plot.sh draws all five time charts, and the dashed
+#     and an LSTM): plot.sh draws all six time charts, and the dashed
 #     mean-field line of grad-by-time --theory is anchored at the measured
 #     last step and falls by a per-step factor within 5% of the measured
 #     one; the LSTM gets no line and a note.
@@ -109,6 +112,25 @@ if grep -q '"rnn' "$tmp/gates.gp"; then bad "gates: the RNN runs are in the lege
 v=$(at "$tmp/gates0.gp" d_2_1 3 2)
 if near "$v" 0.73; then ok; else bad "gates --step 0: forget gate '$v', expected 0.73"; fi
 
+# --- factor-by-radius ---------------------------------------------------------------
+out=$("$charts/factor-by-radius.sh" "$syn" "$tmp/f.png" --gp "$tmp/f.gp" 2>&1); rc=$?
+case "$out" in
+    "factor-by-radius: wrote $tmp/f.png ("*"2 runs without recurrent_radius > 0 or rows at step 0 not drawn)") ok ;;
+    *) bad "factor-by-radius: exit $rc, '$out'" ;;
+esac
+check_png "$tmp/f.png"
+# the top layer's (g_1 / g_8)^(1/7) = rho exactly, for both seeds
+for rho in 0.8 1.2; do
+    v=$(at "$tmp/f.gp" d_1_1 "$rho" 2); lo=$(at "$tmp/f.gp" d_1_1 "$rho" 3); hi=$(at "$tmp/f.gp" d_1_1 "$rho" 4)
+    if near "$v" "$rho" && near "$lo" "$rho" && near "$hi" "$rho"; then ok; else bad "factor-by-radius: rho $rho: '$v' ('$lo'..'$hi')"; fi
+done
+# the bound rho gamma of tanh (gamma = 1, from vgrad activations)
+if grep -q 'x \* 1 with lines' "$tmp/f.gp"; then ok; else bad "factor-by-radius: no bound line rho x 1 for tanh"; fi
+expect_skip=$("$charts/factor-by-radius.sh" "$syn" "$tmp/x.png" --where recurrent_radius=0.8 2>&1); rc=$?
+if [ "$rc" -eq 3 ] && [ "$expect_skip" = "factor-by-radius: skipped: not a sweep over recurrent_radius (experiments/figures/pascanu.ini is one)" ]; then ok; else
+    bad "factor-by-radius on one radius: exit $rc, '$expect_skip'"
+fi
+
 # --- skips and bad input -----------------------------------------------------------
 expect() {   # expect CODE PATTERN COMMAND...: exit code and its one line
     code=$1 pattern=$2
@@ -193,7 +215,7 @@ INI
 real="$tmp/real"
 "$VGRAD" sweep "$tmp/rnn.ini" -q "out=$real" >"$tmp/sweep.out" 2>&1 || bad "the recurrent sweep failed: $(cat "$tmp/sweep.out")"
 "$root/scripts/plot.sh" "$real" >"$tmp/plot.out" 2>&1 || bad "plot.sh on recurrent runs: $(cat "$tmp/plot.out")"
-for c in grad-by-time grad-by-time-theory grad-by-time-c time-heatmap gates; do
+for c in grad-by-time grad-by-time-theory grad-by-time-c time-heatmap gates factor-by-radius; do
     if grep -q ": wrote $real/plots/$c.png" "$tmp/plot.out"; then ok; else bad "plot.sh did not draw $c: $(grep "$c" "$tmp/plot.out")"; fi
 done
 check_png "$real/plots/grad-by-time-theory.png"
