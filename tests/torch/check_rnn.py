@@ -64,7 +64,9 @@ def check(vgrad, tmp, model, act, extra, B=6, T=7, D=3, H=5, depth=2, K=3, lr=0.
         for i in range(B):
             f.write(",".join(repr(float(v)) for v in x[i].reshape(-1)) + ",%d\n" % labels[i])
     out, wdir = os.path.join(tmp, "out-" + model + act), os.path.join(tmp, "w-" + model + act)
-    args = [vgrad, "run", "model=" + model, "activation=" + act, "dataset=csv:" + data,
+    # the RNN's φ is activation; the LSTM and GRU refuse the key
+    phi = ["activation=" + act] if model == "rnn" else []
+    args = [vgrad, "run", "model=" + model] + phi + ["dataset=csv:" + data,
             "seq_len=%d" % T, "depth=%d" % depth, "width=%d" % H, "steps=1", "log_every=1",
             "optimizer=sgd", "lr=%g" % lr, "bias_init=normal:0.3", "init=xavier_uniform",
             "recurrent_init=orthogonal", "recurrent_gain=0.9", "save_weights=" + wdir,
