@@ -200,7 +200,7 @@ int theory_rnn_compute(const act_info *act, double param, const theory_rnn_param
      * h_0 = 0 leaves the first step only the input and the biases. */
     for (int k = 1; k <= K; k++) {
         double su2 = k == 1 ? rp->sigma_u2_first : rp->sigma_u2;
-        double *q = r->q + (size_t)(k - 1) * T, *below = r->q + (size_t)(k - 2) * T;
+        double *q = r->q + (size_t)(k - 1) * T, *below = k > 1 ? r->q + (size_t)(k - 2) * T : NULL;
         for (int t = 1; t <= T; t++) {
             double in = k == 1 ? input_q[t - 1] : theory_gauss_mean(act, param, below[t - 1], 1);
             double recurrent = t == 1 ? 0.0 : rp->sigma_w2 * theory_gauss_mean(act, param, q[t - 2], 1);
