@@ -1,6 +1,8 @@
 # lib.sh: what the chart scripts share (sourced, POSIX sh).
 #   chart_args NAME "$@"      options common to every chart
 #   need_csv FILE COLUMN...   the file exists, has those columns and a row
+#   need_time_csv COLUMN...   time.csv likewise, the chart skipped without it
+#   theory_runs FILE          `vgrad theory` per configuration: theory_map
 #   draw PROGRAM [FILE...]    gawk runs the chart's PROGRAM (NAME.awk) after the
 #                             library (csv.awk, vgrad-list.awk, runs.awk, series.awk,
 #                             medians.awk, gnuplot.awk) to print a gnuplot script;
