@@ -13,10 +13,10 @@ function model_of(id) {
 }
 FILENAME ~ /train.csv$/ {
     id = row["run_id"]
-    s = row["step"] + 0
-    loss[id, s] = row["loss"] + 0
-    if (s > last[id]) last[id] = s
-    if (s > 0 && (!(id in step_gap) || s < step_gap[id])) step_gap[id] = s
+    at_step = row["step"] + 0
+    loss[id, at_step] = row["loss"] + 0
+    if (at_step > last[id]) last[id] = at_step
+    if (at_step > 0 && (!(id in step_gap) || at_step < step_gap[id])) step_gap[id] = at_step
 }
 FILENAME ~ /time.csv$/ {
     id = row["run_id"]
