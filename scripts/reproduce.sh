@@ -105,6 +105,8 @@ for fig in "$@"; do
     grep -q '^[^,]*,[^,]*,' "$out/train.csv" 2>/dev/null && files="$files $out/train.csv"
     [ "$(wc -l <"$out/hist.csv")" -gt 1 ] && files="$files $out/hist.csv"
     [ "$(wc -l <"$out/predictions.csv")" -gt 1 ] && files="$files $out/predictions.csv"
+    # the recurrent models' per-time-step file, when the figure has any
+    [ -f "$out/time.csv" ] && [ "$(wc -l <"$out/time.csv")" -gt 1 ] && files="$files $out/time.csv"
     claims=$(mktemp "$out/.claims.csv.XXXXXX")
     {
         echo "figure,claim,published,measured_median,measured_min,measured_max,rule,tolerance,agrees"
