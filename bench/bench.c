@@ -8,15 +8,23 @@
  * nothing else.  Both are reported in GFLOP/s of those products, so the
  * ratio is the fraction of time vgrad spends in DGEMM.
  *
+ * vgrad's step is measured as a user's run makes it: recording, that is
+ * with the whole layers.csv row of every layer and the train.csv row
+ * written (to files in a temporary directory) at every step (log_every 1),
+ * and again every 10 steps (log_every 10).  The baseline makes no rows.
+ *
  * Rows: three plain networks, then at (16, 512, 256) a network with batch
  * normalisation (norm=batch) and one with shortcuts around blocks of two
  * layers (residual=2).  Their steps make the same products (normalisation
  * and shortcuts add elementwise passes only), so the baseline is the same.
+ * Each row also gives vgrad's seconds per step, which scripts/bench.sh sets
+ * beside PyTorch's (bench/torch_step.py).
  *
- * usage: vgrad-bench [activation] [seconds per measurement] [wall|cpu]
+ * usage: vgrad-bench [activation] [seconds per measurement] [wall|cpu] [dir]
  * cpu times both sides by the thread's CPU time instead of the wall clock:
  * on a machine shared with other jobs it leaves out the time the thread
- * waits for a core (both sides are single-threaded). */
+ * waits for a core (both sides are single-threaded).  dir (default /tmp)
+ * receives the logs while a row is measured; they are removed after. */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +32,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "csvio.h"
 #include "train.h"
 
 void openblas_set_num_threads(int num_threads);
@@ -67,6 +76,30 @@ static double step_flops(const mlp *net, int B)
     return flops;
 }
 
+/* Runs cfg's trainer for steps steps, writing layers.csv and train.csv
+ * rows into dir/vgrad-bench-*.csv (removed after). */
+static int run_recorded(trainer *t, vg_config *cfg, long steps, const char *dir, vg_error *err)
+{
+    char layers_path[4096], train_path[4096];
+    snprintf(layers_path, sizeof layers_path, "%s/vgrad-bench-layers.csv", dir);
+    snprintf(train_path, sizeof train_path, "%s/vgrad-bench-train.csv", dir);
+    csv_out layers, train;
+    if (csvout_open(&layers, layers_path, err)) return 1;
+    if (csvout_open(&train, train_path, err)) {
+        csvout_abort(&layers);
+        return 1;
+    }
+    trainer_layers_header(&layers);
+    trainer_train_header(&train, 0);
+    run_sinks sinks = {&layers, &train, NULL, NULL};
+    run_result res;
+    cfg->steps = steps - 1; /* trainer_run makes steps + 1 passes */
+    int rc = trainer_run(t, &sinks, &res, err);
+    csvout_abort(&layers);
+    csvout_abort(&train);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *act = argc > 1 ? argv[1] : "relu";
@@ -76,77 +109,86 @@ int main(int argc, char **argv)
         return 2;
     }
     use_cpu_clock = argc > 3 && strcmp(argv[3], "cpu") == 0;
+    const char *dir = argc > 4 ? argv[4] : "/tmp";
     static const struct {
         int depth, width, batch;
         const char *network; /* a key=value, or "plain" */
     } shapes[] = {{16, 512, 256, "plain"},      {50, 256, 128, "plain"},
                   {16, 64, 64, "plain"},        {16, 512, 256, "norm=batch"},
                   {16, 512, 256, "residual=2"}};
+    static const int log_every[] = {1, 10};
     openblas_set_num_threads(1);
     printf("# vgrad-bench: activation %s, 1 BLAS thread, %s clock, OpenBLAS %s\n", act,
            use_cpu_clock ? "thread CPU" : "wall", openblas_get_config());
-    printf("depth,width,batch,activation,network,dgemm_gflops,vgrad_gflops,ratio\n");
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        int depth = shapes[s].depth, width = shapes[s].width, batch = shapes[s].batch;
-        static vg_config cfg;
-        vg_error err;
-        char arg[64];
-        config_defaults(&cfg);
-        int rc = 0;
-        snprintf(arg, sizeof arg, "depth=%d", depth);
-        rc |= config_set_arg(&cfg, arg, &err);
-        snprintf(arg, sizeof arg, "width=%d", width);
-        rc |= config_set_arg(&cfg, arg, &err);
-        snprintf(arg, sizeof arg, "n_features=%d", width);
-        rc |= config_set_arg(&cfg, arg, &err);
-        snprintf(arg, sizeof arg, "n_samples=%d", batch);
-        rc |= config_set_arg(&cfg, arg, &err);
-        snprintf(arg, sizeof arg, "activation=%s", act);
-        rc |= config_set_arg(&cfg, arg, &err);
-        rc |= config_set_arg(&cfg, "dataset=teacher", &err);
-        rc |= config_set_arg(&cfg, "n_classes=10", &err);
-        rc |= config_set_arg(&cfg, "init=he_normal", &err);
-        rc |= config_set_arg(&cfg, "lr=1e-6", &err);
-        rc |= config_set_arg(&cfg, "log_every=1000000000", &err);
-        if (strcmp(shapes[s].network, "plain") != 0)
-            rc |= config_set_arg(&cfg, shapes[s].network, &err);
-        if (rc || config_resolve(&cfg, &err)) {
-            fprintf(stderr, "vgrad-bench: %s\n", err.msg);
-            return 2;
+    printf("depth,width,batch,activation,network,log_every,dgemm_gflops,vgrad_gflops,ratio,"
+           "vgrad_seconds_per_step\n");
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (size_t e = 0; e < sizeof log_every / sizeof log_every[0]; e++) {
+            int depth = shapes[s].depth, width = shapes[s].width, batch = shapes[s].batch;
+            static vg_config cfg;
+            vg_error err;
+            char arg[64];
+            config_defaults(&cfg);
+            int rc = 0;
+            snprintf(arg, sizeof arg, "depth=%d", depth);
+            rc |= config_set_arg(&cfg, arg, &err);
+            snprintf(arg, sizeof arg, "width=%d", width);
+            rc |= config_set_arg(&cfg, arg, &err);
+            snprintf(arg, sizeof arg, "n_features=%d", width);
+            rc |= config_set_arg(&cfg, arg, &err);
+            snprintf(arg, sizeof arg, "n_samples=%d", batch);
+            rc |= config_set_arg(&cfg, arg, &err);
+            snprintf(arg, sizeof arg, "activation=%s", act);
+            rc |= config_set_arg(&cfg, arg, &err);
+            rc |= config_set_arg(&cfg, "dataset=teacher", &err);
+            rc |= config_set_arg(&cfg, "n_classes=10", &err);
+            rc |= config_set_arg(&cfg, "init=he_normal", &err);
+            rc |= config_set_arg(&cfg, "lr=1e-6", &err);
+            snprintf(arg, sizeof arg, "log_every=%d", log_every[e]);
+            rc |= config_set_arg(&cfg, arg, &err);
+            if (strcmp(shapes[s].network, "plain") != 0)
+                rc |= config_set_arg(&cfg, shapes[s].network, &err);
+            if (rc || config_resolve(&cfg, &err)) {
+                fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+                return 2;
+            }
+            trainer t;
+            if (trainer_setup(&t, &cfg, &err)) {
+                fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+                return 2;
+            }
+            double flops = step_flops(&t.net, batch);
+            /* Steps per measurement from a first timing of one step (a
+             * multiple of 10, so that both rows log the same share of
+             * steps); a first training run warms the trainer's memory (page
+             * faults) so both sides are measured in steady state. */
+            double t0 = now();
+            dgemm_step(&t.net, batch);
+            long steps = (long)(budget / (now() - t0 + 1e-9));
+            steps = steps < 10 ? 10 : steps / 10 * 10;
+            if (run_recorded(&t, &cfg, 10, dir, &err)) {
+                fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+                return 1;
+            }
+            double best_dgemm = 1e300, best_vgrad = 1e300;
+            for (int rep = 0; rep < 3; rep++) {
+                t0 = now();
+                for (long i = 0; i < steps; i++) dgemm_step(&t.net, batch);
+                double d = (now() - t0) / steps;
+                if (d < best_dgemm) best_dgemm = d;
+                t0 = now();
+                if (run_recorded(&t, &cfg, steps, dir, &err)) {
+                    fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+                    return 1;
+                }
+                d = (now() - t0) / steps;
+                if (d < best_vgrad) best_vgrad = d;
+            }
+            trainer_free(&t);
+            printf("%d,%d,%d,%s,%s,%d,%.2f,%.2f,%.3f,%.6g\n", depth, width, batch, act,
+                   shapes[s].network, log_every[e], flops / best_dgemm * 1e-9,
+                   flops / best_vgrad * 1e-9, best_dgemm / best_vgrad, best_vgrad);
+            fflush(stdout);
         }
-        trainer t;
-        if (trainer_setup(&t, &cfg, &err)) {
-            fprintf(stderr, "vgrad-bench: %s\n", err.msg);
-            return 2;
-        }
-        double flops = step_flops(&t.net, batch);
-        /* Steps per measurement from a first timing of one step; a first
-         * training run warms the trainer's memory (page faults) so both
-         * sides are measured in steady state. */
-        double t0 = now();
-        dgemm_step(&t.net, batch);
-        long steps = (long)(budget / (now() - t0 + 1e-9));
-        if (steps < 3) steps = 3;
-        run_result res;
-        const run_sinks no_sinks = {NULL, NULL, NULL, NULL};
-        cfg.steps = 2;
-        trainer_run(&t, &no_sinks, &res, &err);
-        cfg.steps = steps - 1;  /* trainer_run makes steps + 1 passes */
-        double best_dgemm = 1e300, best_vgrad = 1e300;
-        for (int rep = 0; rep < 3; rep++) {
-            t0 = now();
-            for (long i = 0; i < steps; i++) dgemm_step(&t.net, batch);
-            double d = (now() - t0) / steps;
-            if (d < best_dgemm) best_dgemm = d;
-            t0 = now();
-            trainer_run(&t, &no_sinks, &res, &err);
-            d = (now() - t0) / steps;
-            if (d < best_vgrad) best_vgrad = d;
-        }
-        trainer_free(&t);
-        printf("%d,%d,%d,%s,%s,%.2f,%.2f,%.3f\n", depth, width, batch, act, shapes[s].network,
-               flops / best_dgemm * 1e-9, flops / best_vgrad * 1e-9, best_dgemm / best_vgrad);
-        fflush(stdout);
-    }
     return 0;
 }
