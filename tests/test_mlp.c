@@ -286,8 +286,9 @@ static void test_layer_plan(void)
     CHECK(next == 54 && net.n_params == 54);
     size_t bytes = mlp_memory_bytes(dims, 3, 6, NULL, &planned);
     CHECK(planned == 54);
-    CHECK(bytes == (2 * 54 + 3 * 6 * (3 + 5 + 4 + 2)) * sizeof(double));
-    CHECK(net.n_scratch == 0 && net.scratch == NULL);
+    /* parameters and gradients, z a dz, and each dense layer's slope (B, fo) */
+    CHECK(bytes == (2 * 54 + 3 * 6 * (3 + 5 + 4 + 2) + 6 * (5 + 4 + 2)) * sizeof(double));
+    CHECK(net.n_scratch == 6 * (5 + 4 + 2) && net.scratch != NULL);
     mlp_free(&net);
 }
 
