@@ -333,6 +333,22 @@ static void vec_map(act_vec_fn fn, const double *x, double *y, size_t n)
 }
 #endif
 
+/* y[k] = cosh(x[k]); y may be x (the arguments are copied by blocks).  SLEEF's cosh overflows a little earlier
+ * than libm's (|x| > 709.78 against 710.48), which would make the slopes
+ * 2 / (1 + cosh 2x) and 0.5 / (1 + cosh x) 0 where they are still normal
+ * numbers, so beyond 709 libm's cosh is taken. */
+static void cosh_map(const double *x, double *y, size_t n)
+{
+    double arg[ACT_BLOCK];
+    for (size_t k0 = 0; k0 < n; k0 += ACT_BLOCK) {
+        size_t m = n - k0 < ACT_BLOCK ? n - k0 : ACT_BLOCK;
+        memcpy(arg, x + k0, m * sizeof(double));
+        vec_map(ACT_VEC_COSH, arg, y + k0, m);
+        for (size_t k = 0; k < m; k++)
+            if (fabs(arg[k]) > 709.0) y[k0 + k] = cosh(arg[k]);
+    }
+}
+
 /* y[k] = exp(-|x[k]|), the one exponential of the stable sigmoid. */
 static void exp_neg_abs(const double *x, double *y, size_t n)
 {
@@ -353,7 +369,7 @@ static void sigmoid_fs(const double *x, double *y, size_t n, double param)
 static void sigmoid_dfs(const double *x, double *y, size_t n, double param)
 {
     (void)param;
-    vec_map(ACT_VEC_COSH, x, y, n);
+    cosh_map(x, y, n);
     for (size_t k = 0; k < n; k++) y[k] = 0.5 / (1.0 + y[k]);
 }
 
@@ -367,7 +383,7 @@ static void tanh_dfs(const double *x, double *y, size_t n, double param)
 {
     (void)param;
     for (size_t k = 0; k < n; k++) y[k] = 2.0 * x[k];
-    vec_map(ACT_VEC_COSH, y, y, n);
+    cosh_map(y, y, n);
     for (size_t k = 0; k < n; k++) y[k] = 2.0 / (1.0 + y[k]);
 }
 
@@ -459,9 +475,20 @@ static void silu_dfs(const double *x, double *y, size_t n, double param)
 static void softplus_fs(const double *x, double *y, size_t n, double param)
 {
     (void)param;
-    exp_neg_abs(x, y, n);
-    vec_map(ACT_VEC_LOG1P, y, y, n);
-    for (size_t k = 0; k < n; k++) y[k] = x[k] > 0 ? x[k] + y[k] : y[k];
+    double e[ACT_BLOCK];
+    for (size_t k0 = 0; k0 < n; k0 += ACT_BLOCK) {
+        size_t m = n - k0 < ACT_BLOCK ? n - k0 : ACT_BLOCK;
+        const double *xb = x + k0;
+        double *yb = y + k0;
+        exp_neg_abs(xb, e, m);
+        vec_map(ACT_VEC_LOG1P, e, yb, m);
+        /* log1p(e) rounds to e for e < 2^-60; SLEEF's log1p is not within
+         * 1 ULP for subnormal e, so those take e itself, as libm gives. */
+        for (size_t k = 0; k < m; k++) {
+            double l = e[k] < 0x1p-60 ? e[k] : yb[k];
+            yb[k] = xb[k] > 0 ? xb[k] + l : l;
+        }
+    }
 }
 static void softplus_dfs(const double *x, double *y, size_t n, double param)
 {
