@@ -212,8 +212,8 @@ static void preact_percentiles(const mlp *net, int l, int B, layer_stats *s)
  * the activation's largest |f'| (all of them when that largest is 0, as for
  * step); dead_frac: fraction of units whose f'(z) is 0 on every example.
  * For the output layer f' is the output nonlinearity's (loss.h); for a
- * hidden layer it is the one its last backward pass kept (mlp_backward must
- * have run on the batch the statistics describe).  With a
+ * hidden dense layer it is the one its last backward pass kept (mlp_backward
+ * must have run on the batch the statistics describe).  With a
  * shortcut, act_mean and act_std are of the layer's output a, shortcut
  * included. */
 void dense_stats(const mlp *net, int l, int B, layer_stats *s)
@@ -232,11 +232,15 @@ void dense_stats(const mlp *net, int l, int B, layer_stats *s)
     double dmax = output ? net->loss->dout_max : net->act->dmax(net->act_param);
     double threshold = 0.01 * dmax;
     size_t saturated = 0, dead = 0;
-    if (output) {
+    /* The normalising kinds share these statistics; their scratch is their
+     * own, so they compute f' here. */
+    if (output || ly->kind != &layer_dense) {
         for (int j = 0; j < fo; j++) {
             int alive = 0;
             for (int i = 0; i < B; i++) {
-                double d = net->loss->dout(net->a[l][(size_t)i * fo + j]);
+                size_t k = (size_t)i * fo + j;
+                double d = output ? net->loss->dout(net->a[l][k])
+                                  : net->act->df(net->z[l][k], net->act_param);
                 if (dmax == 0.0 || fabs(d) < threshold) saturated++;
                 if (d != 0.0) alive = 1;
             }
