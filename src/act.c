@@ -280,12 +280,22 @@ ACT_LOOPS(smelu)
  * per process), elsewhere SLEEF's scalar functions.  Each lane is computed
  * alone, so a value's result does not depend on its neighbours. */
 #if defined(__x86_64__)
-typedef __m128d sleef_fn(__m128d);
-static sleef_fn *const sleef_d2[] = {
-    [ACT_VEC_EXP] = Sleef_expd2_u10,     [ACT_VEC_COSH] = Sleef_coshd2_u10,
-    [ACT_VEC_TANH] = Sleef_tanhd2_u10,   [ACT_VEC_EXPM1] = Sleef_expm1d2_u10,
-    [ACT_VEC_LOG1P] = Sleef_log1pd2_u10, [ACT_VEC_ERFC] = Sleef_erfcd2_u15,
-};
+/* fn of one two-lane vector.  A switch rather than a pointer: sleef.h
+ * declares the functions with a const-qualified return type, which a
+ * pointer type here would have to repeat (and clang warns that it has no
+ * effect). */
+static __m128d sleef_d2(act_vec_fn fn, __m128d v)
+{
+    switch (fn) {
+    case ACT_VEC_EXP: return Sleef_expd2_u10(v);
+    case ACT_VEC_COSH: return Sleef_coshd2_u10(v);
+    case ACT_VEC_TANH: return Sleef_tanhd2_u10(v);
+    case ACT_VEC_EXPM1: return Sleef_expm1d2_u10(v);
+    case ACT_VEC_LOG1P: return Sleef_log1pd2_u10(v);
+    case ACT_VEC_ERFC: break;
+    }
+    return Sleef_erfcd2_u15(v);
+}
 
 static int avx2_usable(void)
 {
@@ -308,28 +318,33 @@ static void vec_map(act_vec_fn fn, const double *x, double *y, size_t n)
         act_avx2_map(fn, x, y, n);
         return;
     }
-    sleef_fn *f = sleef_d2[fn];
     size_t k = 0;
-    for (; k + 2 <= n; k += 2) _mm_storeu_pd(y + k, f(_mm_loadu_pd(x + k)));
+    for (; k + 2 <= n; k += 2) _mm_storeu_pd(y + k, sleef_d2(fn, _mm_loadu_pd(x + k)));
     if (k < n) {
         double pair[2] = {x[k], 0.0};
-        _mm_storeu_pd(pair, f(_mm_loadu_pd(pair)));
+        _mm_storeu_pd(pair, sleef_d2(fn, _mm_loadu_pd(pair)));
         y[k] = pair[0];
     }
 }
 #else
-typedef double sleef_fn(double);
-static sleef_fn *const sleef_d1[] = {
-    [ACT_VEC_EXP] = Sleef_exp_u10,     [ACT_VEC_COSH] = Sleef_cosh_u10,
-    [ACT_VEC_TANH] = Sleef_tanh_u10,   [ACT_VEC_EXPM1] = Sleef_expm1_u10,
-    [ACT_VEC_LOG1P] = Sleef_log1p_u10, [ACT_VEC_ERFC] = Sleef_erfc_u15,
-};
+static double sleef_d1(act_vec_fn fn, double v)
+{
+    switch (fn) {
+    case ACT_VEC_EXP: return Sleef_exp_u10(v);
+    case ACT_VEC_COSH: return Sleef_cosh_u10(v);
+    case ACT_VEC_TANH: return Sleef_tanh_u10(v);
+    case ACT_VEC_EXPM1: return Sleef_expm1_u10(v);
+    case ACT_VEC_LOG1P: return Sleef_log1p_u10(v);
+    case ACT_VEC_ERFC: break;
+    }
+    return Sleef_erfc_u15(v);
+}
 
 const char *act_vec_variant(void) { return "scalar"; }
 
 static void vec_map(act_vec_fn fn, const double *x, double *y, size_t n)
 {
-    for (size_t k = 0; k < n; k++) y[k] = sleef_d1[fn](x[k]);
+    for (size_t k = 0; k < n; k++) y[k] = sleef_d1(fn, x[k]);
 }
 #endif
 
