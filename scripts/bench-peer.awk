@@ -17,11 +17,11 @@ BEGIN {
     print "depth,width,batch,activation,network,log_every,dgemm_gflops,vgrad_gflops," \
           "vgrad_vs_dgemm,vgrad_seconds_per_step,torch_seconds_per_step,vgrad_vs_torch"
     while (csv_next(vgrad)) {
-        k = key(vgrad)
-        v = col(vgrad, "vgrad_seconds_per_step")
-        printf "%s,%s,%s,%s,%s", k, col(vgrad, "dgemm_gflops"), col(vgrad, "vgrad_gflops"),
-               col(vgrad, "ratio"), v
-        if (k in peer) printf ",%s,%.2f\n", peer[k], peer[k] / v
+        row_key = key(vgrad)
+        seconds = col(vgrad, "vgrad_seconds_per_step")
+        printf "%s,%s,%s,%s,%s", row_key, col(vgrad, "dgemm_gflops"), col(vgrad, "vgrad_gflops"),
+               col(vgrad, "ratio"), seconds
+        if (row_key in peer) printf ",%s,%.2f\n", peer[row_key], peer[row_key] / seconds
         else printf ",,\n"
     }
 }
