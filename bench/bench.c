@@ -8,17 +8,26 @@
  * nothing else.  Both are reported in GFLOP/s of those products, so the
  * ratio is the fraction of time vgrad spends in DGEMM.
  *
+ * vgrad's step is measured as a user's run makes it: recording, that is
+ * with the whole layers.csv row of every layer and the train.csv row
+ * written (to files in a temporary directory) at every step (log_every 1),
+ * and again every 10 steps (log_every 10).  The baseline makes no rows.
+ *
  * Rows: three plain networks, then at (16, 512, 256) a network with batch
  * normalisation (norm=batch) and one with shortcuts around blocks of two
  * layers (residual=2).  Their steps make the same products (normalisation
  * and shortcuts add elementwise passes only), so the baseline is the same.
- * Last, an LSTM (lstm_row: width 256, batch 128, 100 steps of 32 inputs;
- * its activation column names the cell).
+ * Last, an LSTM (lstm_row: width 256, batch 128, 100 steps of 32 inputs,
+ * recording time.csv too; its activation column names the cell).
+ * Each row also gives vgrad's seconds per step, which scripts/bench.sh sets
+ * beside PyTorch's (bench/torch_step.py).
  *
- * usage: vgrad-bench [activation] [seconds per measurement] [wall|cpu]
+ * usage: vgrad-bench [activation|lstm] [seconds per measurement] [wall|cpu] [dir]
+ * (lstm: the LSTM rows alone)
  * cpu times both sides by the thread's CPU time instead of the wall clock:
  * on a machine shared with other jobs it leaves out the time the thread
- * waits for a core (both sides are single-threaded). */
+ * waits for a core (both sides are single-threaded).  dir (default /tmp)
+ * receives the logs while a row is measured; they are removed after. */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +35,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "csvio.h"
 #include "train.h"
 
 void openblas_set_num_threads(int num_threads);
@@ -69,23 +79,58 @@ static double step_flops(const mlp *net, int B)
     return flops;
 }
 
+/* Runs cfg's trainer for steps steps, writing layers.csv and train.csv
+ * rows into dir/vgrad-bench-*.csv (removed after). */
+static int run_recorded(trainer *t, vg_config *cfg, long steps, const char *dir, vg_error *err)
+{
+    char layers_path[4096], train_path[4096], time_path[4096];
+    snprintf(layers_path, sizeof layers_path, "%s/vgrad-bench-layers.csv", dir);
+    snprintf(train_path, sizeof train_path, "%s/vgrad-bench-train.csv", dir);
+    snprintf(time_path, sizeof time_path, "%s/vgrad-bench-time.csv", dir);
+    csv_out layers, train, time;
+    if (csvout_open(&layers, layers_path, err)) return 1;
+    if (csvout_open(&train, train_path, err)) {
+        csvout_abort(&layers);
+        return 1;
+    }
+    if (csvout_open(&time, time_path, err)) {
+        csvout_abort(&layers);
+        csvout_abort(&train);
+        return 1;
+    }
+    trainer_layers_header(&layers);
+    trainer_train_header(&train, 0);
+    trainer_time_header(&time);
+    run_sinks sinks = {&layers, &train, NULL, NULL, &time};
+    run_result res;
+    cfg->steps = steps - 1; /* trainer_run makes steps + 1 passes */
+    int rc = trainer_run(t, &sinks, &res, err);
+    csvout_abort(&layers);
+    csvout_abort(&train);
+    csvout_abort(&time);
+    return rc;
+}
+
 /* The LSTM row (issue 13): model=lstm, one layer of H units over T steps of
- * D inputs, batch B, a dense output of K units on the last step.  Its
- * products, as layer_rnn.c makes them: the input projections of all steps
- * (B*T, D) x (D, 4H), the recurrent product (B, H) x (H, 4H) at each step
- * but the first, and backward the carry (B, 4H) x (4H, H) and dW_hh's term
- * (4H, B) x (B, H) at each step but the first, dW_ih (4H, B*T) x (B*T, D);
- * the output layer's z and dW.  The baseline calls cblas_dgemm with the
- * same shapes and leading dimensions on buffers of its own. */
-static int lstm_row(double budget)
+ * D inputs, batch B, a dense output of K units on the last step, recording
+ * (layers.csv, train.csv, time.csv) every log_every steps.  Its products, as
+ * layer_rnn.c makes them: the input projections of all steps (B*T, D) x
+ * (D, 4H), the recurrent product (B, H) x (H, 4H) at each step but the
+ * first, and backward the carry (B, 4H) x (4H, H) and dW_hh's term (4H, B)
+ * x (B, H) at each step but the first, dW_ih (4H, B*T) x (B*T, D); the
+ * output layer's z and dW.  The baseline calls cblas_dgemm with the same
+ * shapes and leading dimensions on buffers of its own. */
+static int lstm_row(double budget, int log_every, const char *dir)
 {
     enum { T = 100, D = 32, H = 256, B = 128, K = 10 };
     static vg_config cfg;
     vg_error err;
+    char every[64];
+    snprintf(every, sizeof every, "log_every=%d", log_every);
     config_defaults(&cfg);
-    const char *args[] = {"model=lstm", "depth=1", "width=256", "seq_len=100", "n_features=3200",
-                          "n_samples=128", "dataset=gauss", "n_classes=10", "lr=1e-6",
-                          "log_every=1000000000"};
+    const char *args[] = {"model=lstm",   "depth=1",       "width=256",     "seq_len=100",
+                          "n_features=3200", "n_samples=128", "dataset=gauss", "n_classes=10",
+                          "lr=1e-6",      every};
     int rc = 0;
     for (size_t k = 0; k < sizeof args / sizeof args[0]; k++)
         rc |= config_set_arg(&cfg, args[k], &err);
@@ -95,8 +140,10 @@ static int lstm_row(double budget)
         return 2;
     }
     size_t G = 4 * (size_t)H;
-    double *x = calloc((size_t)B * T * D, sizeof(double)), *gate = calloc((size_t)B * T * G, sizeof(double));
-    double *hs = calloc((size_t)B * T * H, sizeof(double)), *carry = calloc((size_t)B * H, sizeof(double));
+    double *x = calloc((size_t)B * T * D, sizeof(double));
+    double *gate = calloc((size_t)B * T * G, sizeof(double));
+    double *hs = calloc((size_t)B * T * H, sizeof(double));
+    double *carry = calloc((size_t)B * H, sizeof(double));
     double *W_ih = calloc(G * D, sizeof(double)), *W_hh = calloc(G * H, sizeof(double));
     double *dW_ih = calloc(G * D, sizeof(double)), *dW_hh = calloc(G * H, sizeof(double));
     double *W_out = calloc((size_t)K * H, sizeof(double)), *z = calloc((size_t)B * K, sizeof(double));
@@ -108,10 +155,10 @@ static int lstm_row(double budget)
     double flops = 2.0 * B * T * D * G * 2 + 2.0 * (T - 1) * B * H * G * 3 + 2.0 * B * H * K * 2;
     double best_dgemm = 1e300, best_vgrad = 1e300;
     long steps = 0;
-    run_result res;
-    const run_sinks no_sinks = {NULL, NULL, NULL, NULL, NULL};
-    cfg.steps = 2;
-    trainer_run(&t, &no_sinks, &res, &err);   /* warm the trainer's memory */
+    if (run_recorded(&t, &cfg, 10, dir, &err)) {   /* warms the trainer's memory */
+        fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+        return 1;
+    }
     for (int rep = 0; rep < 3; rep++) {
         double t0 = now();
         long n = 0;
@@ -137,18 +184,22 @@ static int lstm_row(double budget)
                         (int)G, x, D, 0.0, dW_ih, D);
             n++;
         } while (steps ? n < steps : now() - t0 < budget / 3);
-        if (!steps) steps = n < 3 ? 3 : n;
+        /* a multiple of 10, so that both rows log the same share of steps */
+        if (!steps) steps = n < 10 ? 10 : n / 10 * 10;
         double d = (now() - t0) / n;
         if (d < best_dgemm) best_dgemm = d;
-        cfg.steps = steps - 1;   /* trainer_run makes steps + 1 passes */
         t0 = now();
-        trainer_run(&t, &no_sinks, &res, &err);
+        if (run_recorded(&t, &cfg, steps, dir, &err)) {
+            fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+            return 1;
+        }
         d = (now() - t0) / steps;
         if (d < best_vgrad) best_vgrad = d;
     }
     trainer_free(&t);
-    printf("%d,%d,%d,%s,%s,%.2f,%.2f,%.3f\n", 1, H, B, "lstm", "model=lstm seq_len=100",
-           flops / best_dgemm * 1e-9, flops / best_vgrad * 1e-9, best_dgemm / best_vgrad);
+    printf("%d,%d,%d,%s,%s,%d,%.2f,%.2f,%.3f,%.6g\n", 1, H, B, "lstm", "model=lstm seq_len=100",
+           log_every, flops / best_dgemm * 1e-9, flops / best_vgrad * 1e-9,
+           best_dgemm / best_vgrad, best_vgrad);
     fflush(stdout);
     free(x), free(gate), free(hs), free(carry), free(W_ih), free(W_hh), free(dW_ih), free(dW_hh);
     free(W_out), free(z);
@@ -164,77 +215,91 @@ int main(int argc, char **argv)
         return 2;
     }
     use_cpu_clock = argc > 3 && strcmp(argv[3], "cpu") == 0;
+    const char *dir = argc > 4 ? argv[4] : "/tmp";
     static const struct {
         int depth, width, batch;
         const char *network; /* a key=value, or "plain" */
     } shapes[] = {{16, 512, 256, "plain"},      {50, 256, 128, "plain"},
                   {16, 64, 64, "plain"},        {16, 512, 256, "norm=batch"},
                   {16, 512, 256, "residual=2"}};
+    static const int log_every[] = {1, 10};
     openblas_set_num_threads(1);
     printf("# vgrad-bench: activation %s, 1 BLAS thread, %s clock, OpenBLAS %s\n", act,
            use_cpu_clock ? "thread CPU" : "wall", openblas_get_config());
-    printf("depth,width,batch,activation,network,dgemm_gflops,vgrad_gflops,ratio\n");
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        int depth = shapes[s].depth, width = shapes[s].width, batch = shapes[s].batch;
-        static vg_config cfg;
-        vg_error err;
-        char arg[64];
-        config_defaults(&cfg);
-        int rc = 0;
-        snprintf(arg, sizeof arg, "depth=%d", depth);
-        rc |= config_set_arg(&cfg, arg, &err);
-        snprintf(arg, sizeof arg, "width=%d", width);
-        rc |= config_set_arg(&cfg, arg, &err);
-        snprintf(arg, sizeof arg, "n_features=%d", width);
-        rc |= config_set_arg(&cfg, arg, &err);
-        snprintf(arg, sizeof arg, "n_samples=%d", batch);
-        rc |= config_set_arg(&cfg, arg, &err);
-        snprintf(arg, sizeof arg, "activation=%s", act);
-        rc |= config_set_arg(&cfg, arg, &err);
-        rc |= config_set_arg(&cfg, "dataset=teacher", &err);
-        rc |= config_set_arg(&cfg, "n_classes=10", &err);
-        rc |= config_set_arg(&cfg, "init=he_normal", &err);
-        rc |= config_set_arg(&cfg, "lr=1e-6", &err);
-        rc |= config_set_arg(&cfg, "log_every=1000000000", &err);
-        if (strcmp(shapes[s].network, "plain") != 0)
-            rc |= config_set_arg(&cfg, shapes[s].network, &err);
-        if (rc || config_resolve(&cfg, &err)) {
-            fprintf(stderr, "vgrad-bench: %s\n", err.msg);
-            return 2;
-        }
-        trainer t;
-        if (trainer_setup(&t, &cfg, &err)) {
-            fprintf(stderr, "vgrad-bench: %s\n", err.msg);
-            return 2;
-        }
-        double flops = step_flops(&t.net, batch);
-        /* Steps per measurement from a first timing of one step; a first
-         * training run warms the trainer's memory (page faults) so both
-         * sides are measured in steady state. */
-        double t0 = now();
-        dgemm_step(&t.net, batch);
-        long steps = (long)(budget / (now() - t0 + 1e-9));
-        if (steps < 3) steps = 3;
-        run_result res;
-        const run_sinks no_sinks = {NULL, NULL, NULL, NULL, NULL};
-        cfg.steps = 2;
-        trainer_run(&t, &no_sinks, &res, &err);
-        cfg.steps = steps - 1;  /* trainer_run makes steps + 1 passes */
-        double best_dgemm = 1e300, best_vgrad = 1e300;
-        for (int rep = 0; rep < 3; rep++) {
-            t0 = now();
-            for (long i = 0; i < steps; i++) dgemm_step(&t.net, batch);
-            double d = (now() - t0) / steps;
-            if (d < best_dgemm) best_dgemm = d;
-            t0 = now();
-            trainer_run(&t, &no_sinks, &res, &err);
-            d = (now() - t0) / steps;
-            if (d < best_vgrad) best_vgrad = d;
-        }
-        trainer_free(&t);
-        printf("%d,%d,%d,%s,%s,%.2f,%.2f,%.3f\n", depth, width, batch, act, shapes[s].network,
-               flops / best_dgemm * 1e-9, flops / best_vgrad * 1e-9, best_dgemm / best_vgrad);
-        fflush(stdout);
+    printf("depth,width,batch,activation,network,log_every,dgemm_gflops,vgrad_gflops,ratio,"
+           "vgrad_seconds_per_step\n");
+    if (strcmp(act, "lstm") == 0) {
+        for (size_t e = 0; e < sizeof log_every / sizeof log_every[0]; e++)
+            if (lstm_row(budget, log_every[e], dir)) return 1;
+        return 0;
     }
-    return lstm_row(budget);
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (size_t e = 0; e < sizeof log_every / sizeof log_every[0]; e++) {
+            int depth = shapes[s].depth, width = shapes[s].width, batch = shapes[s].batch;
+            static vg_config cfg;
+            vg_error err;
+            char arg[64];
+            config_defaults(&cfg);
+            int rc = 0;
+            snprintf(arg, sizeof arg, "depth=%d", depth);
+            rc |= config_set_arg(&cfg, arg, &err);
+            snprintf(arg, sizeof arg, "width=%d", width);
+            rc |= config_set_arg(&cfg, arg, &err);
+            snprintf(arg, sizeof arg, "n_features=%d", width);
+            rc |= config_set_arg(&cfg, arg, &err);
+            snprintf(arg, sizeof arg, "n_samples=%d", batch);
+            rc |= config_set_arg(&cfg, arg, &err);
+            snprintf(arg, sizeof arg, "activation=%s", act);
+            rc |= config_set_arg(&cfg, arg, &err);
+            rc |= config_set_arg(&cfg, "dataset=teacher", &err);
+            rc |= config_set_arg(&cfg, "n_classes=10", &err);
+            rc |= config_set_arg(&cfg, "init=he_normal", &err);
+            rc |= config_set_arg(&cfg, "lr=1e-6", &err);
+            snprintf(arg, sizeof arg, "log_every=%d", log_every[e]);
+            rc |= config_set_arg(&cfg, arg, &err);
+            if (strcmp(shapes[s].network, "plain") != 0)
+                rc |= config_set_arg(&cfg, shapes[s].network, &err);
+            if (rc || config_resolve(&cfg, &err)) {
+                fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+                return 2;
+            }
+            trainer t;
+            if (trainer_setup(&t, &cfg, &err)) {
+                fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+                return 2;
+            }
+            double flops = step_flops(&t.net, batch);
+            /* Steps per measurement from a first timing of one step (a
+             * multiple of 10, so that both rows log the same share of
+             * steps); a first training run warms the trainer's memory (page
+             * faults) so both sides are measured in steady state. */
+            double t0 = now();
+            dgemm_step(&t.net, batch);
+            long steps = (long)(budget / (now() - t0 + 1e-9));
+            steps = steps < 10 ? 10 : steps / 10 * 10;
+            if (run_recorded(&t, &cfg, 10, dir, &err)) {
+                fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+                return 1;
+            }
+            double best_dgemm = 1e300, best_vgrad = 1e300;
+            for (int rep = 0; rep < 3; rep++) {
+                t0 = now();
+                for (long i = 0; i < steps; i++) dgemm_step(&t.net, batch);
+                double d = (now() - t0) / steps;
+                if (d < best_dgemm) best_dgemm = d;
+                t0 = now();
+                if (run_recorded(&t, &cfg, steps, dir, &err)) {
+                    fprintf(stderr, "vgrad-bench: %s\n", err.msg);
+                    return 1;
+                }
+                d = (now() - t0) / steps;
+                if (d < best_vgrad) best_vgrad = d;
+            }
+            trainer_free(&t);
+            printf("%d,%d,%d,%s,%s,%d,%.2f,%.2f,%.3f,%.6g\n", depth, width, batch, act,
+                   shapes[s].network, log_every[e], flops / best_dgemm * 1e-9,
+                   flops / best_vgrad * 1e-9, best_dgemm / best_vgrad, best_vgrad);
+            fflush(stdout);
+        }
+    return 0;
 }

@@ -19,10 +19,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # The build: compilers (gcc, and clang with its ASan/UBSan runtimes), CMake,
-# the libraries vgrad links, its built-in dataset; the charts (gnuplot, gawk,
+# the libraries vgrad links (SLEEF: the activations' vector exp, tanh...), its built-in dataset; the charts (gnuplot, gawk,
 # a font) and what a minimal Debian may lack (certificates, ps/pkill).
 packages="build-essential cmake pkg-config clang libclang-rt-14-dev libopenblas-dev
-liblapacke-dev libcsv-dev libinih-dev zlib1g-dev libgsl-dev gnuplot-nox fonts-dejavu-core
+liblapacke-dev libcsv-dev libinih-dev zlib1g-dev libgsl-dev libsleef-dev gnuplot-nox fonts-dejavu-core
 dataset-fashion-mnist gawk ca-certificates procps"
 # The tests: GNU parallel (and the perl it runs remote commands with), a
 # one-node Slurm with munge, the checkers of SVG, PDF and PNG files,

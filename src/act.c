@@ -9,8 +9,10 @@
  * At a kink the derivative takes the value stated in the row's desc; the
  * convention is the one-sided value PyTorch's backward uses. */
 #include "act.h"
+#include "act_vec.h"
 
 #include <math.h>
+#include <sleef.h>
 #include <string.h>
 
 /* Digits beyond double precision are kept so the literals round correctly. */
@@ -210,21 +212,320 @@ static int piece_hard_sigmoid(double x, double param) { (void)param; return (x >
 static int piece_hardtanh(double x, double param) { (void)param; return (x > -1) + (x >= 1); }
 static int piece_smelu(double x, double beta) { return (x > -beta) + (x >= beta); }
 
-/* ---- whole-layer forms (see act.h) -------------------------------------------- */
+/* ---- whole-layer forms (see act.h) -------------------------------------------
+ * Each row has f and f' over n values, name##_fs and name##_dfs, from which
+ * the forward and backward of act.h are made.  Most rows loop their scalar f
+ * and f' (ACT_LOOPS), which the compiler inlines; the rows whose f or f'
+ * needs exp, cosh, tanh, expm1, log1p or erfc evaluate those with SLEEF's
+ * vector functions (ACT_SLEEF rows below), with the same formulas as the
+ * scalar rows above, so that only the elementary functions differ, by their
+ * last bits (SLEEF's are within 1 ULP, erfc 1.5, as libm's). */
+
+/* Values per block of the backward's work buffer. */
+#define ACT_BLOCK 256
+
+typedef void act_bulk_fn(const double *x, double *y, size_t n, double param);
+
+/* forward: z (rows, n) += b (n) when b != NULL;  a = f(z) */
+static void bulk_forward(act_bulk_fn *fs, const double *b, double *z, double *a, int rows, int n,
+                         double param)
+{
+    if (b)
+        for (int i = 0; i < rows; i++) {
+            double *zi = z + (size_t)i * n;
+            for (int j = 0; j < n; j++) zi[j] += b[j];
+        }
+    fs(z, a, (size_t)rows * n, param);
+}
+
+/* backward: dz (n) *= f'(z), f'(z) kept in slope (n) unless NULL. */
+static void bulk_backward(act_bulk_fn *dfs, const double *z, double *dz, double *slope, size_t n,
+                          double param)
+{
+    double buf[ACT_BLOCK];
+    for (size_t k0 = 0; k0 < n; k0 += ACT_BLOCK) {
+        size_t m = n - k0 < ACT_BLOCK ? n - k0 : ACT_BLOCK;
+        double *d = slope ? slope + k0 : buf;
+        dfs(z + k0, d, m, param);
+        for (size_t k = 0; k < m; k++) dz[k0 + k] *= d[k];
+    }
+}
+
+#define ACT_LOOPS(name)                                                                     \
+    static void name##_fs(const double *x, double *y, size_t n, double param)              \
+    {                                                                                       \
+        for (size_t k = 0; k < n; k++) y[k] = name##_f(x[k], param);                        \
+    }                                                                                       \
+    static void name##_dfs(const double *x, double *y, size_t n, double param)             \
+    {                                                                                       \
+        for (size_t k = 0; k < n; k++) y[k] = name##_df(x[k], param);                       \
+    }
+
+ACT_LOOPS(linear)
+ACT_LOOPS(step)
+ACT_LOOPS(hard_sigmoid)
+ACT_LOOPS(hardtanh)
+ACT_LOOPS(relu)
+ACT_LOOPS(leaky_relu)
+ACT_LOOPS(mish)
+ACT_LOOPS(softsign)
+ACT_LOOPS(smelu)
+
+/* ---- SLEEF's vector functions over arrays -----------------------------------
+ * The variant is chosen from the CPU's features alone, so one machine always
+ * runs the same code and gets the same bytes: on an x86-64 with AVX-512F the
+ * eight-lane AVX-512 functions (act_avx512.c), on one with AVX2 and FMA the
+ * four-lane AVX2 functions (act_avx2.c), on another x86-64 SLEEF's
+ * two-lane dispatcher (which picks its SSE2 or SSE4.1 build by CPUID, once
+ * per process), elsewhere SLEEF's scalar functions.  Each lane is computed
+ * alone, so a value's result does not depend on its neighbours. */
+#if defined(__x86_64__)
+/* fn of one two-lane vector.  A switch rather than a pointer: sleef.h
+ * declares the functions with a const-qualified return type, which a
+ * pointer type here would have to repeat (and clang warns that it has no
+ * effect). */
+static __m128d sleef_d2(act_vec_fn fn, __m128d v)
+{
+    switch (fn) {
+    case ACT_VEC_EXP: return Sleef_expd2_u10(v);
+    case ACT_VEC_COSH: return Sleef_coshd2_u10(v);
+    case ACT_VEC_TANH: return Sleef_tanhd2_u10(v);
+    case ACT_VEC_EXPM1: return Sleef_expm1d2_u10(v);
+    case ACT_VEC_LOG1P: return Sleef_log1pd2_u10(v);
+    case ACT_VEC_ERFC: break;
+    }
+    return Sleef_erfcd2_u15(v);
+}
+
+static int avx2_usable(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+const char *act_vec_variant(void)
+{
+    return __builtin_cpu_supports("avx512f") ? "avx512f" : avx2_usable() ? "avx2" : "sse2";
+}
+
+/* y[k] = fn(x[k]), k < n; y may be x. */
+static void vec_map(act_vec_fn fn, const double *x, double *y, size_t n)
+{
+    if (__builtin_cpu_supports("avx512f")) {
+        act_avx512_map(fn, x, y, n);
+        return;
+    }
+    if (avx2_usable()) {
+        act_avx2_map(fn, x, y, n);
+        return;
+    }
+    size_t k = 0;
+    for (; k + 2 <= n; k += 2) _mm_storeu_pd(y + k, sleef_d2(fn, _mm_loadu_pd(x + k)));
+    if (k < n) {
+        double pair[2] = {x[k], 0.0};
+        _mm_storeu_pd(pair, sleef_d2(fn, _mm_loadu_pd(pair)));
+        y[k] = pair[0];
+    }
+}
+#else
+static double sleef_d1(act_vec_fn fn, double v)
+{
+    switch (fn) {
+    case ACT_VEC_EXP: return Sleef_exp_u10(v);
+    case ACT_VEC_COSH: return Sleef_cosh_u10(v);
+    case ACT_VEC_TANH: return Sleef_tanh_u10(v);
+    case ACT_VEC_EXPM1: return Sleef_expm1_u10(v);
+    case ACT_VEC_LOG1P: return Sleef_log1p_u10(v);
+    case ACT_VEC_ERFC: break;
+    }
+    return Sleef_erfc_u15(v);
+}
+
+const char *act_vec_variant(void) { return "scalar"; }
+
+static void vec_map(act_vec_fn fn, const double *x, double *y, size_t n)
+{
+    for (size_t k = 0; k < n; k++) y[k] = sleef_d1(fn, x[k]);
+}
+#endif
+
+/* y[k] = cosh(x[k]); y may be x (the arguments are copied by blocks).  SLEEF's cosh overflows a little earlier
+ * than libm's (|x| > 709.78 against 710.48), which would make the slopes
+ * 2 / (1 + cosh 2x) and 0.5 / (1 + cosh x) 0 where they are still normal
+ * numbers, so beyond 709 libm's cosh is taken. */
+static void cosh_map(const double *x, double *y, size_t n)
+{
+    double arg[ACT_BLOCK];
+    for (size_t k0 = 0; k0 < n; k0 += ACT_BLOCK) {
+        size_t m = n - k0 < ACT_BLOCK ? n - k0 : ACT_BLOCK;
+        memcpy(arg, x + k0, m * sizeof(double));
+        vec_map(ACT_VEC_COSH, arg, y + k0, m);
+        for (size_t k = 0; k < m; k++)
+            if (fabs(arg[k]) > 709.0) y[k0 + k] = cosh(arg[k]);
+    }
+}
+
+/* y[k] = exp(-|x[k]|), the one exponential of the stable sigmoid. */
+static void exp_neg_abs(const double *x, double *y, size_t n)
+{
+    for (size_t k = 0; k < n; k++) y[k] = -fabs(x[k]);
+    vec_map(ACT_VEC_EXP, y, y, n);
+}
+
+/* act_sigmoid(x) from e = exp(-|x|): 1/(1+e) for x >= 0, e/(1+e) below. */
+static double sigmoid_from(double x, double e) { return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e); }
+
+/* sigmoid: f as act_sigmoid; f' = 0.5 / (1 + cosh x) (sigmoid_slope). */
+static void sigmoid_fs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    exp_neg_abs(x, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = sigmoid_from(x[k], y[k]);
+}
+static void sigmoid_dfs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    cosh_map(x, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = 0.5 / (1.0 + y[k]);
+}
+
+/* tanh: f = tanh x; f' = 2 / (1 + cosh 2x) (sech2). */
+static void tanh_fs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    vec_map(ACT_VEC_TANH, x, y, n);
+}
+static void tanh_dfs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    for (size_t k = 0; k < n; k++) y[k] = 2.0 * x[k];
+    cosh_map(y, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = 2.0 / (1.0 + y[k]);
+}
+
+/* elu and selu: x for x > 0, scale * expm1(x) below; f' = 1 (selu: lambda)
+ * for x > 0, scale * exp(x) below.  expm1 and exp are taken of min(x, 0),
+ * the value the scalar rows take them of where they use them. */
+static void negative_part(const double *x, double *y, size_t n)
+{
+    for (size_t k = 0; k < n; k++) y[k] = x[k] > 0 ? 0.0 : x[k];
+}
+static void elu_like_fs(const double *x, double *y, size_t n, double positive, double scale)
+{
+    negative_part(x, y, n);
+    vec_map(ACT_VEC_EXPM1, y, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = x[k] > 0 ? positive * x[k] : scale * y[k];
+}
+static void elu_like_dfs(const double *x, double *y, size_t n, double positive, double scale)
+{
+    negative_part(x, y, n);
+    vec_map(ACT_VEC_EXP, y, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = x[k] > 0 ? positive : scale * y[k];
+}
+static void elu_fs(const double *x, double *y, size_t n, double alpha)
+{
+    elu_like_fs(x, y, n, 1.0, alpha);
+}
+static void elu_dfs(const double *x, double *y, size_t n, double alpha)
+{
+    elu_like_dfs(x, y, n, 1.0, alpha);
+}
+static void selu_fs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    elu_like_fs(x, y, n, SELU_LAMBDA, SELU_LAMBDA * SELU_ALPHA);
+}
+static void selu_dfs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    elu_like_dfs(x, y, n, SELU_LAMBDA, SELU_LAMBDA * SELU_ALPHA);
+}
+
+/* gelu: f = x Phi(x), f' = Phi(x) + x phi(x), Phi(x) = 0.5 erfc(-x/sqrt2)
+ * (normal_cdf) and phi(x) = exp(-x^2/2) / sqrt(2 pi) (normal_pdf). */
+static void normal_cdfs(const double *x, double *y, size_t n)
+{
+    for (size_t k = 0; k < n; k++) y[k] = -x[k] * SQRT1_2;
+    vec_map(ACT_VEC_ERFC, y, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = 0.5 * y[k];
+}
+static void gelu_fs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    normal_cdfs(x, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = x[k] * y[k];
+}
+static void gelu_dfs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    double pdf[ACT_BLOCK];
+    for (size_t k0 = 0; k0 < n; k0 += ACT_BLOCK) {
+        size_t m = n - k0 < ACT_BLOCK ? n - k0 : ACT_BLOCK;
+        const double *xb = x + k0;
+        double *yb = y + k0;
+        for (size_t k = 0; k < m; k++) pdf[k] = -0.5 * xb[k] * xb[k];
+        vec_map(ACT_VEC_EXP, pdf, pdf, m);
+        normal_cdfs(xb, yb, m);
+        for (size_t k = 0; k < m; k++) yb[k] = yb[k] + xb[k] * (INV_SQRT_2PI * pdf[k]);
+    }
+}
+
+/* silu: f = x s(x), f' = s(x) (1 + x s(-x)); s(x) and s(-x) from the one
+ * e = exp(-|x|). */
+static void silu_fs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    exp_neg_abs(x, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = x[k] * sigmoid_from(x[k], y[k]);
+}
+static void silu_dfs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    exp_neg_abs(x, y, n);
+    for (size_t k = 0; k < n; k++)
+        y[k] = sigmoid_from(x[k], y[k]) * (1.0 + x[k] * sigmoid_from(-x[k], y[k]));
+}
+
+/* softplus: f = x + log1p(e) for x > 0, log1p(e) below, e = exp(-|x|);
+ * f' = s(x). */
+static void softplus_fs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    double e[ACT_BLOCK];
+    for (size_t k0 = 0; k0 < n; k0 += ACT_BLOCK) {
+        size_t m = n - k0 < ACT_BLOCK ? n - k0 : ACT_BLOCK;
+        const double *xb = x + k0;
+        double *yb = y + k0;
+        exp_neg_abs(xb, e, m);
+        vec_map(ACT_VEC_LOG1P, e, yb, m);
+        /* log1p(e) rounds to e for e < 2^-60; SLEEF's log1p is not within
+         * 1 ULP for subnormal e, so those take e itself, as libm gives. */
+        for (size_t k = 0; k < m; k++) {
+            double l = e[k] < 0x1p-60 ? e[k] : yb[k];
+            yb[k] = xb[k] > 0 ? xb[k] + l : l;
+        }
+    }
+}
+static void softplus_dfs(const double *x, double *y, size_t n, double param)
+{
+    (void)param;
+    exp_neg_abs(x, y, n);
+    for (size_t k = 0; k < n; k++) y[k] = sigmoid_from(x[k], y[k]);
+}
+
 #define ACT_BULK(name)                                                                      \
     static void name##_forward(const double *b, double *z, double *a, int rows, int n,      \
                                double param)                                                \
     {                                                                                       \
-        for (int i = 0; i < rows; i++) {                                                    \
-            double *zi = z + (size_t)i * n, *ai = a + (size_t)i * n;                        \
-            if (b)                                                                          \
-                for (int j = 0; j < n; j++) zi[j] += b[j];                                  \
-            for (int j = 0; j < n; j++) ai[j] = name##_f(zi[j], param);                     \
-        }                                                                                   \
+        bulk_forward(name##_fs, b, z, a, rows, n, param);                                   \
     }                                                                                       \
     static void name##_backward(const double *z, double *dz, size_t n, double param)        \
     {                                                                                       \
-        for (size_t k = 0; k < n; k++) dz[k] *= name##_df(z[k], param);                     \
+        bulk_backward(name##_dfs, z, dz, NULL, n, param);                                   \
+    }                                                                                       \
+    static void name##_backward_slope(const double *z, double *dz, double *slope, size_t n, \
+                                      double param)                                         \
+    {                                                                                       \
+        bulk_backward(name##_dfs, z, dz, slope, n, param);                                  \
     }
 
 ACT_BULK(linear)
@@ -252,7 +553,7 @@ ACT_BULK(smelu)
  *      largest |f'|, pieces (NULL: smooth) */
 #define ACT_ROW(name, desc, pname, pdef, plo, phi, popen, dmax, piece) \
     {#name, desc, name##_f, name##_df, pname, pdef, plo, phi, popen, dmax, piece, \
-     name##_forward, name##_backward}
+     name##_forward, name##_backward, name##_backward_slope}
 
 const act_info act_table[] = {
     ACT_ROW(linear, "identity f(x)=x; f'=1 everywhere (no saturation)",

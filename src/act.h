@@ -25,13 +25,17 @@ typedef struct {
      * kinks, where f' or f'' jumps), so a finite difference can tell when it
      * stepped across one.  NULL for activations smooth everywhere. */
     int (*piece)(double x, double param);
-    /* f and f' over whole layers, made from f and df above by ACT_BULK in
-     * act.c so the compiler can inline them (a call per element through a
-     * pointer costs as much as the arithmetic).
+    /* f and f' over whole layers (act.c): the same formulas as f and df,
+     * with the elementary functions (exp, cosh, tanh, expm1, log1p, erfc)
+     * from SLEEF's vector library, which may differ from libm's f and df
+     * above in the last bits; the piecewise rows give exactly f and df.
      *   forward:  z (rows, n) += b (n) when b != NULL;  a = f(z)
-     *   backward: dz (n) *= f'(z) */
+     *   backward: dz (n) *= f'(z)
+     *   backward_slope: the same, and slope (n) = f'(z), for the layer's
+     *   statistics (saturated_frac, dead_frac) to read */
     void (*forward)(const double *b, double *z, double *a, int rows, int n, double param);
     void (*backward)(const double *z, double *dz, size_t n, double param);
+    void (*backward_slope)(const double *z, double *dz, double *slope, size_t n, double param);
 } act_info;
 
 extern const act_info act_table[];

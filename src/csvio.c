@@ -4,6 +4,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,116 @@ void csvout_abort(csv_out *o)
     o->tmp_path = o->final_path = NULL;
 }
 
+/* The old way, kept for the cases the digits below cannot decide: the
+ * shortest of 15, 16, 17 significant digits that reads back to v (17
+ * always does), each tried by printf and read back by strtod. */
+static void format_by_round_trip(char *buf, double v)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) return;
+    }
+}
+
+/* Writes the p significant digits d[0..p) with decimal exponent x as
+ * printf's %.<p>g would: exponent form when x < -4 or x >= p, trailing
+ * zeros (and a bare point) dropped. */
+static void write_g(char *buf, int negative, const char *d, int p, int x)
+{
+    int last = p;
+    while (last > 1 && d[last - 1] == '0') last--;
+    char *o = buf;
+    if (negative) *o++ = '-';
+    if (x < -4 || x >= p) {
+        *o++ = d[0];
+        if (last > 1) {
+            *o++ = '.';
+            for (int i = 1; i < last; i++) *o++ = d[i];
+        }
+        sprintf(o, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+        return;
+    }
+    if (x < 0) {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = -1; i > x; i--) *o++ = '0';
+        for (int i = 0; i < last; i++) *o++ = d[i];
+    } else {
+        for (int i = 0; i <= x; i++) *o++ = i < last ? d[i] : '0';
+        if (last > x + 1) {
+            *o++ = '.';
+            for (int i = x + 1; i < last; i++) *o++ = d[i];
+        }
+    }
+    *o = '\0';
+}
+
+/* The shortest of 15, 16, 17 significant digits that reads back to v, as
+ * format_by_round_trip finds it, from one printing of v to 21 significant
+ * digits (glibc prints exactly: the first 21 digits of v's decimal
+ * expansion, correctly rounded) instead of up to three printings and
+ * three strtod calls.  From those digits, D21, exact integer arithmetic
+ * on the dropped digits decides both questions:
+ *   - v rounded to p digits, as %.<p>g prints it: the dropped tail T of
+ *     D21 against half a unit H of the p-th digit; v's own tail lies within
+ *     half a unit of the 21st digit of T, so T < H rounds down and T > H
+ *     up, whatever the digits beyond; T == H is left to the old way;
+ *   - whether that reads back to v: its distance to v, in units of the 21st
+ *     digit, is delta +- 0.5 (delta = the distance to D21), and it reads
+ *     back when that is below half the gap to v's neighbour on its side,
+ *     h = D21 2^-53 / m in the same units (v = m 2^e, 1 <= m < 2; half that
+ *     below a power of two); within 0.5 + 1e-9 h of h (a possible tie, or
+ *     h's rounding), the old way decides.
+ * Subnormal v (the gaps differ) also goes the old way. */
+static int format_from_digits(char *buf, double v)
+{
+    double mag = fabs(v);
+    if (mag < DBL_MIN) return 0;     /* zero and subnormals */
+    char s[40];
+    snprintf(s, sizeof s, "%.20e", mag); /* d.dddddddddddddddddddde[+-]x */
+    char d21[21];
+    d21[0] = s[0];
+    memcpy(d21 + 1, s + 2, 20);
+    int x = atoi(s + 23);
+    int e;
+    double m = 2.0 * frexp(mag, &e); /* mag = m 2^(e-1), 1 <= m < 2 */
+    double d21_value = 0.0;
+    for (int i = 0; i < 21; i++) d21_value = 10.0 * d21_value + (d21[i] - '0');
+    double h = ldexp(d21_value, -53) / m;
+    int power_of_two = m == 1.0;
+    for (int p = 15; p <= 17; p++) {
+        /* T and H: the 21 - p dropped digits (at most 6: within long). */
+        long tail = 0, unit = 1;
+        for (int i = p; i < 21; i++) {
+            tail = 10 * tail + (d21[i] - '0');
+            unit *= 10;
+        }
+        long half = unit / 2;
+        if (tail == half) return 0;
+        char d[18];
+        memcpy(d, d21, (size_t)p);
+        int xp = x, up = tail > half;
+        if (up) {
+            int i = p - 1;
+            while (i >= 0 && d[i] == '9') d[i--] = '0';
+            if (i >= 0) {
+                d[i]++;
+            } else {          /* 99..9 -> 100..0, one more in the exponent */
+                d[0] = '1';
+                xp++;
+            }
+        }
+        double delta = up ? (double)(unit - tail) : (double)tail;
+        double gap = power_of_two && !up && tail > 0 ? 0.5 * h : h;
+        if (delta + 0.5 < gap * (1.0 - 1e-9)) {
+            write_g(buf, v < 0, d, p, xp);
+            return 1;
+        }
+        if (!(delta - 0.5 > gap * (1.0 + 1e-9))) return 0;
+    }
+    return 0; /* 17 digits always read back: not reached */
+}
+
 void csv_format_double(char *buf, double v)
 {
     if (isnan(v)) {
@@ -118,12 +229,7 @@ void csv_format_double(char *buf, double v)
         strcpy(buf, v > 0 ? "inf" : "-inf");
         return;
     }
-    /* The shortest of 15, 16, 17 significant digits that reads back to v;
-     * 17 always does. */
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, 32, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v) return;
-    }
+    if (!format_from_digits(buf, v)) format_by_round_trip(buf, v);
 }
 
 /* ---- reading ---------------------------------------------------------------- */

@@ -66,6 +66,19 @@ void dense_input_backward(mlp *net, int l, int B, const double *du)
         for (size_t k = 0; k < n; k++) dx[k] += branch[k];
 }
 
+/* Scratch: slope (B, fo), the f'(z) of the last backward pass, which the
+ * statistics read instead of computing f' again; an instance applied to
+ * every time step of a sequence (ly->steps > 1) sees B*steps rows. */
+static size_t dense_scratch(const layer *ly, int max_batch)
+{
+    size_t rows, n;
+    int steps = ly->steps > 1 ? ly->steps : 1;
+    if (!vg_mul_size((size_t)max_batch, (size_t)steps, &rows)) return SIZE_MAX;
+    return vg_mul_size(rows, (size_t)ly->fan_out, &n) ? n : SIZE_MAX;
+}
+
+static double *dense_slope(const mlp *net, int l) { return net->scratch + net->layers[l].scratch_off; }
+
 /* forward:  z (B, fo) = x (B, fi) W^T (fi, fo) + b
  *           a (B, fo) = f(z)  (hidden; the output layer's a is the loss's)
  *           a += a[shortcut]  (with a shortcut, after a *= scale) */
@@ -93,7 +106,8 @@ static void dense_forward(mlp *net, int l, int B, int mode)
  *                        shortcut, first dz[shortcut] += dL/da and dL/da *= scale)
  *           dW (fo, fi) = dz^T (fo, B) x (B, fi)
  *           db (fo)     = sum over the batch of dz
- *           dx (B, fi) += dz (B, fo) W (fo, fi)   (= when first_to_input) */
+ *           dx (B, fi) += dz (B, fo) W (fo, fi)   (= when first_to_input)
+ *           slope (B, fo) = f'(z), kept for the statistics (hidden layers) */
 static void dense_backward(mlp *net, int l, int B)
 {
     const layer *ly = &net->layers[l];
@@ -101,7 +115,9 @@ static void dense_backward(mlp *net, int l, int B)
     const double *x = net->a[ly->input];
     double *dz = net->dz[l];
     dense_shortcut_backward(net, l, B);
-    if (!ly->is_output) net->act->backward(net->z[l], dz, (size_t)B * fo, net->act_param);
+    if (!ly->is_output)
+        net->act->backward_slope(net->z[l], dz, dense_slope(net, l), (size_t)B * fo,
+                                 net->act_param);
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fo, fi, B, 1.0, dz, fo, x, fi, 0.0,
                 mlp_grad(net, l, DENSE_W), fi);
     if (net->has_bias) {
@@ -115,15 +131,26 @@ static void dense_backward(mlp *net, int l, int B)
     dense_input_backward(net, l, B, dz);
 }
 
-static void mean_std(const double *x, size_t n, double *mean, double *std)
+/* Population mean and std of z and of a (n each) in one pass for the sums
+ * and one for the squared deviations, each sum taken in index order. */
+static void mean_std2(const double *z, const double *a, size_t n, double *z_mean, double *z_std,
+                      double *a_mean, double *a_std)
 {
-    double sum = 0.0;
-    for (size_t k = 0; k < n; k++) sum += x[k];
-    double m = sum / (double)n;
-    double ss = 0.0;
-    for (size_t k = 0; k < n; k++) ss += (x[k] - m) * (x[k] - m);
-    *mean = m;
-    *std = sqrt(ss / (double)n);
+    double z_sum = 0.0, a_sum = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        z_sum += z[k];
+        a_sum += a[k];
+    }
+    double zm = z_sum / (double)n, am = a_sum / (double)n;
+    double z_ss = 0.0, a_ss = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        z_ss += (z[k] - zm) * (z[k] - zm);
+        a_ss += (a[k] - am) * (a[k] - am);
+    }
+    *z_mean = zm;
+    *z_std = sqrt(z_ss / (double)n);
+    *a_mean = am;
+    *a_std = sqrt(a_ss / (double)n);
 }
 
 /* Moves x[root] down the max-heap x[0..n) to its place. */
@@ -186,7 +213,9 @@ static void preact_percentiles(const mlp *net, int l, int B, layer_stats *s)
 /* saturated_frac: fraction of unit-examples whose |f'(z)| is below 1% of
  * the activation's largest |f'| (all of them when that largest is 0, as for
  * step); dead_frac: fraction of units whose f'(z) is 0 on every example.
- * For the output layer f' is the output nonlinearity's (loss.h).  With a
+ * For the output layer f' is the output nonlinearity's (loss.h); for a
+ * hidden dense layer it is the one its last backward pass kept (mlp_backward
+ * must have run on the batch the statistics describe).  With a
  * shortcut, act_mean and act_std are of the layer's output a, shortcut
  * included. */
 void dense_stats(const mlp *net, int l, int B, layer_stats *s)
@@ -198,23 +227,36 @@ void dense_stats(const mlp *net, int l, int B, layer_stats *s)
     s->grad_b_norm = net->has_bias ? vg_norm(mlp_grad(net, l, DENSE_B), (size_t)fo) : 0.0;
     s->delta_norm = vg_norm(net->dz[l], n);
     s->weight_norm = vg_norm(mlp_param(net, l, DENSE_W), (size_t)fo * fi);
-    mean_std(net->z[l], n, &s->preact_mean, &s->preact_std);
-    mean_std(net->a[l], n, &s->act_mean, &s->act_std);
+    mean_std2(net->z[l], net->a[l], n, &s->preact_mean, &s->preact_std, &s->act_mean,
+              &s->act_std);
 
     int output = ly->is_output;
     double dmax = output ? net->loss->dout_max : net->act->dmax(net->act_param);
     double threshold = 0.01 * dmax;
     size_t saturated = 0, dead = 0;
-    for (int j = 0; j < fo; j++) {
-        int alive = 0;
-        for (int i = 0; i < B; i++) {
-            size_t k = (size_t)i * fo + j;
-            double d = output ? net->loss->dout(net->a[l][k])
-                              : net->act->df(net->z[l][k], net->act_param);
-            if (dmax == 0.0 || fabs(d) < threshold) saturated++;
-            if (d != 0.0) alive = 1;
+    /* The normalising kinds share these statistics; their scratch is their
+     * own, so they compute f' here. */
+    if (output || ly->kind != &layer_dense) {
+        for (int j = 0; j < fo; j++) {
+            int alive = 0;
+            for (int i = 0; i < B; i++) {
+                size_t k = (size_t)i * fo + j;
+                double d = output ? net->loss->dout(net->a[l][k])
+                                  : net->act->df(net->z[l][k], net->act_param);
+                if (dmax == 0.0 || fabs(d) < threshold) saturated++;
+                if (d != 0.0) alive = 1;
+            }
+            dead += !alive;
         }
-        dead += !alive;
+    } else {
+        /* f'(z) as the backward pass left it. */
+        const double *slope = dense_slope(net, l);
+        for (size_t k = 0; k < n; k++) saturated += dmax == 0.0 || fabs(slope[k]) < threshold;
+        for (int j = 0; j < fo; j++) {
+            int i = 0;
+            while (i < B && slope[(size_t)i * fo + j] == 0.0) i++;
+            dead += i == B;
+        }
     }
     s->saturated_frac = (double)saturated / (double)n;
     s->dead_frac = (double)dead / (double)fo;
@@ -272,7 +314,7 @@ const layer_kind layer_dense = {
         [DENSE_W] = {"W", LAYER_DIM_OUT, LAYER_DIM_IN, LAYER_GROUP_DECAY, LAYER_INIT_WEIGHTS},
         [DENSE_B] = {"b", LAYER_DIM_OUT, LAYER_DIM_ONE, LAYER_GROUP_BIAS, LAYER_INIT_BIAS},
     },
-    .scratch = NULL,
+    .scratch = dense_scratch,
     .forward = dense_forward,
     .backward = dense_backward,
     .stats = dense_stats,

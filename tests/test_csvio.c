@@ -18,6 +18,77 @@ static void write_text(const char *name, const char *text)
     test_write_file(path, text);
 }
 
+/* The contract of csv_format_double, the plain way: the shortest of 15,
+ * 16, 17 significant digits, as printf's %g prints them, that reads back. */
+static void format_reference(char *buf, double v)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) return;
+    }
+}
+
+/* One value: the same bytes as the reference, and read back exactly. */
+static int format_matches(double v)
+{
+    char got[32], want[32];
+    csv_format_double(got, v);
+    format_reference(want, v);
+    if (strcmp(got, want) == 0 && strtod(got, NULL) == v) return 1;
+    fprintf(stderr, "csv_format_double(%a): '%s', expected '%s'\n", v, got, want);
+    return 0;
+}
+
+/* csv_format_double decides digits and round trips from one printing (no
+ * strtod): on many doubles of every kind it must write what the plain way
+ * writes, byte for byte, and every string must read back exactly. */
+static void test_format_exact(void)
+{
+    rng_state r;
+    rng_seed(&r, 7, 3);
+    int same = 0, tried = 0;
+    for (int i = 0; i < 300000; i++) {
+        double v;
+        uint64_t bits = rng_u64(&r);
+        switch (i % 6) {
+        case 0: /* any bit pattern: every exponent, subnormals */
+            memcpy(&v, &bits, sizeof v);
+            break;
+        case 1: /* gradient-like magnitudes */
+            v = ldexp((double)(bits >> 11), -53 - (int)(bits % 200));
+            break;
+        case 2: /* short decimals: 1 to 17 digits, any exponent */
+        {
+            char text[48];
+            int digits = 1 + (int)(bits % 17);
+            uint64_t mant = rng_u64(&r) % 100000000000000000ULL;
+            while (mant >= 10 && (int)(snprintf(text, sizeof text, "%llu",
+                                                (unsigned long long)mant)) > digits)
+                mant /= 10;
+            snprintf(text, sizeof text, "%llue%d", (unsigned long long)mant,
+                     (int)(rng_u64(&r) % 600) - 320);
+            v = strtod(text, NULL);
+            break;
+        }
+        case 3: /* powers of two and their neighbours */
+            v = ldexp(1.0, (int)(bits % 2098) - 1074);
+            v = bits & 1 ? nextafter(v, 0.0) : bits & 2 ? nextafter(v, INFINITY) : v;
+            break;
+        case 4: /* x.5 ties at 16 and 17 digits, and integers */
+            v = (double)(bits % 20000000000000000ULL) / (bits & 1 ? 2.0 : 1.0);
+            break;
+        default: /* [0, 1) on 53 bits */
+            v = (double)(bits >> 11) * 0x1p-53;
+        }
+        if (!isfinite(v)) continue;
+        if (rng_u64(&r) & 1) v = -v;
+        tried++;
+        same += format_matches(v);
+    }
+    CHECK(tried > 290000);
+    CHECK(same == tried);
+}
+
 static void test_format(void)
 {
     char buf[32];
@@ -266,6 +337,7 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     test_failed_write_reason();
     test_format();
+    test_format_exact();
     test_write_and_read();
     test_reader();
     test_first_row_and_nul();

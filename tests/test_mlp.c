@@ -286,8 +286,9 @@ static void test_layer_plan(void)
     CHECK(next == 54 && net.n_params == 54);
     size_t bytes = mlp_memory_bytes(dims, 3, 6, NULL, &planned);
     CHECK(planned == 54);
-    CHECK(bytes == (2 * 54 + 3 * 6 * (3 + 5 + 4 + 2)) * sizeof(double));
-    CHECK(net.n_scratch == 0 && net.scratch == NULL);
+    /* parameters and gradients, z a dz, and each dense layer's slope (B, fo) */
+    CHECK(bytes == (2 * 54 + 3 * 6 * (3 + 5 + 4 + 2) + 6 * (5 + 4 + 2)) * sizeof(double));
+    CHECK(net.n_scratch == 6 * (5 + 4 + 2) && net.scratch != NULL);
     mlp_free(&net);
 }
 
@@ -651,6 +652,58 @@ static void test_preact_percentiles(void)
     mlp_free(&net);
 }
 
+/* saturated_frac and dead_frac of every hidden layer, of every kind (plain,
+ * shortcuts, batch and layer normalisation), are those of f'(z) as the
+ * activation's df gives it over the layer's z: the dense kind reads the
+ * f'(z) its backward pass kept, the normalising kinds (whose scratch holds
+ * other things) compute it. */
+static void test_slope_stats(void)
+{
+    struct { int norm, residual; } archs[] = {
+        {NORM_NONE, 0}, {NORM_NONE, 2}, {NORM_BATCH, 0}, {NORM_LAYER, 0}};
+    const char *acts[] = {"tanh", "relu", "sigmoid", "hardtanh"};
+    int compared = 0, saturated_somewhere = 0;
+    for (size_t c = 0; c < sizeof archs / sizeof archs[0]; c++)
+        for (size_t a = 0; a < sizeof acts / sizeof acts[0]; a++) {
+            const act_info *act = &act_table[act_find(acts[a])];
+            mlp_arch arch = {archs[c].norm, 1e-5, 0.1, archs[c].residual, 1.0, 0, 0, 0};
+            mlp net;
+            int labels[6], B = 6;
+            if (!make_arch_net(&net, act, loss_find("softmax_ce"), 3, 3, &arch, labels,
+                               700 + (uint64_t)(10 * c + a))) {
+                CHECK(0);
+                continue;
+            }
+            /* Large inputs so that some units saturate. */
+            for (int k = 0; k < 6 * 3; k++) net.a[0][k] *= 4.0;
+            mlp_forward(&net, labels, B, 1);
+            mlp_backward(&net, B);
+            for (int l = 1; l <= 3; l++) {
+                layer_stats st;
+                mlp_layer_stats(&net, l, B, &st);
+                int fo = net.dims[l];
+                double threshold = 0.01 * act->dmax(act->param_default);
+                int saturated = 0, dead = 0;
+                for (int j = 0; j < fo; j++) {
+                    int alive = 0;
+                    for (int i = 0; i < B; i++) {
+                        double d = act->df(net.z[l][i * fo + j], act->param_default);
+                        saturated += fabs(d) < threshold;
+                        alive |= d != 0.0;
+                    }
+                    dead += !alive;
+                }
+                CHECK_NEAR(st.saturated_frac, (double)saturated / (B * fo), 0);
+                CHECK_NEAR(st.dead_frac, (double)dead / fo, 0);
+                saturated_somewhere += saturated > 0;
+                compared++;
+            }
+            mlp_free(&net);
+        }
+    CHECK(compared == 48);
+    CHECK(saturated_somewhere > 8);
+}
+
 int main(void)
 {
     test_gradients();
@@ -666,5 +719,6 @@ int main(void)
     test_norm_no_underflow();
     test_shortcut_and_norm_stats();
     test_preact_percentiles();
+    test_slope_stats();
     return test_report("test_mlp");
 }
