@@ -56,22 +56,34 @@ static int read_shard(const char *dir, int *k, int *n)
     return ok;
 }
 
+/* The manifest's text into buf[0..size); returns its whole length. */
+static int manifest_text(char *buf, size_t size, const char *name, const char *command_line,
+                         int n_plan, int shard_k, int shard_n, const char *when)
+{
+    return snprintf(buf, size,
+                    "vgrad_version: %s\ngit_revision: %s\nblas: %s\nexperiment: %s\n"
+                    "runs: %d\nshard: %d/%d\ncommand_line: %s\nstart_time: %s\n",
+                    VG_VERSION, VG_GIT_REVISION, openblas_get_config(), name, n_plan, shard_k,
+                    shard_n, command_line, when);
+}
+
 static int write_manifest(const char *dir, const char *name, const char *command_line,
                           int n_plan, int shard_k, int shard_n, vg_error *err)
 {
-    char text[8192], when[64], path[SWEEP_PATH];
+    char when[64], path[SWEEP_PATH];
     time_t now = time(NULL);
     struct tm utc;
     gmtime_r(&now, &utc);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    int n = snprintf(text, sizeof text,
-                     "vgrad_version: %s\ngit_revision: %s\nblas: %s\nexperiment: %s\n"
-                     "runs: %d\nshard: %d/%d\ncommand_line: %s\nstart_time: %s\n",
-                     VG_VERSION, VG_GIT_REVISION, openblas_get_config(), name, n_plan, shard_k,
-                     shard_n, command_line, when);
-    if (n < 0 || (size_t)n >= sizeof text) n = (int)strlen(text);
+    /* Sized for the whole command line: a cut one would misrecord the sweep. */
+    int n = manifest_text(NULL, 0, name, command_line, n_plan, shard_k, shard_n, when);
+    char *text = n >= 0 ? vg_malloc((size_t)n + 1) : NULL;
+    if (!text) return vg_fail(err, VG_EFAIL, "out of memory");
+    manifest_text(text, (size_t)n + 1, name, command_line, n_plan, shard_k, shard_n, when);
     int rc = file_join(path, sizeof path, dir, "manifest", err);
-    return rc ? rc : file_write_atomic(path, text, (size_t)n, err);
+    if (rc == VG_OK) rc = file_write_atomic(path, text, (size_t)n, err);
+    vg_free(text);
+    return rc;
 }
 
 /* ---- preparing and locking ------------------------------------------------------ */
@@ -479,17 +491,25 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
     if (rc == VG_OK) rc = assemble(out, ids, n_ids, 1, 1, test_columns, err);
     if (rc == VG_OK) {
         /* The experiment's name and the merge's command line. */
-        char name[256] = "", command[4096] = "vgrad merge";
+        char name[256] = "";
         snprintf(path, sizeof path, "%s/manifest", dirs[0]);
         char *manifest = file_read_all(path, &len);
         const char *line = manifest ? strstr(manifest, "\nexperiment: ") : NULL;
         if (line) sscanf(line + 13, "%255[^\n]", name);
         vg_free(manifest);
-        size_t used = strlen(command);
-        used += (size_t)snprintf(command + used, sizeof command - used, " %s", out);
-        for (int d = 0; d < n_dirs && used < sizeof command; d++)
-            used += (size_t)snprintf(command + used, sizeof command - used, " %s", dirs[d]);
-        rc = write_manifest(out, name, command, n_ids, 1, 1, err);
+        /* "vgrad merge OUT DIR...", every directory whole. */
+        size_t size = sizeof "vgrad merge " + strlen(out);
+        for (int d = 0; d < n_dirs; d++) size += strlen(dirs[d]) + 1;
+        char *command = vg_malloc(size);
+        if (!command) {
+            rc = vg_fail(err, VG_EFAIL, "out of memory");
+        } else {
+            size_t used = (size_t)snprintf(command, size, "vgrad merge %s", out);
+            for (int d = 0; d < n_dirs; d++)
+                used += (size_t)snprintf(command + used, size - used, " %s", dirs[d]);
+            rc = write_manifest(out, name, command, n_ids, 1, 1, err);
+            vg_free(command);
+        }
     }
     if (rc == VG_OK) {
         snprintf(to, sizeof to, "%s/.runs/plan", out);
