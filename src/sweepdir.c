@@ -353,7 +353,8 @@ int sweepdir_finish(const char *dir, const experiment *e, int shard_k, int shard
 /* ---- merging shards ------------------------------------------------------------ */
 
 /* Splits the plan text into run ids (pointers into text, which is
- * modified).  Returns the count, or -1 when it is not a plan. */
+ * modified).  Returns the count, or -1 when it is not a plan (*ids is then
+ * NULL: the caller frees it either way). */
 static int parse_plan(char *text, const char ***ids, int *test_columns)
 {
     if (sscanf(text, "vgrad-plan 1\ntest_columns %d\n", test_columns) != 1) return -1;
@@ -367,6 +368,7 @@ static int parse_plan(char *text, const char ***ids, int *test_columns)
         char *nl = strchr(p, '\n');
         if (!nl || nl - p != 16) {
             vg_free(*ids);
+            *ids = NULL;
             return -1;
         }
         *nl = '\0';
@@ -375,6 +377,7 @@ static int parse_plan(char *text, const char ***ids, int *test_columns)
             const char **grown = vg_realloc(*ids, (size_t)cap * sizeof *grown);
             if (!grown) {
                 vg_free(*ids);
+                *ids = NULL;
                 return -1;
             }
             *ids = grown;
