@@ -428,15 +428,25 @@ int config_unknown_key(vg_error *err, const char *where, const char *name)
                    near ? near : "", near ? "'?)" : "");
 }
 
+/* The defaults, parsed once (at the first call; the sweep's workers are
+ * processes, and nothing calls this from threads) and copied from then on:
+ * a ten-million-run plan starts every point from them. */
+static vg_config parsed_defaults;
+static int parsed_defaults_ready;
+
 void config_defaults(vg_config *c)
 {
-    memset(c, 0, sizeof *c);
-    for (int k = 0; k < VG_KEY_COUNT; k++) {
-        vg_error err;
-        /* Defaults are table text and parse by construction; test_config
-         * checks that every one does. */
-        if (set_value(c, k, key_table[k].def, &err) != VG_OK) abort();
+    if (!parsed_defaults_ready) {
+        memset(&parsed_defaults, 0, sizeof parsed_defaults);
+        for (int k = 0; k < VG_KEY_COUNT; k++) {
+            vg_error err;
+            /* Defaults are table text and parse by construction; test_config
+             * checks that every one does. */
+            if (set_value(&parsed_defaults, k, key_table[k].def, &err) != VG_OK) abort();
+        }
+        parsed_defaults_ready = 1;
     }
+    memcpy(c, &parsed_defaults, sizeof *c);
 }
 
 int config_set(vg_config *c, const char *key, const char *value, vg_error *err)
@@ -622,13 +632,13 @@ static void put(text_out *t, const char *s)
     t->len += n;
 }
 
-/* A positive int in decimal, without snprintf (a 400-layer widths value is
- * formatted for every run of a ten-million-run plan). */
-static void put_int(text_out *t, int v)
+/* An integer in decimal, as "%lld" writes it, without snprintf (every run
+ * of a ten-million-run plan formats its integers for its run_id). */
+static void put_int(text_out *t, long long v)
 {
-    char digits[16];
+    char digits[24];
     int i = (int)sizeof digits - 1;
-    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
     digits[i] = '\0';
     do {
         digits[--i] = (char)('0' + u % 10);
@@ -652,16 +662,8 @@ size_t config_format(const vg_config *c, int key, char *buf, size_t size)
     text_out t = {buf, size, 0};
     if (size > 0) buf[0] = '\0';
     switch (k->type) {
-    case KT_INT:
-    case KT_BOOL: {
-        char v[32];
-        if (k->type == KT_INT)
-            snprintf(v, sizeof v, "%lld", *(const long long *)field);
-        else
-            snprintf(v, sizeof v, "%d", *(const int *)field);
-        put(&t, v);
-        break;
-    }
+    case KT_INT: put_int(&t, *(const long long *)field); break;
+    case KT_BOOL: put_int(&t, *(const int *)field); break;
     case KT_REAL: put_real(&t, *(const double *)field); break;
     case KT_STR:
     case KT_DATASET: put(&t, field); break;
@@ -747,8 +749,7 @@ static int same_inputs(const vg_config *a, const vg_config *b, int k)
     return 0;
 }
 
-/* The defaults and their texts, made at the first call (the sweep's workers
- * are processes, and nothing calls this from threads). */
+/* The defaults' texts, made at the first call (as parsed_defaults). */
 enum { DEFAULT_TEXT_MAX = 256 };
 static vg_config run_id_defaults;
 static char run_id_default_text[VG_KEY_COUNT][DEFAULT_TEXT_MAX];
