@@ -10,11 +10,13 @@
 set -u
 harness=$1
 name=$2
+third=$3
 test_name=fuzz_$name
 here=$(cd "$(dirname "$0")" && pwd)
+set --   # lib.sh reads a vgrad binary from $1; there is none here
 . "$here/../lib.sh"
-[ "$harness" != --missing ] || skip "$3"
-seconds=$3
+[ "$harness" != --missing ] || skip "$third"
+seconds=$third
 corpus=$here/corpus/$name
 dict=$here/$name.dict
 [ -d "$corpus" ] && [ -n "$(ls "$corpus")" ] && ok || bad "no corpus in $corpus"
