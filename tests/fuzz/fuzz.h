@@ -8,7 +8,8 @@
  * Each "@@ " at the start of the input or of a line begins a file; its
  * content runs to the newline before the next "@@ " (or to the end).  PATH
  * is relative, made of [A-Za-z0-9._-] parts separated by '/', without "."
- * or ".." parts; entries with another path are skipped.  At most
+ * or ".." parts; entries with another path, or one that cannot be made (under
+ * an earlier file, or an earlier directory itself), are skipped.  At most
  * FUZZ_MAX_FILES files, FUZZ_MAX_DEPTH parts deep.
  *
  * The directory is in /dev/shm when it can be ($TMPDIR when set).
@@ -75,11 +76,21 @@ static inline const char *fuzz_dir(void)
         abort();                                             \
     } while (0)
 
-/* Writes data as the file path (whole, or abort: the harness's own disk). */
-static inline void fuzz_write_file(const char *path, const uint8_t *data, size_t size)
+/* Writes data as the file path: 0 when it cannot be made (a path through
+ * a file, which an archive may name), -1 when it was made but not written. */
+static inline int fuzz_try_write_file(const char *path, const uint8_t *data, size_t size)
 {
     FILE *f = fopen(path, "wb");
-    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0) {
+    if (!f) return 0;
+    int ok = !(size && fwrite(data, 1, size, f) != size);
+    return fclose(f) == 0 && ok ? 1 : -1;
+}
+
+/* Writes data as the file path, whole, or aborts (the harness's own files;
+ * a full /dev/shm). */
+static inline void fuzz_write_file(const char *path, const uint8_t *data, size_t size)
+{
+    if (fuzz_try_write_file(path, data, size) != 1) {
         perror(path);
         abort();
     }
@@ -153,11 +164,15 @@ static inline int fuzz_unpack(const char *dir, const uint8_t *data, size_t size)
             if (fuzz_path_ok(rel)) {
                 snprintf(path, sizeof path, "%s/%s", dir, rel);
                 fuzz_make_parents(path, strlen(dir) + 1);
-                struct stat st;
-                if (stat(path, &st) != 0 || S_ISREG(st.st_mode)) {
-                    fuzz_write_file(path, (const uint8_t *)content, (size_t)(stop - content));
-                    files++;
+                /* An entry under an earlier file, or naming an earlier
+                 * directory, is skipped. */
+                int written = fuzz_try_write_file(path, (const uint8_t *)content,
+                                                  (size_t)(stop - content));
+                if (written < 0) {
+                    perror(path);
+                    abort();
                 }
+                files += written;
             }
         }
         p = stop < end ? stop + 1 : end;
