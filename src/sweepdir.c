@@ -394,7 +394,8 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
     size_t len0 = 0, len;
     char *plan0 = NULL;
     int shard_n = 0, rc = VG_OK;
-    char **owner = NULL;   /* owner[k-1]: directory holding shard k */
+    char **owner = NULL;   /* owner[k-1]: directory holding shard k, k <= slots */
+    int slots = 0;
     for (int d = -1; d < n_dirs; d++)
         if (strlen(d < 0 ? out : dirs[d]) >= VG_PATH_MAX)
             return vg_fail(err, VG_EUSAGE, "directory name '%s' is too long", d < 0 ? out : dirs[d]);
@@ -412,7 +413,11 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
             plan0 = plan;
             len0 = len;
             shard_n = n;
-            owner = vg_calloc((size_t)n, sizeof *owner);
+            /* A shard file is outside input: with more shards than
+             * directories, one of the first n_dirs + 1 is missing, and
+             * only those are tracked (not n, which may be 2^31). */
+            slots = n <= n_dirs ? n : n_dirs + 1;
+            owner = vg_calloc((size_t)slots, sizeof *owner);
             if (!owner) rc = vg_fail(err, VG_EFAIL, "out of memory");
         } else {
             int same = len == len0 && memcmp(plan, plan0, len) == 0;
@@ -428,15 +433,15 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
                 break;
             }
         }
-        if (rc == VG_OK && owner[k - 1]) {
+        if (rc == VG_OK && k <= slots && owner[k - 1]) {
             rc = vg_fail(err, VG_EUSAGE, "overlapping shards: '%s' and '%s' are both shard %d/%d",
                          owner[k - 1], dirs[d], k, n);
             break;
         }
-        if (rc == VG_OK) owner[k - 1] = dirs[d];
+        if (rc == VG_OK && k <= slots) owner[k - 1] = dirs[d];
     }
     for (int k = 0; rc == VG_OK && k < shard_n; k++)
-        if (!owner[k]) rc = vg_fail(err, VG_EUSAGE, "missing shard %d/%d: merge needs all %d "
+        if (k >= slots || !owner[k]) rc = vg_fail(err, VG_EUSAGE, "missing shard %d/%d: merge needs all %d "
                                     "shard directories", k + 1, shard_n, shard_n);
     const char **ids = NULL;
     int test_columns = 0, n_ids = 0;
