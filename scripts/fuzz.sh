@@ -18,7 +18,7 @@ case $seconds in
 esac
 [ $# -eq 0 ] || shift
 names=${*:-csv idx experiment config weights merge}
-build=build-fuzz
+build="build-fuzz"
 scripts/setup.sh "$build" Asan clang
 status=0
 for name in $names; do
