@@ -67,11 +67,25 @@ hist_quantities() {
         -v list="$work/list.csv" -v hist="$dir/hist.csv"
 }
 
+# The charts of time.csv (recurrent models), when it has rows: the cell
+# state's gradient for an LSTM, the gates for an LSTM or a GRU.
+time_charts() {
+    [ "$(head -n 2 "$dir/time.csv" 2>/dev/null | wc -l)" -ge 2 ] || return 0
+    present=$(gawk -f "$charts/csv.awk" -f "$charts/time-columns.awk" -v time="$dir/time.csv") || exit 2
+    echo "grad-by-time grad-by-time"
+    echo "grad-by-time grad-by-time-theory --theory"
+    case " $(echo $present) " in *" grad_c_norm "*) echo "grad-by-time grad-by-time-c --quantity grad_c_norm" ;; esac
+    echo "time-heatmap time-heatmap"
+    echo "factor-by-radius factor-by-radius"
+    case " $(echo $present) " in *" gate_"*) echo "gates gates" ;; esac
+}
+
 # NAME FILE [extra options]: every chart, in the order of the gallery.
 chart_list() {
     echo "activations activations"
     echo "grad-by-layer grad-by-layer"
     echo "grad-by-layer grad-by-layer-theory --theory"
+    echo "$time_list"
     echo "depth-sweep depth-sweep"
     echo "heatmap heatmap"
     echo "learning-speed learning-speed"
@@ -89,8 +103,9 @@ chart_list() {
 # First every chart checks its input, so that a bad directory gets one error
 # line and no half-drawn plots.
 quantities=$(hist_quantities) || exit 2
+time_list=$(time_charts) || exit 2
 list="$work/charts"
-chart_list >"$list"
+chart_list | grep -v '^$' >"$list"
 while read -r name file extra; do
     eval "set -- $options"
     # shellcheck disable=SC2086

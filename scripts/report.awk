@@ -8,6 +8,12 @@ function heading(name) {
     if (name == "activations") return "The activation functions and their derivatives"
     if (name == "grad-by-layer") return "Gradient norm by layer"
     if (name == "grad-by-layer-theory") return "Gradient norm by layer against the mean-field prediction"
+    if (name == "grad-by-time") return "Gradient norm through time"
+    if (name == "grad-by-time-theory") return "Gradient norm through time against the mean-field prediction"
+    if (name == "grad-by-time-c") return "Cell-state gradient norm through time"
+    if (name == "time-heatmap") return "Gradient norm over time steps and training steps"
+    if (name == "gates") return "Gate means through time"
+    if (name == "factor-by-radius") return "Per-step gradient factor against the spectral radius"
     if (name == "depth-sweep") return "First-layer gradient against depth"
     if (name == "heatmap") return "Gradient norm over layers and steps"
     if (name == "learning-speed") return "Learning speed of each layer"
@@ -30,6 +36,12 @@ function caption(name) {
     if (name == "activations") return "The dot marks the largest f′: below 1 (sigmoid 0.25), every layer can only shrink the gradient; flat f′ = 0 regions are where units die or saturate."
     if (name == "grad-by-layer") return "Log scale: a line falling towards layer 1 is a vanishing gradient, a rising one an exploding gradient; a flat line passes the gradient through."
     if (name == "grad-by-layer-theory") return "The dashed line is what mean-field theory (vgrad theory) predicts from the output layer down for a wide network at initialisation: where the solid line leaves it, finite width, the data or the output layer are showing."
+    if (name == "grad-by-time") return "Log scale: a line falling from the last step towards t = 1 is a gradient that vanishes back through time (the early inputs cannot be learnt from), a rising one a gradient that explodes."
+    if (name == "grad-by-time-theory") return "The dashed line is what mean-field theory (vgrad theory, Chen, Pennington & Schoenholz 2018) predicts for a wide vanilla RNN at initialisation, from the last step back: a factor sqrt(chi_t) per step, chi_t = sigma_w^2 E[phi'(sqrt(q_t) z)^2]."
+    if (name == "grad-by-time-c") return "The LSTM's cell state carries the gradient through the forget gate: at initialisation with small weights it shrinks by about sigmoid(forget_bias) per step back (0.5 for a bias of 0, 0.73 for 1)."
+    if (name == "time-heatmap") return "Where in the sequence learning happens: dark rows at early t that stay dark are inputs the network receives no gradient from; a band that brightens during training is the network learning to carry the gradient back."
+    if (name == "factor-by-radius") return "Pascanu, Mikolov & Bengio’s picture: below the dotted bound ρ·γ everywhere, so every ρ < 1/γ (1 for tanh, 4 for sigmoid) vanishes; above 1 the gradient explodes back through time, which needs ρ > 1/γ but does not follow from it. Dashed: the mean-field factor."
+    if (name == "gates") return "A forget gate (LSTM) or update gate (GRU) near 1 carries the state, and its gradient, across many steps; near 0.5 (a zero bias) the memory halves every step."
     if (name == "depth-sweep") return "A straight falling line on the log axis is a gradient that vanishes exponentially with depth; a ratio near 1 at every depth is a network that trains."
     if (name == "heatmap") return "Dark rows at the bottom that stay dark are first layers that receive no gradient during training; grey cells are exact zeros (dead units)."
     if (name == "learning-speed") return "Nielsen’s figure: the distance between the dark (first) and light (last) lines is how many times slower the first layer learns."
@@ -124,8 +136,9 @@ BEGIN {
         else printf "<p><a href=\"%s\">%s</a></p>\n", html(substr(CHFILE[k], length(dir) + 2)), html(CHFILE[k])
         printf "<figcaption>%s", html(caption(CH[k]))
         if (CHNOTE[k] != "") printf " <span class=\"note\">(%s)</span>", html(CHNOTE[k])
-        printf "<br><span class=\"note\">scripts/charts/%s.sh</span></figcaption>\n</figure>\n", \
-               CH[k] ~ /^histograms/ ? "histograms" : CH[k] == "grad-by-layer-theory" ? "grad-by-layer.sh --theory" : CH[k]
+        printf "<br><span class=\"note\">scripts/charts/%s</span></figcaption>\n</figure>\n", \
+               CH[k] ~ /^histograms/ ? "histograms.sh" : CH[k] == "grad-by-layer-theory" ? "grad-by-layer.sh --theory" : \
+               CH[k] == "grad-by-time-theory" ? "grad-by-time.sh --theory" : CH[k] == "grad-by-time-c" ? "grad-by-time.sh --quantity grad_c_norm" : CH[k] ".sh"
     }
     if (NSK) {
         print "<h2>Charts not drawn</h2><ul>"

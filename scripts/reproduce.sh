@@ -105,6 +105,8 @@ for fig in "$@"; do
     grep -q '^[^,]*,[^,]*,' "$out/train.csv" 2>/dev/null && files="$files $out/train.csv"
     [ "$(wc -l <"$out/hist.csv")" -gt 1 ] && files="$files $out/hist.csv"
     [ "$(wc -l <"$out/predictions.csv")" -gt 1 ] && files="$files $out/predictions.csv"
+    # the recurrent models' per-time-step file, when the figure has any
+    [ -f "$out/time.csv" ] && [ "$(wc -l <"$out/time.csv")" -gt 1 ] && files="$files $out/time.csv"
     claims=$(mktemp "$out/.claims.csv.XXXXXX")
     {
         echo "figure,claim,published,measured_median,measured_min,measured_max,rule,tolerance,agrees"
@@ -116,6 +118,12 @@ for fig in "$@"; do
     mv "$claims" "$out/claims.csv"
     # shellcheck disable=SC2046
     if ! scripts/plot.sh "$out" --format png $(plot_options "$fig") >/dev/null 2>"$out/plot.err"; then
+        echo "reproduce: $fig: charts failed: $(head -n 1 "$out/plot.err")" >&2
+        failed=1
+    fi
+    # a figure's own chart, beside the gallery's
+    if [ "$fig" = bn-input-distribution ] && ! VGRAD="$vgrad" scripts/charts/unit-percentiles.sh "$out" \
+        "$out/plots/unit-percentiles.png" >/dev/null 2>"$out/plot.err"; then
         echo "reproduce: $fig: charts failed: $(head -n 1 "$out/plot.err")" >&2
         failed=1
     fi

@@ -5,7 +5,9 @@
 #
 # Array task K runs `vgrad sweep FILE --shard K/N -j 1 --quiet --resume
 # out=DIR/shards/K key=value ...` (--resume: a requeued or resubmitted task
-# keeps the runs it finished).  The merge job, submitted with
+# keeps the runs it finished).  A task stopped by SIGTERM (its time limit,
+# or scancel --signal=TERM --full) that finished a run requeues itself and
+# goes on where it stopped; the merge job waits for it.  The merge job, submitted with
 # --dependency=afterok:ARRAY, runs `vgrad merge DIR DIR/shards/1 ... N`,
 # which writes the sweep's files into DIR, the same bytes as one plain
 # `vgrad sweep` (manifest and timing.csv hold times).  Prints two lines,
@@ -99,8 +101,26 @@ for override in "$@"; do overrides="$overrides $(quote "$override")"; done
 {
     echo "#!/bin/sh"
     echo "# Written by scripts/sweep-slurm.sh: array task K of 1-$shards runs shard K/$shards."
-    echo "exec $(quote "$vgrad") sweep $(quote "$file") --shard \"\$SLURM_ARRAY_TASK_ID/$shards\" -j 1 --quiet --resume \\"
-    echo "    $(quote "out=$out/shards")/\"\$SLURM_ARRAY_TASK_ID\"$overrides"
+    echo "# SIGTERM (Slurm's at the time limit, or scancel --signal=TERM --full) makes vgrad"
+    echo "# abandon the run in progress and exit 143.  When this attempt finished a run,"
+    echo "# the task requeues itself and goes on with --resume; when it finished none (a run"
+    echo "# longer than the time limit), it fails rather than requeue for ever."
+    echo "dir=$(quote "$out/shards")/\"\$SLURM_ARRAY_TASK_ID\""
+    echo "finished() { find \"\$dir/.runs\" -mindepth 1 -maxdepth 1 -type d ! -name '.*' 2>/dev/null | wc -l; }"
+    echo "before=\$(finished)"
+    echo "trap 'kill -TERM \"\$pid\" 2>/dev/null' TERM"
+    echo "$(quote "$vgrad") sweep $(quote "$file") --shard \"\$SLURM_ARRAY_TASK_ID/$shards\" -j 1 --quiet --resume \\"
+    echo "    \"out=\$dir\"$overrides &"
+    echo "pid=\$!"
+    echo "wait \"\$pid\""
+    echo "status=\$?"
+    echo "# a trapped signal ends wait early: wait until vgrad has ended"
+    echo "while kill -0 \"\$pid\" 2>/dev/null; do wait \"\$pid\"; status=\$?; done"
+    echo "if [ \"\$status\" -eq 143 ] && [ \"\$(finished)\" -gt \"\$before\" ]; then"
+    echo "    echo \"sweep-slurm: shard \$SLURM_ARRAY_TASK_ID stopped by SIGTERM after \$((\$(finished) - before)) more runs; requeued\" >&2"
+    echo "    scontrol requeue \"\${SLURM_ARRAY_JOB_ID}_\$SLURM_ARRAY_TASK_ID\" && exit 0"
+    echo "fi"
+    echo "exit \"\$status\""
 } >"$out/shard.sh" || fail "cannot write '$out/shard.sh'"
 {
     echo "#!/bin/sh"
@@ -119,7 +139,7 @@ chmod +x "$out/shard.sh" "$out/merge.sh"
 # The user's options come after ours, so they may override --job-name or
 # --chdir; --array, --output and --dependency are this script's.
 # shellcheck disable=SC2086  # options are split into words on purpose
-array=$(sbatch --parsable --job-name="vgrad-$name" --chdir="$out" $options \
+array=$(sbatch --parsable --job-name="vgrad-$name" --chdir="$out" --requeue $options \
     --array="1-$shards" --output="$out/slurm-%A_%a.out" "$out/shard.sh") ||
     fail "sbatch of the job array failed (options: ${options:-none})"
 array=${array%%;*} # --parsable prints ID or ID;CLUSTER

@@ -7,6 +7,7 @@ const vg_column_file column_files[COLUMN_FILE_COUNT] = {
     {"layers.csv", "layers_column", layers_columns, &layers_column_count},
     {"train.csv", "train_column", train_columns, &train_column_count},
     {"runs.csv", "runs_column", runs_columns, &runs_column_count},
+    {"time.csv", "time_column", time_columns, &time_column_count},
 };
 
 void columns_header(csv_out *o, const vg_column *cols, int count, int with_test)

@@ -1,7 +1,8 @@
 /* columns.h: the columns of the CSV files a run writes, as data.
  *
  * Each file's columns are one X-macro list beside its writer
- * (LAYERS_COLUMNS and TRAIN_COLUMNS in train.c, RUNS_COLUMNS in run.c), a
+ * (LAYERS_COLUMNS, TRAIN_COLUMNS and TIME_COLUMNS in train.c, RUNS_COLUMNS
+ * in run.c), a
  * row X(name, cell, flags, description).  The header row, the writer's
  * order, `vgrad list --csv` and the README's column tables (`vgrad help
  * columns`) are all made from it, so a new column is one row there. */
@@ -24,8 +25,8 @@ typedef struct {
 } vg_column;
 
 /* The tables the X-macros make (train.c, run.c). */
-extern const vg_column layers_columns[], train_columns[], runs_columns[];
-extern const int layers_column_count, train_column_count, runs_column_count;
+extern const vg_column layers_columns[], train_columns[], runs_columns[], time_columns[];
+extern const int layers_column_count, train_column_count, runs_column_count, time_column_count;
 
 typedef struct {
     const char *file;  /* "layers.csv" */
@@ -34,8 +35,8 @@ typedef struct {
     const int *count;
 } vg_column_file;
 
-/* layers.csv, train.csv, runs.csv. */
-enum { COLUMN_FILE_COUNT = 3 };
+/* layers.csv, train.csv, runs.csv, time.csv. */
+enum { COLUMN_FILE_COUNT = 4 };
 extern const vg_column_file column_files[COLUMN_FILE_COUNT];
 
 /* Writes the header row of cols[0..count) through o: COL_TEST columns only

@@ -15,6 +15,7 @@
 #include "loss.h"
 #include "norm.h"
 #include "optim.h"
+#include "rnn.h"
 
 #define VG_KEY_ROW(key, type, def, lo, hi, flags, help) \
     {#key, type, offsetof(vg_config, key), sizeof(((vg_config *)0)->key), def, lo, hi, flags, help},
@@ -37,6 +38,10 @@ const key_info key_table[VG_KEY_COUNT] = {VG_KEYS(VG_KEY_ROW)};
 #define FIELD_OK_KT_HQUANT(f) _Generic((f), int: 1, default: 0)
 #define FIELD_OK_KT_BIASINIT(f) _Generic((f), struct vg_bias_init: 1, default: 0)
 #define FIELD_OK_KT_NORM(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_MODEL(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_SEQ(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_SEQOUT(f) _Generic((f), int: 1, default: 0)
+#define FIELD_OK_KT_RINIT(f) _Generic((f), int: 1, default: 0)
 #define VG_KEY_FIELD_CHECK(key, type, def, lo, hi, flags, help) \
     _Static_assert(FIELD_OK_##type(((vg_config *)0)->key), "vg_config field " #key " is not of " #type "'s C type");
 VG_KEYS(VG_KEY_FIELD_CHECK)
@@ -57,7 +62,8 @@ const char *config_type_name(enum key_type type)
         [KT_STR] = "text",         [KT_ACT] = "activation",  [KT_LOSS] = "loss",
         [KT_INIT] = "init",        [KT_OPTIM] = "optimizer", [KT_DATASET] = "dataset",
         [KT_WIDTHS] = "widths",    [KT_HRANGE] = "hist_range", [KT_HQUANT] = "hist_quantities",
-        [KT_BIASINIT] = "bias_init", [KT_NORM] = "norm"};
+        [KT_BIASINIT] = "bias_init", [KT_NORM] = "norm", [KT_MODEL] = "model",
+        [KT_SEQ] = "seq", [KT_SEQOUT] = "seq_output", [KT_RINIT] = "recurrent_init"};
     return (size_t)type < sizeof names / sizeof names[0] && names[type] ? names[type] : "?";
 }
 
@@ -118,6 +124,10 @@ static const char *choice_name(enum key_type type, int i)
     case KT_OPTIM: return i < optim_count ? optim_table[i].name : NULL;
     case KT_NORM: return i < norm_count ? norm_table[i].name : NULL;
     case KT_DATASET: return i < data_count ? data_table[i].name : NULL;
+    case KT_MODEL: return i < MODEL_COUNT ? model_names[i] : NULL;
+    case KT_SEQ: return i < SEQ_COUNT ? seq_names[i] : NULL;
+    case KT_SEQOUT: return i < SEQ_OUTPUT_COUNT ? seq_output_names[i] : NULL;
+    case KT_RINIT: return i < RINIT_COUNT ? recurrent_init_names[i] : NULL;
     default: return NULL;
     }
 }
@@ -410,7 +420,11 @@ static int set_value(vg_config *c, int key, const char *value, vg_error *err)
     case KT_LOSS:
     case KT_INIT:
     case KT_OPTIM:
-    case KT_NORM: {
+    case KT_NORM:
+    case KT_MODEL:
+    case KT_SEQ:
+    case KT_SEQOUT:
+    case KT_RINIT: {
         int i = find_choice(k->type, value);
         if (i < 0) return bad_value(k->name, value, "is not known", err);
         *(int *)field = i;
@@ -535,8 +549,133 @@ static int dataset_size(const char *dataset, const char *what, int fixed, int de
     return VG_OK;
 }
 
+/* Whether key k of c differs from its default (as runs.csv writes it). */
+static int key_differs(const vg_config *c, const vg_config *defaults, int k)
+{
+    char value[VG_PATH_MAX + 64], def[VG_PATH_MAX + 64];
+    config_format(c, k, value, sizeof value);
+    config_format(defaults, k, def, sizeof def);
+    return strcmp(value, def) != 0;
+}
+
+/* An image dataset of 28 x 28 pixels, which seq= turns into a sequence. */
+static int is_image_dataset(const char *ds)
+{
+    return strncmp(ds, "idx:", 4) == 0 || strcmp(ds, "mnist") == 0 ||
+           strcmp(ds, "fashion_mnist") == 0 || strcmp(ds, "fashion_mnist_test") == 0;
+}
+
+/* The keys of the recurrent models against model= and each other: a key
+ * that means something only for another model is refused when it is not
+ * at its default. */
+static int resolve_model(vg_config *c, vg_error *err)
+{
+    static const int recurrent_keys[] = {KEY_seq_len, KEY_seq, KEY_seq_output, KEY_recurrent_init,
+                                         KEY_recurrent_gain, KEY_recurrent_radius};
+    vg_config defaults_store, *defaults = &defaults_store;
+    config_defaults(defaults);
+    const char *model = model_names[c->model];
+    char value[VG_PATH_MAX + 64];
+    /* An MLP reads a generated sequence dataset (adding) whole: seq_len
+     * still sets the sequences' length. */
+    int generated_sequences =
+        !data_is_file_spec(c->dataset) && data_table[data_find(c->dataset)].default_steps > 0;
+    if (c->model == MODEL_MLP) {
+        for (size_t i = 0; i < sizeof recurrent_keys / sizeof recurrent_keys[0]; i++)
+            if (key_differs(c, defaults, recurrent_keys[i]) &&
+                !(recurrent_keys[i] == KEY_seq_len && generated_sequences)) {
+                config_format(c, recurrent_keys[i], value, sizeof value);
+                return vg_fail(err, VG_EUSAGE, "key '%s=%s' applies to the recurrent models "
+                               "only; allowed with model=rnn, lstm or gru, or remove it",
+                               key_table[recurrent_keys[i]].name, value);
+            }
+    } else {
+        if (c->norm != 0)
+            return vg_fail(err, VG_EUSAGE, "norm=%s applies to model=mlp only; model=%s has no "
+                           "normalisation", norm_table[c->norm].name, model);
+        if (c->residual != 0)
+            return vg_fail(err, VG_EUSAGE, "residual=%lld applies to model=mlp only; model=%s "
+                           "has no shortcuts", c->residual, model);
+    }
+    if (c->model != MODEL_LSTM && key_differs(c, defaults, KEY_forget_bias)) {
+        config_format(c, KEY_forget_bias, value, sizeof value);
+        return vg_fail(err, VG_EUSAGE, "key 'forget_bias=%s' applies to model=lstm only; "
+                       "remove it", value);
+    }
+    if (c->model == MODEL_LSTM && c->forget_bias != 0 && !c->bias)
+        return vg_fail(err, VG_EUSAGE, "forget_bias=%g needs the biases; bias=0 removes them",
+                       c->forget_bias);
+    const data_info *info = data_is_file_spec(c->dataset) ? NULL
+                                                          : &data_table[data_find(c->dataset)];
+    if (info && info->per_step && c->model == MODEL_MLP)
+        return vg_fail(err, VG_EUSAGE, "dataset %s has a target at every step; it needs a "
+                       "recurrent model (model=rnn, lstm or gru) with seq_output=all", info->name);
+    if (info && info->regression && strcmp(loss_table[c->loss].name, "mse") != 0)
+        return vg_fail(err, VG_EUSAGE, "dataset %s is a regression (a real-valued target); it "
+                       "needs loss=mse, not %s", info->name, loss_table[c->loss].name);
+    if (info && info->regression && c->given[KEY_n_classes])
+        return vg_fail(err, VG_EUSAGE, "dataset %s is a regression; n_classes does not apply",
+                       info->name);
+    if ((info && (info->regression || info->per_step)) && c->save_predictions)
+        return vg_fail(err, VG_EUSAGE, "save_predictions=1 writes class outputs of one label "
+                       "per example; dataset %s has %s", info->name,
+                       info->regression ? "real-valued targets" : "a label at every step");
+    if (c->model == MODEL_MLP) return VG_OK;
+    /* The RNN's φ is the activation, tanh unless given (PyTorch's default);
+     * the LSTM's and GRU's nonlinearities are fixed. */
+    if (c->model == MODEL_RNN && !c->given[KEY_activation]) {
+        c->activation = act_find("tanh");
+        c->act_param = act_table[c->activation].param_default;
+    }
+    if ((c->model == MODEL_LSTM || c->model == MODEL_GRU) &&
+        key_differs(c, defaults, KEY_activation)) {
+        config_format(c, KEY_activation, value, sizeof value);
+        return vg_fail(err, VG_EUSAGE, "key 'activation=%s' applies to model=mlp and rnn only; "
+                       "model=%s's gates are fixed (sigmoid and tanh)", value, model);
+    }
+    int image = is_image_dataset(c->dataset);
+    if (c->seq != SEQ_ROWS && !image)
+        return vg_fail(err, VG_EUSAGE, "seq=%s applies to the image datasets (mnist, "
+                       "fashion_mnist, fashion_mnist_test, idx:) only, not '%s'",
+                       seq_names[c->seq], c->dataset);
+    if (image) {
+        int steps = c->seq == SEQ_ROWS ? 28 : 784;
+        if (c->seq_len != 0 && c->seq_len != steps)
+            return vg_fail(err, VG_EUSAGE, "seq_len=%lld disagrees with seq=%s, which makes %d "
+                           "steps; give one of them", c->seq_len, seq_names[c->seq], steps);
+        c->seq_len = steps;
+    }
+    const data_info *named = data_is_file_spec(c->dataset) ? NULL
+                                                           : &data_table[data_find(c->dataset)];
+    int per_step = named && named->per_step;
+    if (c->seq_output == SEQ_OUTPUT_ALL && !per_step)
+        return vg_fail(err, VG_EUSAGE, "seq_output=all needs a target at every step; dataset "
+                       "'%s' has one per sequence (allowed: dataset=copy, or seq_output=last)",
+                       c->dataset);
+    if (per_step && c->seq_output != SEQ_OUTPUT_ALL)
+        return vg_fail(err, VG_EUSAGE, "dataset copy has a target at every step; it needs "
+                       "seq_output=all");
+    if (strncmp(c->dataset, "csv:", 4) == 0 && c->seq_len == 0)
+        return vg_fail(err, VG_EUSAGE, "model=%s on dataset=csv:PATH needs seq_len=T, the time "
+                       "steps each row's features make", model);
+    if (named && !image && !named->default_steps && c->seq_len == 0)
+        return vg_fail(err, VG_EUSAGE, "model=%s on dataset '%s' needs seq_len=T, the time steps "
+                       "its features make (n_features a multiple of T)", model, c->dataset);
+    return VG_OK;
+}
+
+int config_seq_len(const vg_config *c)
+{
+    if (c->seq_len > 0) return (int)c->seq_len;
+    if (c->model != MODEL_MLP && is_image_dataset(c->dataset)) return c->seq == SEQ_ROWS ? 28 : 784;
+    if (!data_is_file_spec(c->dataset)) return data_table[data_find(c->dataset)].default_steps;
+    return 0;
+}
+
 int config_resolve(vg_config *c, vg_error *err)
 {
+    int model_rc = resolve_model(c, err);
+    if (model_rc != VG_OK) return model_rc;
     if (c->given[KEY_widths]) {
         if (c->n_widths == 0)
             return vg_fail(err, VG_EUSAGE, "key 'widths' is empty; allowed: comma-separated "
@@ -562,7 +701,7 @@ int config_resolve(vg_config *c, vg_error *err)
         /* Files are read whole unless n_samples says otherwise. */
         if (d->from_file && !c->given[KEY_n_samples]) c->n_samples = 0;
         int rc = dataset_size(d->name, "features", d->fixed_features, 2, &c->n_features, err);
-        if (rc == VG_OK)
+        if (rc == VG_OK && !d->regression)
             rc = dataset_size(d->name, "classes", d->fixed_classes, 3, &c->n_classes, err);
         if (rc != VG_OK) return rc;
         if (c->n_samples < 1 && !d->from_file)
@@ -679,7 +818,11 @@ size_t config_format(const vg_config *c, int key, char *buf, size_t size)
     case KT_LOSS:
     case KT_INIT:
     case KT_OPTIM:
-    case KT_NORM: put(&t, choice_name(k->type, *(const int *)field)); break;
+    case KT_NORM:
+    case KT_MODEL:
+    case KT_SEQ:
+    case KT_SEQOUT:
+    case KT_RINIT: put(&t, choice_name(k->type, *(const int *)field)); break;
     case KT_HRANGE:
         if (c->hist_range.automatic) {
             put(&t, "auto");
@@ -744,6 +887,10 @@ static int same_inputs(const vg_config *a, const vg_config *b, int k)
     case KT_INIT:
     case KT_OPTIM:
     case KT_NORM:
+    case KT_MODEL:
+    case KT_SEQ:
+    case KT_SEQOUT:
+    case KT_RINIT:
     case KT_HQUANT: return *(const int *)fa == *(const int *)fb;
     }
     return 0;

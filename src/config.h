@@ -35,7 +35,11 @@ enum key_type {
     KT_HRANGE,   /* "auto" or LO:HI with LO < HI */
     KT_HQUANT,   /* comma-separated subset of act, preact, delta, grad_w */
     KT_BIASINIT, /* a constant, or normal:STD */
-    KT_NORM      /* a norm_table name */
+    KT_NORM,     /* a norm_table name */
+    KT_MODEL,    /* a model_names name (rnn.h) */
+    KT_SEQ,      /* a seq_names name */
+    KT_SEQOUT,   /* a seq_output_names name */
+    KT_RINIT     /* a recurrent_init_names name */
 };
 
 enum {
@@ -71,7 +75,7 @@ enum {
     X(widths, KT_WIDTHS, "", 0, 0, 0,                                                           \
       "explicit hidden widths, e.g. 30,30,30 (overrides depth and width)")                      \
     X(activation, KT_ACT, "sigmoid", 0, 0, 0,                                                   \
-      "hidden activation, NAME or NAME:PARAM (see vgrad list)")                                 \
+      "hidden activation, NAME or NAME:PARAM (see vgrad list); model=rnn: φ, tanh unless given") \
     X(loss, KT_LOSS, "softmax_ce", 0, 0, 0, "output layer and loss (see vgrad list)")           \
     X(loss_sum_outputs, KT_BOOL, "0", 0, 1, 0,                                                  \
       "1: sigmoid_bce and mse sum over the outputs (mean over the batch only), as Nielsen's "   \
@@ -93,6 +97,27 @@ enum {
       "K > 0: identity shortcut around every block of K hidden layers, a_l = a_(l-K) + "        \
       "residual_scale f(z_l) for l = 1+K, 1+2K, ...; 0 = off")                                  \
     X(residual_scale, KT_REAL, "1", 0, 1e6, 0, "scale of the residual branch")                  \
+    X(model, KT_MODEL, "mlp", 0, 0, 0,                                                          \
+      "mlp (dense layers), or rnn, lstm, gru: depth stacked recurrent layers of width units "    \
+      "over seq_len steps, as torch.nn.RNN, LSTM, GRU (h_0 = 0), then a dense output layer")     \
+    X(seq_len, KT_INT, "0", 0, 1000000, 0,                                                      \
+      "recurrent models (and an MLP on adding): time steps; 0 = the dataset's (adding 100, "    \
+      "copy 120, images by seq); csv: each row's features are seq_len time-major input vectors") \
+    X(seq, KT_SEQ, "rows", 0, 0, 0,                                                             \
+      "recurrent models on an image dataset: rows (28 steps of 28 pixels) or pixels (784 "      \
+      "steps of 1 pixel)")                                                                      \
+    X(seq_output, KT_SEQOUT, "last", 0, 0, 0,                                                   \
+      "recurrent models: the output layer reads the last step's hidden state (last) or every "  \
+      "step's (all: a target at every step, loss averaged over batch x steps)")                 \
+    X(recurrent_init, KT_RINIT, "pytorch", 0, 0, 0,                                             \
+      "recurrent models: W_hh initialiser per gate block: pytorch U(±gain/√width), "            \
+      "orthogonal gain·Q, identity gain·I, normal N(0, gain²/width)")                           \
+    X(recurrent_gain, KT_REAL, "1", 0, 1e6, 0, "the gain of recurrent_init")                    \
+    X(recurrent_radius, KT_REAL, "0", 0, 1e6, 0,                                                \
+      "recurrent models: rescale each W_hh gate block to this spectral radius after "           \
+      "initialisation; 0 = off")                                                                \
+    X(forget_bias, KT_REAL, "0", -1e6, 1e6, 0,                                                  \
+      "lstm: initial forget-gate slice of bias_ih (bias_hh's stays 0); needs bias=1")           \
     X(optimizer, KT_OPTIM, "sgd", 0, 0, 0, "optimiser (see vgrad list)")                        \
     X(lr, KT_REAL, "0.1", 0, 1e6, 0, "learning rate")                                           \
     X(momentum, KT_REAL, "0.9", 0, 0.999999, 0, "momentum coefficient (optimizer=momentum)")    \
@@ -152,6 +177,10 @@ typedef struct {
     int norm;
     double norm_eps, norm_momentum, residual_scale;
     long long residual;
+    /* the recurrent models (rnn.h): KT_MODEL, KT_SEQ, KT_SEQOUT, KT_RINIT table indices */
+    int model, seq, seq_output, recurrent_init;
+    long long seq_len;
+    double recurrent_gain, recurrent_radius, forget_bias;
     /* KT_ACT: table index and parameter */
     int activation;
     double act_param;
@@ -230,6 +259,11 @@ typedef struct {
  * argument is a key=value. */
 int config_parse_command(vg_config *c, const config_flag *flags, int n_flags, int argc,
                          char **argv, vg_error *err);
+
+/* The time steps of a resolved configuration's sequences: seq_len, or the
+ * dataset's own (adding 100, copy 120; images with a recurrent model 28 or
+ * 784 by seq); 0 when there are none (an MLP on non-sequence data). */
+int config_seq_len(const vg_config *c);
 
 /* Checks keys against each other and fills derived values. */
 int config_resolve(vg_config *c, vg_error *err);

@@ -26,14 +26,18 @@ static void write_failed(csv_out *o)
     if (!o->failed) o->failed = errno ? errno : EIO;
 }
 
-static void separate(csv_out *o)
+/* Writes the separator of a new cell; 0 when the stream has failed, and
+ * then nothing more is written to it (the file is discarded at commit). */
+static int separate(csv_out *o)
 {
+    if (o->failed) return 0;
     if (o->col++ > 0 && fputc(',', o->fp) == EOF) write_failed(o);
+    return !o->failed;
 }
 
 void csvout_str(csv_out *o, const char *s)
 {
-    separate(o);
+    if (!separate(o)) return;
     if (strpbrk(s, ",\"\r\n")) {
         if (csv_fwrite(o->fp, s, strlen(s)) != 0) write_failed(o);
     } else if (*s && fputs(s, o->fp) == EOF) {
@@ -45,13 +49,13 @@ void csvout_num(csv_out *o, double v)
 {
     char buf[32];
     csv_format_double(buf, v);
-    separate(o);
+    if (!separate(o)) return;
     if (fputs(buf, o->fp) == EOF) write_failed(o);
 }
 
 void csvout_int(csv_out *o, long long v)
 {
-    separate(o);
+    if (!separate(o)) return;
     if (fprintf(o->fp, "%lld", v) < 0) write_failed(o);
 }
 
@@ -59,7 +63,7 @@ void csvout_empty(csv_out *o) { separate(o); }
 
 void csvout_endrow(csv_out *o)
 {
-    if (fputc('\n', o->fp) == EOF) write_failed(o);
+    if (!o->failed && fputc('\n', o->fp) == EOF) write_failed(o);
     o->col = 0;
 }
 
@@ -77,10 +81,18 @@ void csvout_header(csv_out *o, const char *columns)
     csvout_endrow(o);
 }
 
+int csvout_close(csv_out *o, vg_error *err)
+{
+    int rc = file_close_temp(o->fp, o->failed, o->tmp_path, o->final_path, err);
+    o->fp = NULL;
+    if (rc != VG_OK) csvout_abort(o);
+    return rc;
+}
+
 int csvout_commit(csv_out *o, vg_error *err)
 {
-    int rc = file_commit_temp(o->fp, o->failed, o->tmp_path, o->final_path, err);
-    o->fp = NULL;
+    int rc = o->fp ? csvout_close(o, err) : VG_OK;
+    if (rc == VG_OK) rc = file_rename_temp(o->tmp_path, o->final_path, err);
     vg_free(o->tmp_path);
     vg_free(o->final_path);
     o->tmp_path = o->final_path = NULL;

@@ -39,6 +39,11 @@ void csvout_header(csv_out *o, const char *columns);
 /* Flushes, closes and renames into place.  On any failure the temporary
  * file is removed and VG_EFAIL returned.  Frees the paths either way. */
 int csvout_commit(csv_out *o, vg_error *err);
+/* The first half of commit: flushes, syncs and closes, leaving the file
+ * under its temporary name (removed on failure, as by csvout_abort).  A
+ * writer of several files closes them all before it commits any, so that
+ * a failure leaves the earlier files of the same names all as they were. */
+int csvout_close(csv_out *o, vg_error *err);
 /* Closes and removes the temporary file; safe on a closed or zeroed csv_out. */
 void csvout_abort(csv_out *o);
 

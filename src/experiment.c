@@ -596,8 +596,10 @@ static size_t run_bytes(const vg_config *cfg, int n, int n_features, int n_out)
 static size_t generated_run_bytes(const vg_config *cfg)
 {
     const data_info *info = &data_table[data_find(cfg->dataset)];
+    /* a sequence dataset's fixed features are per step */
+    int steps = info->default_steps ? config_seq_len(cfg) : 1;
     return run_bytes(cfg, (int)cfg->n_samples,
-                     info->fixed_features ? info->fixed_features : (int)cfg->n_features,
+                     (info->fixed_features ? info->fixed_features : (int)cfg->n_features) * steps,
                      info->fixed_classes ? info->fixed_classes : (int)cfg->n_classes);
 }
 
@@ -632,7 +634,8 @@ static int check_data(experiment *e, vg_error *err)
             seen = grown;
             dataset d;
             data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes,
-                              cfg->noise, (int)cfg->label_col, (int)cfg->label_cols};
+                              cfg->noise, (int)cfg->label_col, (int)cfg->label_cols,
+                              config_seq_len(cfg)};
             rc = data_load(&d, cfg->dataset, &dp, NULL, err);
             if (rc != VG_OK) {
                 char where[WHERE_MAX], msg[sizeof err->msg];

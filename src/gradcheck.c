@@ -1,6 +1,7 @@
 /* gradcheck.c: central differences with Richardson extrapolation. */
 #include "gradcheck.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 #include "train.h"
 
 #define GC_STEP 1e-3
+#define GC_REFINE 10  /* the second step is GC_STEP / GC_REFINE */
+#define GC_NOISE 16   /* rounding noise of a loss: GC_NOISE ulps of it */
 #define GC_FLOOR 1e-10
 
 /* Which piece of its piecewise functions every value of every layer lies
@@ -34,10 +37,24 @@ static double loss_at(mlp *net, const int *labels, int B, double *w, double valu
     return loss;
 }
 
+/* Richardson-extrapolated central difference of the loss in *w around w0
+ * at step h, (4 D(h/2) - D(h)) / 3 with D(h) = (L(w0 + h) - L(w0 - h)) / 2h;
+ * f[0..4) receive the kink fingerprints of the four evaluations. */
+static double richardson(mlp *net, const int *labels, int B, double *w, double w0, double h,
+                         uint64_t *f)
+{
+    double lp = loss_at(net, labels, B, w, w0 + h, &f[0]);
+    double lm = loss_at(net, labels, B, w, w0 - h, &f[1]);
+    double lp2 = loss_at(net, labels, B, w, w0 + h / 2, &f[2]);
+    double lm2 = loss_at(net, labels, B, w, w0 - h / 2, &f[3]);
+    double d1 = (lp - lm) / (2 * h), d2 = (lp2 - lm2) / h;
+    return (4 * d2 - d1) / 3;
+}
+
 void gradcheck_run(mlp *net, const int *labels, int B, int max_per_layer, rng_state *rng,
                    gradcheck_layer *out)
 {
-    mlp_forward(net, labels, B, 1);
+    double loss0 = mlp_forward(net, labels, B, 1);
     mlp_backward(net, B);
     uint64_t base = kink_fingerprint(net, B);
 
@@ -62,18 +79,26 @@ void gradcheck_run(mlp *net, const int *labels, int B, int max_per_layer, rng_st
             }
             double *w = mlp_param(net, l, grp) + k;
             double g = mlp_grad(net, l, grp)[k];
-            double h = GC_STEP, w0 = *w;
-            uint64_t f[4] = {base, base, base, base};
-            double lp = loss_at(net, labels, B, w, w0 + h, &f[0]);
-            double lm = loss_at(net, labels, B, w, w0 - h, &f[1]);
-            double lp2 = loss_at(net, labels, B, w, w0 + h / 2, &f[2]);
-            double lm2 = loss_at(net, labels, B, w, w0 - h / 2, &f[3]);
-            if (f[0] != base || f[1] != base || f[2] != base || f[3] != base) {
+            double w0 = *w, numeric;
+            uint64_t f[8];
+            double coarse = richardson(net, labels, B, w, w0, GC_STEP, f);
+            double fine = richardson(net, labels, B, w, w0, GC_STEP / GC_REFINE, f + 4);
+            int crossed = 0;
+            for (int q = 0; q < 8; q++) crossed |= f[q] != base;
+            if (crossed) {
                 r->skipped++;
                 continue;
             }
-            double d1 = (lp - lm) / (2 * h), d2 = (lp2 - lm2) / h;
-            double numeric = (4 * d2 - d1) / 3;
+            /* coarse - fine estimates coarse's truncation error (fine's is
+             * GC_REFINE^4 times smaller); beyond the rounding noise of fine,
+             * the step is too large for this loss, and fine is used */
+            double noise = GC_NOISE * DBL_EPSILON * fmax(fabs(loss0), GC_FLOOR) * GC_REFINE / GC_STEP;
+            if (fabs(coarse - fine) > noise) {
+                numeric = fine;
+                r->refined++;
+            } else {
+                numeric = coarse;
+            }
             double denom = fmax(fmax(fabs(g), fabs(numeric)), GC_FLOOR);
             double e = fabs(g - numeric) / denom;
             if (e > r->max_entry_error || isnan(e)) r->max_entry_error = e;
@@ -112,7 +137,7 @@ int gradcheck_write(const vg_config *cfg, double tol, int max_examples, int max_
         return vg_fail(err, VG_EUSAGE, "norm=batch needs at least 2 examples to check; "
                        "allowed: --examples 2 or more");
     }
-    gradcheck_layer *r = calloc((size_t)t.net.L + 1, sizeof *r);
+    gradcheck_layer *r = vg_calloc((size_t)t.net.L + 1, sizeof *r);
     if (!r) {
         trainer_free(&t);
         return vg_fail(err, VG_EFAIL, "out of memory");

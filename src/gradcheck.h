@@ -1,9 +1,18 @@
 /* gradcheck.h: back-propagation checked against finite differences.
  *
  * Each checked parameter's analytic gradient is compared with a Richardson-
- * extrapolated central difference, (4 D(h/2) - D(h)) / 3 with
+ * extrapolated central difference, R(h) = (4 D(h/2) - D(h)) / 3 with
  * D(h) = (L(w + h) - L(w - h)) / 2h and h = 1e-3, whose error is O(h^4) plus
- * rounding of about eps |L| / h, some 1e-13 for a loss near 1.
+ * rounding of about eps |L| / h, some 1e-13 for a loss near 1.  O(h^4) is
+ * small only where h is small against the scale on which the loss bends:
+ * a layer normalisation of values that are all equal (an input at the
+ * origin into a first layer with zero biases: variance 0) has that scale
+ * sqrt(norm_eps) = 3e-3, and R(1e-3) is off by 1e-5 of the gradient there.
+ * So R(h / 10) is computed too; where R(h) - R(h / 10), which estimates
+ * R(h)'s truncation error, exceeds the rounding noise of R(h / 10)
+ * (16 ulps of the loss divided by h / 10), R(h / 10) is the numeric value.
+ * The choice never looks at the analytic gradient, so it cannot hide a
+ * wrong one.
  *
  * The verdict of a layer is the relative error of its gradient as a whole,
  * ||analytic - numeric|| / max(||analytic||, ||numeric||, 1e-10) over the
@@ -23,6 +32,7 @@
 
 typedef struct {
     int checked, skipped;      /* parameters compared, and skipped at kinks */
+    int refined;               /* of those compared, how many at the step h / 10 */
     double rel_error;          /* ||analytic - numeric|| / max(norms, 1e-10): the verdict */
     double max_entry_error;    /* worst |a - n| / max(|a|, |n|, 1e-10) of one entry */
     double grad_norm;          /* ||analytic|| over the checked entries */

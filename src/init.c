@@ -102,7 +102,7 @@ static int orthogonal_qr(double *W, int fan_out, int fan_in, double gain, rng_st
         return vg_fail(err, VG_EFAIL, "init orthogonal: a %d x %d matrix is too large", fan_out,
                        fan_in);
     /* One block: the m x n column-major matrix M, then tau, then the signs. */
-    double *M = malloc(bytes);
+    double *M = vg_malloc(bytes);
     if (!M)
         return vg_fail(err, VG_EFAIL, "init orthogonal: out of memory (%zu bytes for the QR of "
                        "a %d x %d matrix)", bytes, fan_out, fan_in);

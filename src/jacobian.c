@@ -18,8 +18,8 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
     size_t max_rows = 0;
     for (int l = 1; l <= D; l++)
         if ((size_t)net->dims[l] > max_rows) max_rows = (size_t)net->dims[l];
-    double *a = malloc(max_rows * n_in * sizeof(double));
-    double *b = malloc(max_rows * n_in * sizeof(double));
+    double *a = vg_malloc(max_rows * n_in * sizeof(double));
+    double *b = vg_malloc(max_rows * n_in * sizeof(double));
     if (!a || !b) {
         free(a);
         free(b);
@@ -54,16 +54,16 @@ int jacobian_singular_values(const mlp *net, int i, double *sv, vg_error *err)
 int jacobian_write(const vg_config *cfg, int max_inputs, jacobian_report *rep, vg_error *err)
 {
     memset(rep, 0, sizeof *rep);
-    if (cfg->norm != 0 || cfg->residual != 0)
+    if (cfg->norm != 0 || cfg->residual != 0 || cfg->model != 0)
         return vg_fail(err, VG_EUSAGE, "vgrad jacobian supports plain networks only; allowed: "
-                       "norm=none and residual=0");
+                       "norm=none and residual=0, with model=mlp");
     trainer t;
     int rc = trainer_setup(&t, cfg, err);
     if (rc != VG_OK) return rc;
     int B = trainer_first_batch(&t, max_inputs);
     mlp_forward(&t.net, t.labels, B, 0);
     int m = t.net.dims[t.net.L - 1] < t.net.dims[0] ? t.net.dims[t.net.L - 1] : t.net.dims[0];
-    double *sv = malloc((size_t)m * sizeof(double));
+    double *sv = vg_malloc((size_t)m * sizeof(double));
     csv_out o = {0};
     snprintf(rep->path, sizeof rep->path, "%s/jacobian.csv", cfg->out);
     rc = sv ? file_make_dir(cfg->out, err) : vg_fail(err, VG_EFAIL, "out of memory");

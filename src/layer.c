@@ -9,12 +9,20 @@ const layer_kind *const layer_table[LAYER_KIND_COUNT] = {
     [LAYER_DENSE] = &layer_dense,
     [LAYER_DENSE_BATCHNORM] = &layer_dense_batchnorm,
     [LAYER_DENSE_LAYERNORM] = &layer_dense_layernorm,
+    [LAYER_RNN] = &layer_rnn,
+    [LAYER_LSTM] = &layer_lstm,
+    [LAYER_GRU] = &layer_gru,
 };
 
 static int dim_of(const layer *ly, int dim)
 {
-    return dim == LAYER_DIM_IN ? ly->fan_in : dim == LAYER_DIM_OUT ? ly->fan_out : 1;
+    return dim == LAYER_DIM_IN      ? ly->fan_in
+           : dim == LAYER_DIM_OUT   ? ly->fan_out
+           : dim == LAYER_DIM_GATES ? ly->kind->gates * ly->fan_out
+                                    : 1;
 }
+
+int layer_file_index(const layer *ly, int l) { return ly->kind->gates ? l - 1 : l; }
 
 int layer_group_rows(const layer *ly, int g) { return dim_of(ly, ly->kind->groups[g].rows); }
 
@@ -36,7 +44,7 @@ int layer_place(layer *ly, int max_batch, size_t *param_off, size_t *scratch_off
         ly->group_off[g] = *param_off;
         if (!vg_add_size(*param_off, n, param_off)) return 0;
     }
-    size_t scratch = k->scratch ? k->scratch(ly->fan_in, ly->fan_out, max_batch) : 0;
+    size_t scratch = k->scratch ? k->scratch(ly, max_batch) : 0;
     ly->scratch_off = *scratch_off;
     return scratch != SIZE_MAX && vg_add_size(*scratch_off, scratch, scratch_off);
 }

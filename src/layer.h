@@ -23,11 +23,19 @@
  * gradients lie at the same offsets of the gradient block, and optimiser
  * state at the same offsets of its blocks (optim.h).
  *
- * Room for later kinds (not built yet): a recurrent kind adds a time axis
- * (buffers (T, B, units)) and shares its parameters across the steps; two
- * instances sharing parameters are two instances with the same group
- * offsets, whose backward passes then add (not store) into the shared
- * gradients. */
+ * Time (the recurrent models, layer_rnn.c): an instance with steps = T > 1
+ * runs over T time steps.  Its buffers keep the batch first, (B, T, units)
+ * row-major, so that a[l] (B, dims[l]) with dims[l] = T * units is one
+ * example's sequence per row and the rows of all steps, (B*T, units), are
+ * one matrix; step t of the batch is the strided view at t * units with
+ * leading dimension T * units.  A recurrent kind (gates > 0) shares its
+ * parameters across the steps; fan_in and fan_out are per step.  A kind
+ * without time (dense) given steps = T is applied to every step alike, as
+ * if the batch had B*T examples (mlp.c dispatches it so): the output layer
+ * of seq_output=all. *
+ * Room for later kinds: two instances sharing parameters are two instances
+ * with the same group offsets, whose backward passes then add (not store)
+ * into the shared gradients. */
 #ifndef VG_LAYER_H
 #define VG_LAYER_H
 
@@ -37,6 +45,7 @@
 #include "norm.h"
 
 struct mlp;
+struct layer;
 
 /* Modes of a forward pass: a training step (and the gradient check), or an
  * evaluation pass (the loss and accuracy in train.csv, predictions.csv), as
@@ -45,7 +54,7 @@ struct mlp;
 enum { LAYER_TRAINING = 0, LAYER_EVALUATION = 1 };
 
 /* The sizes a parameter group's shape is made of. */
-enum { LAYER_DIM_ONE, LAYER_DIM_IN, LAYER_DIM_OUT };
+enum { LAYER_DIM_ONE, LAYER_DIM_IN, LAYER_DIM_OUT, LAYER_DIM_GATES /* gates * fan_out */ };
 
 /* Flags of a parameter group.
  *   LAYER_GROUP_DECAY: weight decay applies; the group is one of the
@@ -60,12 +69,15 @@ enum { LAYER_DIM_ONE, LAYER_DIM_IN, LAYER_DIM_OUT };
 enum { LAYER_GROUP_DECAY = 1, LAYER_GROUP_BIAS = 2, LAYER_GROUP_STATE = 4 };
 
 /* How a group is initialised (train.c): from the init= table as a
- * (rows, cols) = (fan_out, fan_in) matrix, from bias_init=, or to 1 or 0
- * (these two draw no random numbers). */
-enum { LAYER_INIT_WEIGHTS, LAYER_INIT_BIAS, LAYER_INIT_ONE, LAYER_INIT_ZERO };
+ * (rows, cols) = (fan_out, fan_in) matrix (a recurrent kind's: one
+ * (fan_out, fan_in) block per gate), from bias_init=, or to 1 or 0 (these
+ * two draw no random numbers), or from recurrent_init= (rnn.h: one
+ * (fan_out, fan_out) block per gate). */
+enum { LAYER_INIT_WEIGHTS, LAYER_INIT_BIAS, LAYER_INIT_ONE, LAYER_INIT_ZERO, LAYER_INIT_RECURRENT };
 
 typedef struct {
-    const char *name;        /* "W", "b": also the weights file, <name><l>.csv */
+    const char *name;        /* "W", "b": also the weights file, <name><l>.csv (a recurrent
+                              * kind's "weight_ih_l": <name><l-1>.csv, PyTorch's names) */
     int rows, cols;          /* LAYER_DIM_*: the shape, as the weights file holds it */
     int flags;               /* LAYER_GROUP_* */
     int init;                /* LAYER_INIT_* */
@@ -93,6 +105,15 @@ typedef struct {
     double delta_shortcut_norm, delta_branch_norm;
 } layer_stats;
 
+/* What vgrad records of a recurrent instance at one time step t (the
+ * columns of time.csv, train.c).  NaN where the kind has no such value
+ * (grad_c_norm but for the LSTM, the gates of the other cell). */
+typedef struct {
+    double grad_h_norm, grad_c_norm, grad_whh_norm;
+    double h_mean, h_std, saturated_frac;
+    double gate_i_mean, gate_f_mean, gate_o_mean, gate_r_mean, gate_z_mean;
+} layer_time_stats;
+
 /* One row of layer_table.  Every function takes the network and the index
  * l of the instance. */
 typedef struct {
@@ -101,9 +122,16 @@ typedef struct {
     int n_groups;
     layer_group groups[LAYER_MAX_GROUPS];
     int mode_dependent;      /* its forward differs between training and evaluation */
+    /* A recurrent kind: the blocks of fan_out rows its gate-stacked groups
+     * have (RNN 1, LSTM 4, GRU 3); 0 for a kind without time. */
+    int gates;
+    /* The gate whose slice of the bias groups forget_bias= sets (the LSTM's
+     * f: 1); -1 or 0 for none (no kind's forget gate comes first, and the
+     * kinds that leave it out get 0). */
+    int forget_gate;
     /* Doubles of scratch an instance needs at a batch of max_batch, or
      * SIZE_MAX on overflow; passed unchanged from forward to backward. */
-    size_t (*scratch)(int fan_in, int fan_out, int max_batch);
+    size_t (*scratch)(const struct layer *ly, int max_batch);
     /* Fills z[l] and a[l] (B, fo) from a[input] (B, fi) in mode
      * LAYER_TRAINING or LAYER_EVALUATION. */
     void (*forward)(struct mlp *net, int l, int B, int mode);
@@ -127,12 +155,17 @@ typedef struct {
      * the last forward pass lies in, so the gradient check can tell a
      * perturbation that crossed a kink.  NULL: smooth everywhere. */
     uint64_t (*kinks)(const struct mlp *net, int l, int B, uint64_t h);
+    /* A recurrent kind's statistics at time step t (0-based) of the last
+     * forward/backward; may use the instance's scratch.  NULL otherwise. */
+    void (*time_stats)(const struct mlp *net, int l, int B, int t, layer_time_stats *s);
 } layer_kind;
 
 /* One instance of a kind. */
-typedef struct {
+typedef struct layer {
     const layer_kind *kind;
-    int fan_in, fan_out;        /* units read and written per example */
+    int fan_in, fan_out;        /* units read and written per example (and time step) */
+    int steps;                  /* time steps it runs over; 0 or 1: none */
+    int out_last;               /* recurrent: a[l] holds the last step only, (B, fo) */
     int input;                  /* the output it reads: 0 .. l-1 */
     int is_output;              /* the output layer (the loss's nonlinearity follows it) */
     /* The residual add: a = a[shortcut] + shortcut_scale * f(z), an identity
@@ -158,11 +191,19 @@ typedef struct {
  *     DENSE_B, NORM_GAMMA (fo), NORM_BETA (fo), and for batch normalisation
  *     NORM_RUNNING_MEAN, NORM_RUNNING_VAR (fo, not trained).
  * Any of them but the output layer may add a shortcut (ly->shortcut). */
-enum { LAYER_DENSE, LAYER_DENSE_BATCHNORM, LAYER_DENSE_LAYERNORM, LAYER_KIND_COUNT };
+/*   LAYER_RNN, LAYER_LSTM, LAYER_GRU (layer_rnn.c): torch.nn.RNN, LSTM and
+ *     GRU's cells over ly->steps time steps, h_0 = 0 (and c_0 = 0).
+ *     Groups: RNN_W_IH (gates*fo, fi), RNN_W_HH (gates*fo, fo), RNN_B_IH,
+ *     RNN_B_HH (gates*fo), gates stacked as PyTorch's (i, f, g, o; r, z,
+ *     n). */
+enum { LAYER_DENSE, LAYER_DENSE_BATCHNORM, LAYER_DENSE_LAYERNORM, LAYER_RNN, LAYER_LSTM,
+       LAYER_GRU, LAYER_KIND_COUNT };
 enum { DENSE_W, DENSE_B, NORM_GAMMA, NORM_BETA, NORM_RUNNING_MEAN, NORM_RUNNING_VAR };
+enum { RNN_W_IH, RNN_W_HH, RNN_B_IH, RNN_B_HH };
 
 extern const layer_kind *const layer_table[LAYER_KIND_COUNT];
 extern const layer_kind layer_dense, layer_dense_batchnorm, layer_dense_layernorm;
+extern const layer_kind layer_rnn, layer_lstm, layer_gru;
 
 /* Parts of the dense kind the normalising kinds share (layer_dense.c). */
 void dense_shortcut_forward(struct mlp *net, int l, int B);
@@ -173,6 +214,10 @@ void dense_stats(const struct mlp *net, int l, int B, layer_stats *s);
  * source of a shortcut, through net->dbranch[input] (mlp.h). */
 void dense_input_backward(struct mlp *net, int l, int B, const double *du);
 uint64_t dense_kinks(const struct mlp *net, int l, int B, uint64_t h);
+
+/* The index in the name of instance l's weights files: l, or l - 1 for a
+ * recurrent kind (PyTorch's weight_ih_l0 is the first layer's). */
+int layer_file_index(const layer *ly, int l);
 
 /* Rows, columns and values of group g of instance ly. */
 int layer_group_rows(const layer *ly, int g);

@@ -26,9 +26,9 @@ static int norm_kind_of(const layer *ly)
     return ly->kind == &layer_dense_batchnorm ? NORM_BATCH : NORM_LAYER;
 }
 
-static size_t batchnorm_scratch(int fan_in, int fan_out, int max_batch)
+static size_t batchnorm_scratch(const layer *ly, int max_batch)
 {
-    (void)fan_in;
+    int fan_out = ly->fan_out;
     size_t n, two_n, total;
     if (!vg_mul_size((size_t)max_batch, (size_t)fan_out, &n) || !vg_mul_size(n, 2, &two_n) ||
         !vg_add_size(two_n, norm_scratch_doubles(NORM_BATCH, max_batch, fan_out), &total))
@@ -36,9 +36,9 @@ static size_t batchnorm_scratch(int fan_in, int fan_out, int max_batch)
     return total;
 }
 
-static size_t layernorm_scratch(int fan_in, int fan_out, int max_batch)
+static size_t layernorm_scratch(const layer *ly, int max_batch)
 {
-    (void)fan_in;
+    int fan_out = ly->fan_out;
     size_t n, two_n, total;
     if (!vg_mul_size((size_t)max_batch, (size_t)fan_out, &n) || !vg_mul_size(n, 2, &two_n) ||
         !vg_add_size(two_n, norm_scratch_doubles(NORM_LAYER, max_batch, fan_out), &total))
@@ -62,13 +62,15 @@ static void norm_layer_forward(mlp *net, int l, int B, int mode)
     const layer *ly = &net->layers[l];
     int fi = ly->fan_in, fo = ly->fan_out;
     double *u = scratch_u(net, l), *z = net->z[l];
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, fo, fi, 1.0, net->a[ly->input], fi,
-                mlp_param(net, l, DENSE_W), fi, 0.0, u, fo);
+    /* u = x W^T + b: the bias rows first, which the product adds to (one
+     * pass that writes u instead of the zeroing a product into u does and
+     * a second pass adding b) */
     if (net->has_bias) {
         const double *b = mlp_param(net, l, DENSE_B);
-        for (int i = 0; i < B; i++)
-            for (int j = 0; j < fo; j++) u[(size_t)i * fo + j] += b[j];
+        for (int i = 0; i < B; i++) memcpy(u + (size_t)i * fo, b, (size_t)fo * sizeof(double));
     }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, fo, fi, 1.0, net->a[ly->input], fi,
+                mlp_param(net, l, DENSE_W), fi, net->has_bias ? 1.0 : 0.0, u, fo);
     int batch = norm_kind_of(ly) == NORM_BATCH;
     vg_error err;
     int rc = norm_forward(&ly->norm, mode == LAYER_EVALUATION ? NORM_EVALUATION : NORM_TRAINING,
@@ -86,8 +88,9 @@ static void norm_layer_forward(mlp *net, int l, int B, int mode)
 }
 
 /* backward: dz = dL/da * f'(z) in place (after the shortcut's part);
- *           du = norm backward of dz (dgamma, dbeta stored)
- *           dW = du^T x,  db = sum over the batch of du,  dx (+)= du W */
+ *           du = norm backward of dz (dgamma, dbeta stored), and in the
+ *             same pass db = sum over the batch of du
+ *           dW = du^T x,  dx (+)= du W */
 static void norm_layer_backward(mlp *net, int l, int B)
 {
     const layer *ly = &net->layers[l];
@@ -97,22 +100,20 @@ static void norm_layer_backward(mlp *net, int l, int B)
     dense_shortcut_backward(net, l, B);
     net->act->backward(net->z[l], dz, n, net->act_param);
     double *dgamma = mlp_grad(net, l, NORM_GAMMA), *dbeta = mlp_grad(net, l, NORM_BETA);
-    memset(du, 0, n * sizeof(double));
     memset(dgamma, 0, (size_t)fo * sizeof(double));
     memset(dbeta, 0, (size_t)fo * sizeof(double));
+    /* du stored, and db = its sum over the batch in the same pass */
+    double *db = net->has_bias ? mlp_grad(net, l, DENSE_B) : NULL;
     vg_error err;
-    if (norm_backward(&ly->norm, NORM_TRAINING, B, fo, u, mlp_param(net, l, NORM_GAMMA), dz, du,
-                      dgamma, dbeta, scratch_norm(net, l), &err) != VG_OK)
+    if (norm_backward_store(&ly->norm, NORM_TRAINING, B, fo, u, mlp_param(net, l, NORM_GAMMA), dz,
+                            du, db, dgamma, dbeta, scratch_norm(net, l), &err) != VG_OK) {
         for (size_t k = 0; k < n; k++) du[k] = NAN;
+        if (db)
+            for (int j = 0; j < fo; j++) db[j] = NAN;
+    }
     const double *x = net->a[ly->input];
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, fo, fi, B, 1.0, du, fo, x, fi, 0.0,
                 mlp_grad(net, l, DENSE_W), fi);
-    if (net->has_bias) {
-        double *db = mlp_grad(net, l, DENSE_B);
-        memset(db, 0, (size_t)fo * sizeof(double));
-        for (int i = 0; i < B; i++)
-            for (int j = 0; j < fo; j++) db[j] += du[(size_t)i * fo + j];
-    }
     dense_input_backward(net, l, B, du);
 }
 

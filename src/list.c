@@ -58,8 +58,8 @@ static void named_tables(named_table t[NAMED_TABLE_COUNT])
     t[3] = (named_table){"dataset", "datasets (dataset=NAME)", data_count, data_name, data_desc};
     t[4] = (named_table){"norm", "normalisations (norm=NAME)", norm_count, norm_name, norm_desc};
     t[5] = (named_table){"layer_kind",
-                         "layer kinds (hidden layers by norm=, each may add a residual= shortcut; "
-                         "the output layer is dense)",
+                         "layer kinds (hidden layers by norm=, each may add a residual= shortcut, "
+                         "or by model=rnn, lstm, gru; the output layer is dense)",
                          LAYER_KIND_COUNT, kind_name, kind_desc};
 }
 

@@ -91,18 +91,33 @@ static double mse(const double *z, double *a, double *dz, const int *labels, int
     return total / n;
 }
 
+/* mse against real-valued targets t (B, K), as mse. */
+static double mse_real(const double *z, double *a, double *dz, const double *t, int B, int K,
+                       int flags)
+{
+    double n = flags & LOSS_SUM_OUTPUTS ? (double)B : (double)B * K;
+    double total = 0.0;
+    for (size_t j = 0; j < (size_t)B * K; j++) {
+        double diff = z[j] - t[j];
+        a[j] = z[j];
+        total += diff * diff;
+        if (dz) dz[j] = 2.0 * diff / n;
+    }
+    return total / n;
+}
+
 static double dout_identity(double a) { (void)a; return 1.0; }
 static double dout_logistic(double a) { return a * (1.0 - a); }
 
 const loss_info loss_table[] = {
     {"softmax_ce", "softmax output, cross-entropy averaged over the batch (K outputs for K classes)",
-     outputs_per_class, softmax_ce, dout_logistic, 0.25},
+     outputs_per_class, softmax_ce, dout_logistic, 0.25, NULL},
     {"sigmoid_bce", "sigmoid on every output, binary cross-entropy averaged over batch x outputs "
                     "(1 output for 2 classes, else K one-hot outputs, or one per label)",
-     outputs_bce, sigmoid_bce, dout_logistic, 0.25},
+     outputs_bce, sigmoid_bce, dout_logistic, 0.25, NULL},
     {"mse", "identity output, squared error to the one-hot (or multi-label) target averaged over "
-            "batch x outputs",
-     outputs_per_class, mse, dout_identity, 1.0},
+            "batch x outputs (a regression dataset's real-valued target: adding)",
+     outputs_per_class, mse, dout_identity, 1.0, mse_real},
 };
 const int loss_count = (int)(sizeof loss_table / sizeof loss_table[0]);
 

@@ -28,6 +28,10 @@ typedef struct {
      * value: the output layer's reference for saturated_frac and dead_frac. */
     double (*dout)(double a);
     double dout_max;
+    /* As forward_backward, against real-valued targets t (B, K) (the
+     * adding problem's); NULL for a loss of class labels only. */
+    double (*forward_backward_real)(const double *z, double *a, double *dz, const double *t,
+                                    int B, int K, int flags);
 } loss_info;
 
 extern const loss_info loss_table[];

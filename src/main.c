@@ -131,6 +131,13 @@ static int cmd_theory(int argc, char **argv)
         return die(&err);
     char act[64];
     config_format(&cfg, KEY_activation, act, sizeof act);
+    if (r.recurrent) {
+        printf("rnn %s sigma_w^2=%.6g sigma_u^2=%.6g (input mean square %.6g) sigma_b^2=%.6g: "
+               "q*=%.6g chi=%.6g (norm factor %.6g per step back), time scale %.6g steps; %s; "
+               "wrote %s\n", act, r.sigma_w2, r.sigma_u2, r.input_q, r.sigma_b2, r.q_star, r.chi1,
+               sqrt(r.chi1), fabs(r.depth_scale), r.regime, r.theory_path);
+        return 0;
+    }
     printf("%s sigma_w^2=%.6g sigma_b^2=%.6g: q*=%.6g chi_1=%.6g (norm factor %.6g per layer), "
            "depth scale %.6g layers; %s; wrote %s\n", act, r.sigma_w2, r.sigma_b2, r.q_star,
            r.chi1, sqrt(r.chi1), fabs(r.depth_scale), r.regime, r.theory_path);
@@ -342,11 +349,11 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
     rc = sweep_run(&e, &o, &sum, &err);
     free(command);
     const char *out = experiment_out(&e);
-    if (rc == VG_OK || rc == VG_EFAIL)
+    if ((rc == VG_OK || rc == VG_EFAIL) && !sum.interrupted)
         printf("sweep %s: %d runs, %d done now, %d already done, %d diverged, %d failed; wrote "
                "%s/\n", e.name, sum.total, sum.done, sum.skipped, sum.diverged, sum.failed, out);
     experiment_free(&e);
-    if (rc != VG_OK) return die(&err);
+    if (rc != VG_OK) return sum.interrupted ? (die(&err), 128 + sum.interrupted) : die(&err);
     return 0;
 }
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rnn.h"
+
 /* Instance l of the network of dims: layer l reads layer l - 1 and the last
  * is the output layer, dense; the hidden ones normalise and add shortcuts
  * as arch says.  first_to_* are set by mark_first. */
@@ -18,6 +20,21 @@ static void wire(const int *dims, int L, const mlp_arch *arch, int l, layer *ly)
                                 [NORM_LAYER] = LAYER_DENSE_LAYERNORM};
     memset(ly, 0, sizeof *ly);
     int hidden = l < L;
+    if (arch && arch->model != MODEL_MLP) {
+        /* dims count whole sequences of T steps (mlp.h); fan_in and fan_out
+         * are per step. */
+        static const int recurrent[] = {[MODEL_RNN] = LAYER_RNN, [MODEL_LSTM] = LAYER_LSTM,
+                                        [MODEL_GRU] = LAYER_GRU};
+        int T = arch->seq_len > 0 ? arch->seq_len : 1;
+        ly->kind = layer_table[hidden ? recurrent[arch->model] : LAYER_DENSE];
+        ly->input = l - 1;
+        ly->is_output = !hidden;
+        ly->out_last = hidden && l == L - 1 && !arch->seq_all;
+        ly->steps = hidden || arch->seq_all ? T : 1;
+        ly->fan_in = dims[l - 1] / (l == L && !arch->seq_all ? 1 : T);
+        ly->fan_out = dims[l] / (ly->out_last || (!hidden && !arch->seq_all) ? 1 : T);
+        return;
+    }
     ly->kind = layer_table[hidden && arch ? kinds[arch->norm] : LAYER_DENSE];
     ly->fan_in = dims[l - 1];
     ly->fan_out = dims[l];
@@ -103,6 +120,18 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
         return vg_fail(err, VG_EUSAGE, "network size overflows memory addressing");
     for (int l = 0; l <= L; l++)
         if (dims[l] < 1) return vg_fail(err, VG_EUSAGE, "layer %d has %d units", l, dims[l]);
+    if (arch && arch->model != MODEL_MLP) {
+        int T = arch->seq_len;
+        if (L < 2 || T < 1)
+            return vg_fail(err, VG_EUSAGE, "a recurrent network needs a recurrent layer and "
+                           "seq_len >= 1");
+        for (int l = 0; l <= L; l++) {
+            int whole = l < L - 1 || (l == L - 1 && arch->seq_all) || (l == L && arch->seq_all);
+            if (whole && dims[l] % T != 0)
+                return vg_fail(err, VG_EUSAGE, "layer %d has %d units, not a multiple of "
+                               "seq_len=%d", l, dims[l], T);
+        }
+    }
     for (int l = 1; l < L; l++) {
         layer ly;
         wire(dims, L, arch, l, &ly);
@@ -126,11 +155,11 @@ int mlp_create(mlp *net, const int *dims, int L, int max_batch, const act_info *
     /* One allocation for the instances, dims and the buffer views. */
     size_t n1 = (size_t)L + 1;
     size_t ptr_bytes = n1 * sizeof(layer) + 5 * n1 * sizeof(double *) + n1 * sizeof(int) + n1;
-    char *p = calloc(1, ptr_bytes);
-    net->params = calloc(n_params ? n_params : 1, sizeof(double));
-    net->grads = calloc(n_params ? n_params : 1, sizeof(double));
-    net->act_block = calloc(n_acts, sizeof(double));
-    net->scratch = n_scratch ? calloc(n_scratch, sizeof(double)) : NULL;
+    char *p = vg_calloc(1, ptr_bytes);
+    net->params = vg_calloc(n_params ? n_params : 1, sizeof(double));
+    net->grads = vg_calloc(n_params ? n_params : 1, sizeof(double));
+    net->act_block = vg_calloc(n_acts, sizeof(double));
+    net->scratch = n_scratch ? vg_calloc(n_scratch, sizeof(double)) : NULL;
     net->ptr_block = p;
     if (!p || !net->params || !net->grads || !net->act_block || (n_scratch && !net->scratch)) {
         mlp_free(net);
@@ -198,12 +227,33 @@ void mlp_free(mlp *net)
     memset(net, 0, sizeof *net);
 }
 
+int mlp_out_steps(const mlp *net)
+{
+    int steps = net->layers[net->L].steps;
+    return steps > 1 ? steps : 1;
+}
+
+int mlp_out_units(const mlp *net) { return net->layers[net->L].fan_out; }
+
+/* The rows an instance's kind sees: a kind without time that an instance
+ * runs over T steps is applied to every step alike, B*T rows (layer.h). */
+static int rows_of(const layer *ly, int B)
+{
+    return !ly->kind->gates && ly->steps > 1 ? B * ly->steps : B;
+}
+
 double mlp_forward_mode(mlp *net, const int *labels, int B, int mode, int with_grad)
 {
     int L = net->L;
-    for (int l = 1; l <= L; l++) net->layers[l].kind->forward(net, l, B, mode);
-    return net->loss->forward_backward(net->z[L], net->a[L], with_grad ? net->dz[L] : NULL, labels,
-                                       B, net->dims[L], net->loss_flags);
+    for (int l = 1; l <= L; l++)
+        net->layers[l].kind->forward(net, l, rows_of(&net->layers[l], B), mode);
+    int rows = B * mlp_out_steps(net), K = mlp_out_units(net);
+    double *dz = with_grad ? net->dz[L] : NULL;
+    if (net->targets)
+        return net->loss->forward_backward_real(net->z[L], net->a[L], dz, net->targets, rows, K,
+                                                net->loss_flags);
+    return net->loss->forward_backward(net->z[L], net->a[L], dz, labels, rows, K,
+                                       net->loss_flags);
 }
 
 double mlp_forward(mlp *net, const int *labels, int B, int with_grad)
@@ -214,7 +264,7 @@ double mlp_forward(mlp *net, const int *labels, int B, int with_grad)
 void mlp_backward(mlp *net, int B)
 {
     for (int l = net->L; l >= 1; l--)
-        net->layers[l].kind->backward(net, l, B);
+        net->layers[l].kind->backward(net, l, rows_of(&net->layers[l], B));
 }
 
 /* ---- statistics --------------------------------------------------------- */
@@ -241,5 +291,5 @@ double vg_norm(const double *x, size_t n)
 
 void mlp_layer_stats(const mlp *net, int l, int B, layer_stats *s)
 {
-    net->layers[l].kind->stats(net, l, B, s);
+    net->layers[l].kind->stats(net, l, rows_of(&net->layers[l], B), s);
 }

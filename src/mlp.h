@@ -61,6 +61,11 @@ typedef struct mlp {
     double *scratch;            /* the kinds' scratch, n_scratch doubles (NULL if 0) */
     size_t n_scratch;
     void *ptr_block;            /* the arrays above */
+    /* Real-valued targets of the current batch, (B * S, K) with S the output
+     * layer's steps (1 unless seq_output=all) and K its fan_out, for a loss
+     * with forward_backward_real (mse); NULL: the labels are the targets.
+     * Not owned (train.c points it at its batch). */
+    const double *targets;
 } mlp;
 
 /* What the hidden layers are besides dense (NULL or all zero: a plain MLP).
@@ -74,6 +79,13 @@ typedef struct {
     double norm_eps, norm_momentum;
     int residual;
     double residual_scale;
+    /* model: MODEL_MLP (0) or a recurrent model (rnn.h): layers 1..L-1 are
+     * then recurrent layers of its kind over seq_len steps and dims count
+     * the units of whole sequences: dims[0] = T * inputs per step, dims[l] =
+     * T * hidden units (the top layer with seq_all 0: its hidden units, the
+     * last step's), dims[L] = outputs (T * outputs when seq_all: the output
+     * layer applied to every step). */
+    int model, seq_len, seq_all;
 } mlp_arch;
 
 /* Bytes mlp_create will allocate for these sizes, or SIZE_MAX on overflow;
@@ -113,9 +125,14 @@ int mlp_mode_dependent(const mlp *net);
 
 /* Forward pass of B examples from a[0] in mode LAYER_TRAINING or
  * LAYER_EVALUATION (layer.h); fills z[1..L], a[1..L-1] and the output
- * a[L]; returns the batch loss against labels.  When with_grad, also
- * computes dz[L]. */
+ * a[L]; returns the batch loss against labels (B * mlp_out_steps labels),
+ * or net->targets when set.  When with_grad, also computes dz[L]. */
 double mlp_forward_mode(mlp *net, const int *labels, int B, int mode, int with_grad);
+
+/* The output layer's rows per example: T with seq_output=all, else 1; the
+ * loss sees B * mlp_out_steps rows of mlp_out_units outputs. */
+int mlp_out_steps(const mlp *net);
+int mlp_out_units(const mlp *net);
 
 /* mlp_forward_mode in training mode: the training step, the gradient check. */
 double mlp_forward(mlp *net, const int *labels, int B, int with_grad);

@@ -12,10 +12,15 @@
  *
  * Every loop runs over rows outside and units inside, so the (B, C) arrays
  * are read in memory order; batch normalisation's per-unit sums go to
- * C-long scratch rows.  The variance is two-pass (the mean first, then the
- * squared deviations, with the rounding error of the mean corrected by the
- * sum of the deviations): a one-pass E[x^2] - E[x]^2 loses every digit when
- * the mean is large against the spread. */
+ * C-long scratch rows, so each pass reads a (B, C) array once, in memory
+ * order (a layer-normalised row, C values, is read from memory once and
+ * again from the L1 cache).  The variance is never the one-pass
+ * E[x^2] - E[x]^2, which loses every digit when the mean is large against
+ * the spread: batch normalisation updates mean and squared deviations
+ * together (Welford), layer normalisation takes the mean of its row first.
+ * The sums along a row (layer normalisation) run in NACC interleaved
+ * partial sums, which the compiler can keep in separate registers or
+ * vector lanes: a single running sum waits for each addition to finish. */
 #include "norm.h"
 
 #include <math.h>
@@ -69,7 +74,12 @@ int norm_check(const norm_config *cfg, int mode, int B, int C, vg_error *err)
 /* ---- batch normalisation ------------------------------------------------ */
 
 /* x: (B, C) -> y: (B, C); gamma, beta, running_mean, running_var: (C)
- * scratch: mean (C), rstd (C), then two C rows of working space. */
+ * scratch: mean (C), rstd (C), then two C rows of working space.
+ * Training: one sweep over the rows gathers each unit's mean and sum of
+ * squared deviations (Welford's update, applied to a whole row at a time:
+ * after row i, mean is the mean of rows 0..i and dev_sq their sum of squared
+ * deviations from it), then one sweep writes y: two passes over x, as
+ * stable as the textbook two-pass variance. */
 static void batch_forward(const norm_config *cfg, int mode, int B, int C, const double *x,
                           const double *gamma, const double *beta, double *running_mean,
                           double *running_var, double *y, double *scratch)
@@ -81,31 +91,24 @@ static void batch_forward(const norm_config *cfg, int mode, int B, int C, const 
             rstd[j] = 1.0 / sqrt(running_var[j] + cfg->eps);
         }
     } else {
-        double *dev_sum = scratch + 2 * (size_t)C, *dev_sq = scratch + 3 * (size_t)C;
-        for (int j = 0; j < C; j++) mean[j] = 0, dev_sum[j] = 0, dev_sq[j] = 0;
-        for (int i = 0; i < B; i++) {
+        double *dev_sq = scratch + 2 * (size_t)C;
+        for (int j = 0; j < C; j++) mean[j] = x[j], dev_sq[j] = 0;
+        for (int i = 1; i < B; i++) {
             const double *xi = x + (size_t)i * C;
-            for (int j = 0; j < C; j++) mean[j] += xi[j];
-        }
-        for (int j = 0; j < C; j++) mean[j] /= B;
-        for (int i = 0; i < B; i++) {
-            const double *xi = x + (size_t)i * C;
+            double inv_count = 1.0 / (i + 1);
             for (int j = 0; j < C; j++) {
                 double d = xi[j] - mean[j];
-                dev_sum[j] += d;
-                dev_sq[j] += d * d;
+                mean[j] += d * inv_count;
+                dev_sq[j] += d * (xi[j] - mean[j]);
             }
         }
         double m = cfg->momentum;
         for (int j = 0; j < C; j++) {
-            /* Biased variance; dev_sum is the rounding error of the mean
-             * times B (exactly 0 in real arithmetic). */
-            double var = (dev_sq[j] - dev_sum[j] * dev_sum[j] / B) / B;
-            if (var < 0) var = 0; /* rounding of a constant column */
+            double var = dev_sq[j] / B; /* biased; >= 0 term by term */
             rstd[j] = 1.0 / sqrt(var + cfg->eps);
             if (running_mean && running_var) {
                 running_mean[j] = (1 - m) * running_mean[j] + m * mean[j];
-                running_var[j] = (1 - m) * running_var[j] + m * (var * B / (B - 1));
+                running_var[j] = (1 - m) * running_var[j] + m * (dev_sq[j] / (B - 1));
             }
         }
     }
@@ -116,15 +119,19 @@ static void batch_forward(const norm_config *cfg, int mode, int B, int C, const 
     }
 }
 
-/* x, dy: (B, C) -> dx: (B, C) +=; gamma: (C); dgamma, dbeta: (C) +=
+/* x, dy: (B, C) -> dx: (B, C) += (accumulate) or = ; gamma: (C);
+ * dgamma, dbeta: (C) +=; dx_sum: (C) =, or NULL
  * With dy_hat = gamma dy, per unit over the B examples:
  *   dx = rstd / B (B dy_hat - sum dy_hat - x_hat sum(dy_hat x_hat))
  *      = gamma rstd (dy - mean(dy) - x_hat mean(dy x_hat)),
  * the form used here (gamma and rstd are per unit).  Scratch rows 2 and 3
- * hold sum(dy) and sum(dy x_hat). */
-static void batch_backward(int mode, int B, int C, const double *x, const double *gamma,
-                           const double *dy, double *dx, double *dgamma, double *dbeta,
-                           double *scratch)
+ * hold sum(dy) and sum(dy x_hat).  Two sweeps: the sums, then dx (and the
+ * column sums of dx, in example order). */
+static void batch_backward(int mode, int B, int C, const double *restrict x,
+                           const double *restrict gamma, const double *restrict dy,
+                           double *restrict dx, int accumulate, double *restrict dx_sum,
+                           double *restrict dgamma, double *restrict dbeta,
+                           double *restrict scratch)
 {
     const double *mean = scratch, *rstd = scratch + C;
     double *sum_dy = scratch + 2 * (size_t)C, *sum_dy_xhat = scratch + 3 * (size_t)C;
@@ -141,22 +148,23 @@ static void batch_backward(int mode, int B, int C, const double *x, const double
         for (int j = 0; j < C; j++) dbeta[j] += sum_dy[j];
     if (dgamma)
         for (int j = 0; j < C; j++) dgamma[j] += sum_dy_xhat[j];
+    if (dx_sum)
+        for (int j = 0; j < C; j++) dx_sum[j] = 0;
     if (mode == NORM_EVALUATION) {
-        /* The running statistics are constants: y is affine in x. */
-        for (int i = 0; i < B; i++) {
-            const double *dyi = dy + (size_t)i * C;
-            double *dxi = dx + (size_t)i * C;
-            for (int j = 0; j < C; j++) dxi[j] += gamma[j] * rstd[j] * dyi[j];
-        }
-        return;
+        /* The running statistics are constants: y is affine in x.  The
+         * sums' rows are reused as means of 0, so one loop serves both. */
+        for (int j = 0; j < C; j++) sum_dy[j] = 0, sum_dy_xhat[j] = 0;
+    } else {
+        for (int j = 0; j < C; j++) sum_dy[j] /= B, sum_dy_xhat[j] /= B; /* now means */
     }
-    for (int j = 0; j < C; j++) sum_dy[j] /= B, sum_dy_xhat[j] /= B; /* now means */
     for (int i = 0; i < B; i++) {
         const double *xi = x + (size_t)i * C, *dyi = dy + (size_t)i * C;
         double *dxi = dx + (size_t)i * C;
         for (int j = 0; j < C; j++) {
             double x_hat = (xi[j] - mean[j]) * rstd[j];
-            dxi[j] += gamma[j] * rstd[j] * (dyi[j] - sum_dy[j] - x_hat * sum_dy_xhat[j]);
+            double d = gamma[j] * rstd[j] * (dyi[j] - sum_dy[j] - x_hat * sum_dy_xhat[j]);
+            dxi[j] = accumulate ? dxi[j] + d : d;
+            if (dx_sum) dx_sum[j] += d;
         }
     }
 }
@@ -192,6 +200,17 @@ static void batch_jvp(int mode, int B, int C, const double *x, const double *gam
 
 /* ---- layer normalisation ------------------------------------------------ */
 
+/* Partial sums along a row: NACC of them, element j going to j % NACC,
+ * added up at the end. */
+#define NACC 4
+
+static double sum_partials(const double *part)
+{
+    double total = 0;
+    for (int k = 0; k < NACC; k++) total += part[k];
+    return total;
+}
+
 /* x: (B, C) -> y: (B, C); gamma, beta: (C); scratch: mean (B), rstd (B) */
 static void layer_forward(double eps, int B, int C, const double *x, const double *gamma,
                           const double *beta, double *y, double *scratch)
@@ -200,45 +219,72 @@ static void layer_forward(double eps, int B, int C, const double *x, const doubl
     for (int i = 0; i < B; i++) {
         const double *xi = x + (size_t)i * C;
         double *yi = y + (size_t)i * C;
-        double sum = 0;
-        for (int j = 0; j < C; j++) sum += xi[j];
-        double m = sum / C, dev_sum = 0, dev_sq = 0;
-        for (int j = 0; j < C; j++) {
+        double sum[NACC] = {0}, dev_sum[NACC] = {0}, dev_sq[NACC] = {0};
+        int j = 0;
+        for (; j + NACC <= C; j += NACC)
+            for (int k = 0; k < NACC; k++) sum[k] += xi[j + k];
+        for (; j < C; j++) sum[j % NACC] += xi[j];
+        double m = sum_partials(sum) / C;
+        for (j = 0; j + NACC <= C; j += NACC)
+            for (int k = 0; k < NACC; k++) {
+                double d = xi[j + k] - m;
+                dev_sum[k] += d;
+                dev_sq[k] += d * d;
+            }
+        for (; j < C; j++) {
             double d = xi[j] - m;
-            dev_sum += d;
-            dev_sq += d * d;
+            dev_sum[j % NACC] += d;
+            dev_sq[j % NACC] += d * d;
         }
-        double var = (dev_sq - dev_sum * dev_sum / C) / C;
+        /* dev_sum: the rounding error of the mean, times C */
+        double ds = sum_partials(dev_sum);
+        double var = (sum_partials(dev_sq) - ds * ds / C) / C;
         if (var < 0) var = 0;
         double r = 1.0 / sqrt(var + eps);
-        for (int j = 0; j < C; j++) yi[j] = gamma[j] * ((xi[j] - m) * r) + beta[j];
+        for (j = 0; j < C; j++) yi[j] = gamma[j] * ((xi[j] - m) * r) + beta[j];
         mean[i] = m;
         rstd[i] = r;
     }
 }
 
-/* x, dy: (B, C) -> dx: (B, C) +=; gamma: (C); dgamma, dbeta: (C) +=
+/* x, dy: (B, C) -> dx: (B, C) += (accumulate) or =; gamma: (C);
+ * dgamma, dbeta: (C) +=; dx_sum: (C) =, or NULL
  * Per example, with dy_hat = gamma dy over its C units:
  *   dx = rstd / C (C dy_hat - sum dy_hat - x_hat sum(dy_hat x_hat)) */
-static void layer_backward(int B, int C, const double *x, const double *gamma, const double *dy,
-                           double *dx, double *dgamma, double *dbeta, const double *scratch)
+static void layer_backward(int B, int C, const double *restrict x, const double *restrict gamma,
+                           const double *restrict dy, double *restrict dx, int accumulate,
+                           double *restrict dx_sum, double *restrict dgamma,
+                           double *restrict dbeta, const double *restrict scratch)
 {
     const double *mean = scratch, *rstd = scratch + B;
+    if (dx_sum)
+        for (int j = 0; j < C; j++) dx_sum[j] = 0;
     for (int i = 0; i < B; i++) {
         const double *xi = x + (size_t)i * C, *dyi = dy + (size_t)i * C;
         double *dxi = dx + (size_t)i * C;
-        double m = mean[i], r = rstd[i], sum_dyh = 0, sum_dyh_xhat = 0;
-        for (int j = 0; j < C; j++) {
+        double m = mean[i], r = rstd[i], sum_dyh[NACC] = {0}, sum_dyh_xhat[NACC] = {0};
+        int j = 0;
+        for (; j + NACC <= C; j += NACC)
+            for (int k = 0; k < NACC; k++) {
+                double x_hat = (xi[j + k] - m) * r, dy_hat = gamma[j + k] * dyi[j + k];
+                sum_dyh[k] += dy_hat;
+                sum_dyh_xhat[k] += dy_hat * x_hat;
+                if (dgamma) dgamma[j + k] += dyi[j + k] * x_hat;
+                if (dbeta) dbeta[j + k] += dyi[j + k];
+            }
+        for (; j < C; j++) {
             double x_hat = (xi[j] - m) * r, dy_hat = gamma[j] * dyi[j];
-            sum_dyh += dy_hat;
-            sum_dyh_xhat += dy_hat * x_hat;
+            sum_dyh[j % NACC] += dy_hat;
+            sum_dyh_xhat[j % NACC] += dy_hat * x_hat;
             if (dgamma) dgamma[j] += dyi[j] * x_hat;
             if (dbeta) dbeta[j] += dyi[j];
         }
-        double mean_dyh = sum_dyh / C, mean_dyh_xhat = sum_dyh_xhat / C;
-        for (int j = 0; j < C; j++) {
+        double mean_dyh = sum_partials(sum_dyh) / C, mean_dyh_xhat = sum_partials(sum_dyh_xhat) / C;
+        for (j = 0; j < C; j++) {
             double x_hat = (xi[j] - m) * r;
-            dxi[j] += r * (gamma[j] * dyi[j] - mean_dyh - x_hat * mean_dyh_xhat);
+            double d = r * (gamma[j] * dyi[j] - mean_dyh - x_hat * mean_dyh_xhat);
+            dxi[j] = accumulate ? dxi[j] + d : d;
+            if (dx_sum) dx_sum[j] += d;
         }
     }
 }
@@ -291,9 +337,22 @@ int norm_backward(const norm_config *cfg, int mode, int B, int C, const double *
     int rc = norm_check(cfg, mode, B, C, err);
     if (rc) return rc;
     if (cfg->kind == NORM_BATCH)
-        batch_backward(mode, B, C, x, gamma, dy, dx, dgamma, dbeta, scratch);
+        batch_backward(mode, B, C, x, gamma, dy, dx, 1, NULL, dgamma, dbeta, scratch);
     else
-        layer_backward(B, C, x, gamma, dy, dx, dgamma, dbeta, scratch);
+        layer_backward(B, C, x, gamma, dy, dx, 1, NULL, dgamma, dbeta, scratch);
+    return VG_OK;
+}
+
+int norm_backward_store(const norm_config *cfg, int mode, int B, int C, const double *x,
+                        const double *gamma, const double *dy, double *dx, double *dx_sum,
+                        double *dgamma, double *dbeta, double *scratch, vg_error *err)
+{
+    int rc = norm_check(cfg, mode, B, C, err);
+    if (rc) return rc;
+    if (cfg->kind == NORM_BATCH)
+        batch_backward(mode, B, C, x, gamma, dy, dx, 0, dx_sum, dgamma, dbeta, scratch);
+    else
+        layer_backward(B, C, x, gamma, dy, dx, 0, dx_sum, dgamma, dbeta, scratch);
     return VG_OK;
 }
 

@@ -100,6 +100,17 @@ int norm_backward(const norm_config *cfg, int mode, int B, int C, const double *
                   const double *gamma, const double *dy, double *dx, double *dgamma,
                   double *dbeta, double *scratch, vg_error *err);
 
+/* As norm_backward, but dx is overwritten (=) instead of accumulated, so a
+ * caller that owns dx need not zero it first; and dx_sum (C), unless NULL,
+ * is overwritten with the sum over the B examples of dx, added in example
+ * order (the gradient of a bias added to x; it equals the sum a caller
+ * would take over the stored dx, to the last bit).  One pass over the
+ * values fewer than zeroing dx, norm_backward and summing dx.
+ * Returns VG_OK, or what norm_check returns (nothing written then). */
+int norm_backward_store(const norm_config *cfg, int mode, int B, int C, const double *x,
+                        const double *gamma, const double *dy, double *dx, double *dx_sum,
+                        double *dgamma, double *dbeta, double *scratch, vg_error *err);
+
 /* Forward-mode derivative (Jacobian-vector product) with respect to the
  * input, of the norm_forward call that filled scratch: for a tangent v of x,
  *   dy = gamma * rstd * (v - mean(v) - x_hat * mean(x_hat * v))

@@ -39,7 +39,7 @@ int optim_create(optimizer *o, int kind, size_t n_params, vg_error *err)
     size_t bytes = optim_state_bytes(kind, n_params);
     if (bytes == SIZE_MAX) return vg_fail(err, VG_EUSAGE, "optimizer state size overflows");
     if (bytes > 0) {
-        o->state = calloc(1, bytes);
+        o->state = vg_calloc(1, bytes);
         if (!o->state)
             return vg_fail(err, VG_EFAIL, "out of memory for %zu bytes of optimizer state", bytes);
     }

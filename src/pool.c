@@ -34,8 +34,20 @@ static void snapshot(const pool_shared *sh, double t0, int worker_died, pool_sta
     s->seconds = vg_seconds() - t0;
 }
 
+/* The signal that stops the pool (SIGINT, SIGTERM), 0 until one comes. */
+static volatile sig_atomic_t stop_signal = 0;
+
+static void catch_stop_signal(int sig)
+{
+    if (!stop_signal) stop_signal = sig;
+}
+
 static void work(pool_shared *sh, pid_t parent, pool_task task, void *user)
 {
+    /* The caller stops the workers (pool.h): a Ctrl-C sent to the whole
+     * process group must not end one in the middle of its files. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
     /* A worker ends with its parent, even one killed by SIGKILL.  (The
      * kernel's signal on Linux; elsewhere the worker notices before its
      * next task.) */
@@ -76,6 +88,17 @@ int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report repor
         munmap(sh, sizeof *sh);
         return vg_fail(err, VG_EFAIL, "out of memory");
     }
+    struct sigaction stop, old_int, old_term;
+    memset(&stop, 0, sizeof stop);
+    stop.sa_handler = catch_stop_signal;   /* no SA_RESTART: the waits below return */
+    sigemptyset(&stop.sa_mask);
+    stop_signal = 0;
+    /* A signal ignored on entry (SIGINT of a job started in the background
+     * by a shell script, nohup) stays ignored. */
+    sigaction(SIGINT, NULL, &old_int);
+    sigaction(SIGTERM, NULL, &old_term);
+    if (old_int.sa_handler != SIG_IGN) sigaction(SIGINT, &stop, NULL);
+    if (old_term.sa_handler != SIG_IGN) sigaction(SIGTERM, &stop, NULL);
     double t0 = vg_seconds();
     fflush(NULL);   /* or each worker would write the caller's buffered output again */
     pid_t parent = getpid();
@@ -90,19 +113,28 @@ int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report repor
         workers[started++] = pid;
     }
     if (started == 0 && n > 0) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
         vg_free(workers);
         munmap(sh, sizeof *sh);
         return vg_fail(err, VG_EFAIL, "cannot start workers: %s", strerror(fork_errno));
     }
-    int alive = started, worker_died = 0;
+    int alive = started, worker_died = 0, stopped = 0;
     while (alive > 0) {
+        if (stop_signal && !stopped) {
+            /* No task starts from now on, and those in progress are abandoned. */
+            stopped = 1;
+            __atomic_store_n(&sh->next, n, __ATOMIC_RELAXED);
+            for (int w = 0; w < started; w++)
+                if (workers[w] > 0) kill(workers[w], SIGKILL);
+        }
         int reaped = 0;
         for (int w = 0; w < started; w++) {
             if (workers[w] <= 0) continue;
             int status;
             pid_t pid = waitpid(workers[w], &status, WNOHANG);
             if (pid == workers[w]) {
-                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) worker_died = 1;
+                if (!stopped && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) worker_died = 1;
             } else if (pid == 0 || errno == EINTR) {
                 continue;
             } else {
@@ -120,8 +152,11 @@ int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report repor
         struct timespec nap = {0, 20000000};
         nanosleep(&nap, NULL);
     }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     vg_free(workers);
     snapshot(sh, t0, worker_died, s);
+    s->interrupted = stop_signal;
     memcpy(s->message, sh->s.message, sizeof s->message);
     munmap(sh, sizeof *sh);
     if (report) report(s, 1, report_user);

@@ -24,6 +24,7 @@ typedef struct {
     int messages;                /* tasks that left a message */
     char message[512];           /* the first of them (complete only after pool_run) */
     int worker_died;             /* a worker ended by a signal or a non-zero exit */
+    int interrupted;             /* SIGINT or SIGTERM stopped the pool; 0 when none did */
     double seconds;              /* since the workers started */
 } pool_status;
 
@@ -38,7 +39,18 @@ typedef void (*pool_report)(const pool_status *s, int final, void *user);
 
 /* Runs tasks 0..n-1 on min(jobs, n) workers; report may be NULL.  VG_OK
  * when the workers have ended (*s says how the tasks went, a dead worker
- * included); VG_EFAIL when no worker could start. */
+ * included); VG_EFAIL when no worker could start.
+ *
+ * SIGINT and SIGTERM: while the workers run, the caller catches them (the
+ * workers ignore them: a terminal's Ctrl-C reaches the whole process
+ * group) and stops the pool: no task starts after the signal, the tasks
+ * in progress are abandoned (their workers killed with SIGKILL, so that a
+ * batch system's grace period is not spent on them), and pool_run returns
+ * VG_OK with s->interrupted set to the signal.  The caller's handlers are
+ * restored before it returns.  A signal the caller ignores (SIGINT in a
+ * job a script started in the background, nohup) stays ignored.  Tasks must therefore leave nothing that a
+ * later run could take for finished work (sweepdir.h's temporary run
+ * directories). */
 int pool_run(int n, int jobs, pool_task task, void *task_user, pool_report report,
              void *report_user, pool_status *s, vg_error *err);
 

@@ -132,15 +132,18 @@ int run_single(const vg_config *cfg, run_result *res, vg_error *err)
     trainer_layers_header(&files[F_LAYERS]);
     trainer_train_header(&files[F_TRAIN], t.test_columns);
     trainer_hist_header(&files[F_HIST]);
+    trainer_time_header(&files[F_TIME]);
     trainer_predictions_header(&files[F_PREDICTIONS]);
     double setup_seconds = vg_seconds() - t0;
-    run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST], &files[F_PREDICTIONS]};
+    run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST], &files[F_PREDICTIONS],
+                       &files[F_TIME]};
     rc = trainer_run(&t, &sinks, res, err);
     if (rc != VG_OK) goto done;
     runs_header(&files[F_RUNS]);
     runs_row(&files[F_RUNS], cfg, t.run_id, res);
     timing_header(&files[F_TIMING]);
     timing_row(&files[F_TIMING], t.run_id, setup_seconds, res);
+    for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = csvout_close(&files[f], err);
     for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = csvout_commit(&files[f], err);
 
 done:

@@ -1,9 +1,10 @@
-/* run.h: `vgrad run`: one configuration, six CSV files.
+/* run.h: `vgrad run`: one configuration, seven CSV files.
  *
  * Output directory cfg->out receives the files of VG_RUN_FILES below:
- * layers.csv, train.csv, hist.csv, predictions.csv (its header only unless
+ * layers.csv, train.csv, hist.csv, time.csv (its header only but for the
+ * recurrent models), predictions.csv (its header only unless
  * save_predictions), runs.csv and timing.csv; a sweep's run directories and
- * assembled results hold the same six.  Every file is written under a
+ * assembled results hold the same seven.  Every file is written under a
  * temporary name and renamed only when the run has finished, so a directory
  * never holds a truncated file.  Bad input fails before the directory is
  * created. */
@@ -20,6 +21,7 @@
     X(LAYERS, "layers.csv")             \
     X(TRAIN, "train.csv")               \
     X(HIST, "hist.csv")                 \
+    X(TIME, "time.csv")                 \
     X(PREDICTIONS, "predictions.csv")   \
     X(RUNS, "runs.csv")                 \
     X(TIMING, "timing.csv")

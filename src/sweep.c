@@ -2,6 +2,7 @@
  * still to do on the worker pool, and the assembled results. */
 #include "sweep.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,14 +19,21 @@ typedef struct {
     const sweep_options *o;
 } sweep_job;
 
-/* A pool task: one plan entry; its outcome is its run_status. */
+/* The outcome of a run that did not finish (out of memory, a failed write):
+ * it is not recorded, and --resume runs it again. */
+enum { RUN_NOT_DONE = RUN_FAILED + 1 };
+
+/* A pool task: one plan entry; its outcome is its run_status, or
+ * RUN_NOT_DONE with the reason in message. */
 static int run_task(int k, void *user, char *message, size_t size)
 {
     const sweep_job *job = user;
     run_status status;
     vg_error err = {0, ""};
-    if (sweepdir_run_one(job->e, job->todo[k], job->dir, &status, &err) != VG_OK)
+    if (sweepdir_run_one(job->e, job->todo[k], job->dir, &status, &err) != VG_OK) {
         snprintf(message, size, "%s", err.msg);
+        return RUN_NOT_DONE;
+    }
     return (int)status;
 }
 
@@ -69,8 +77,18 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
         rc = pool_run(n_todo, o->jobs, run_task, &job, o->progress ? report : NULL, &job, &ps,
                       err);
     vg_free(todo);
+    if (rc == VG_OK && ps.interrupted) {
+        sweepdir_remove_partial(dir);
+        if (lock_fd >= 0) close(lock_fd);
+        s->interrupted = ps.interrupted;
+        s->done = ps.done - ps.outcome[RUN_NOT_DONE];
+        return vg_fail(err, VG_EFAIL, "interrupted by %s: %d of %d runs done, the runs in "
+                       "progress abandoned (nothing half-written); vgrad sweep --resume "
+                       "finishes it", ps.interrupted == SIGINT ? "SIGINT" : "SIGTERM",
+                       s->skipped + s->done, s->total);
+    }
     if (rc == VG_OK) {
-        s->done = ps.done;
+        s->done = ps.done - ps.outcome[RUN_NOT_DONE];
         s->failed = ps.outcome[RUN_FAILED];
         s->diverged = ps.outcome[RUN_DIVERGED];
         rc = sweepdir_finish(dir, e, o->shard_k, o->shard_n, o->command_line, err);
@@ -78,8 +96,8 @@ int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_
     if (lock_fd >= 0) close(lock_fd);
     if (rc != VG_OK) return rc;
     if (ps.messages)
-        return vg_fail(err, VG_EFAIL, "%d runs could not be written (the first: %s)", ps.messages,
-                       ps.message);
+        return vg_fail(err, VG_EFAIL, "%d of %d runs did not finish (the first: %s); run again "
+                       "with --resume to finish them", ps.messages, s->total, ps.message);
     if (ps.worker_died)
         return vg_fail(err, VG_EFAIL, "a worker died; run again with --resume to finish");
     if (s->failed) return vg_fail(err, VG_EFAIL, "%d of %d runs failed (see runs.csv)",

@@ -28,12 +28,19 @@ typedef struct {
 
 typedef struct {
     int total, done, failed, diverged, skipped;  /* skipped: already finished (resume) */
+    int interrupted;   /* SIGINT or SIGTERM stopped the sweep (pool.h); 0 when none did */
 } sweep_summary;
 
 /* Runs the plan (or this shard of it) into experiment_out(e).  Returns
  * VG_OK when every run finished (diverged runs included), VG_EFAIL when some
  * failed (recorded in runs.csv) or could not be written, VG_EUSAGE for bad
- * usage (-j beyond the machine's memory, a directory of other results). */
+ * usage (-j beyond the machine's memory, a directory of other results).
+ * SIGINT or SIGTERM while the runs run stops the sweep: the runs in
+ * progress are abandoned and removed, the result files are not assembled,
+ * s->interrupted is the signal and VG_EFAIL is returned; --resume
+ * finishes the sweep.  (A signal while the directory is prepared or the
+ * results assembled ends the process as usual: every file is atomic, and
+ * --resume removes the temporaries.) */
 int sweep_run(const experiment *e, const sweep_options *o, sweep_summary *s, vg_error *err);
 
 #endif

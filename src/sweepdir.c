@@ -44,13 +44,15 @@ static char *plan_text(const experiment *e, size_t *len)
     return text;
 }
 
-/* Reads DIR/.runs/shard "K/N". */
+/* Reads DIR/.runs/shard "K/N": 1 when read, 0 when it is missing or not
+ * a shard, -1 when out of memory. */
 static int read_shard(const char *dir, int *k, int *n)
 {
     char path[SWEEP_PATH];
     snprintf(path, sizeof path, "%s/.runs/shard", dir);
     size_t len;
     char *text = file_read_all(path, &len);
+    if (!text && errno == ENOMEM) return -1;
     int ok = text && sscanf(text, "%d/%d", k, n) == 2 && *n >= 1 && *k >= 1 && *k <= *n;
     vg_free(text);
     return ok;
@@ -100,7 +102,8 @@ static int lock_runs(const char *dir, int *fd, vg_error *err)
     char path[SWEEP_PATH];
     snprintf(path, sizeof path, "%s/.runs/.lock", dir);
     *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (*fd < 0) return vg_fail(err, VG_EUSAGE, "cannot create '%s': %s", path, strerror(errno));
+    if (*fd < 0)
+        return vg_fail(err, file_error_code(errno), "cannot create '%s': %s", path, strerror(errno));
     if (flock(*fd, LOCK_EX | LOCK_NB) == 0) return VG_OK;
     int lock_errno = errno;
     close(*fd);
@@ -147,12 +150,20 @@ static int prepare_dir(const experiment *e, const char *dir, int shard_k, int sh
     snprintf(path, sizeof path, "%s/plan", runs);
     size_t old_len;
     char *old = file_read_all(path, &old_len);
+    if (!old && errno != ENOENT) {
+        /* A plan that is there but cannot be read is not a new directory. */
+        int e = errno;
+        vg_free(plan);
+        return e == ENOMEM ? vg_fail(err, VG_EFAIL, "out of memory")
+                           : vg_fail(err, VG_EFAIL, "cannot read '%s': %s", path, strerror(e));
+    }
     if (old) {
-        int k, n;
-        int same = old_len == len && memcmp(old, plan, len) == 0 && read_shard(dir, &k, &n) &&
+        int k, n, shard = read_shard(dir, &k, &n);
+        int same = old_len == len && memcmp(old, plan, len) == 0 && shard == 1 &&
                    k == shard_k && n == shard_n;
         vg_free(old);
         vg_free(plan);
+        if (shard < 0) return vg_fail(err, VG_EFAIL, "out of memory");
         if (!resume)
             return vg_fail(err, VG_EUSAGE, "'%s' holds a sweep already; add --resume to finish "
                            "it, or choose another out=", dir);
@@ -165,7 +176,10 @@ static int prepare_dir(const experiment *e, const char *dir, int shard_k, int sh
     {
         size_t src_len;
         char *src = file_read_all(e->path, &src_len);
-        if (!src) rc = vg_fail(err, VG_EUSAGE, "%s: cannot read: %s", e->path, strerror(errno));
+        if (!src)
+            rc = errno == ENOMEM ? vg_fail(err, VG_EFAIL, "out of memory")
+                                 : vg_fail(err, VG_EUSAGE, "%s: cannot read: %s", e->path,
+                                           strerror(errno));
         if (rc == VG_OK && (rc = file_join(path, sizeof path, dir, "experiment.ini", err)) == VG_OK)
             rc = file_write_atomic(path, src, src_len, err);
         vg_free(src);
@@ -185,16 +199,40 @@ static int prepare_dir(const experiment *e, const char *dir, int shard_k, int sh
     return rc;
 }
 
-/* Removes run directories left half-written by a killed worker. */
-static void remove_partial_runs(const char *dir)
+/* The temporary twin of an atomic file (file.h): ".NAME.tmp.PID". */
+static int is_temporary(const char *name)
 {
+    return name[0] == '.' && strstr(name, ".tmp.") != NULL;
+}
+
+void sweepdir_remove_partial(const char *dir)
+{
+    /* The temporary twins of the result files of a sweep killed while it
+     * wrote them. */
+    DIR *top = opendir(dir);
+    if (top) {
+        struct dirent *ent;
+        while ((ent = readdir(top)) != NULL) {
+            if (!is_temporary(ent->d_name)) continue;
+            char file[SWEEP_PATH];
+            snprintf(file, sizeof file, "%s/%s", dir, ent->d_name);
+            unlink(file);
+        }
+        closedir(top);
+    }
     char runs[SWEEP_PATH];
     snprintf(runs, sizeof runs, "%s/.runs", dir);
     DIR *d = opendir(runs);
     if (!d) return;
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL) {
-        if (strncmp(ent->d_name, ".tmp.", 5) != 0) continue;
+        if (strncmp(ent->d_name, ".tmp.", 5) != 0) {
+            if (!is_temporary(ent->d_name)) continue;
+            char file[SWEEP_PATH];   /* a twin of plan or shard */
+            snprintf(file, sizeof file, "%s/%s", runs, ent->d_name);
+            unlink(file);
+            continue;
+        }
         char sub[SWEEP_PATH];
         snprintf(sub, sizeof sub, "%s/%s", runs, ent->d_name);
         DIR *s = opendir(sub);
@@ -219,7 +257,7 @@ int sweepdir_open(const char *dir, const experiment *e, int shard_k, int shard_n
 {
     int rc = open_runs_dir(dir, lock_fd, err);
     if (rc == VG_OK) rc = prepare_dir(e, dir, shard_k, shard_n, resume, err);
-    if (rc == VG_OK) remove_partial_runs(dir);
+    if (rc == VG_OK) sweepdir_remove_partial(dir);
     return rc;
 }
 
@@ -275,8 +313,15 @@ int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *st
     if (io == VG_OK && have_trainer) {
         t.test_columns = e->test_columns;
         run_sinks sinks = {&files[F_LAYERS], &files[F_TRAIN], &files[F_HIST],
-                           &files[F_PREDICTIONS]};
+                           &files[F_PREDICTIONS], &files[F_TIME]};
         rc = trainer_run(&t, &sinks, &res, &run_err);
+    }
+    if (io == VG_OK && rc == VG_EFAIL) {
+        /* Out of memory, or a file that could not be read or written: a
+         * failure of this machine, not of the configuration.  The run is
+         * not recorded, so that --resume runs it again. */
+        *err = run_err;
+        io = rc;
     }
     if (io == VG_OK && rc != VG_OK) {
         /* The rows of a failed run are not kept: its runs.csv row says why. */
@@ -297,7 +342,17 @@ int sweepdir_run_one(const experiment *e, int i, const char *dir, run_status *st
     vg_free(cfg);
     if (io == VG_OK && rename(tmp, final) != 0)
         io = vg_fail(err, VG_EFAIL, "cannot rename '%s' to '%s': %s", tmp, final, strerror(errno));
-    if (io != VG_OK) return io;
+    if (io != VG_OK) {
+        /* Nothing of the run is kept: neither its files committed before
+         * the failure nor its directory. */
+        for (int f = 0; f < F_COUNT; f++) {
+            char path[SWEEP_PATH];
+            snprintf(path, sizeof path, "%s/%s", tmp, run_file_names[f]);
+            unlink(path);
+        }
+        rmdir(tmp);
+        return io;
+    }
     *status = res.status;
     if (res.status == RUN_FAILED) *err = run_err;
     return VG_OK;
@@ -316,6 +371,7 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
         trainer_layers_header(&files[F_LAYERS]);
         trainer_train_header(&files[F_TRAIN], test_columns);
         trainer_hist_header(&files[F_HIST]);
+        trainer_time_header(&files[F_TIME]);
         trainer_predictions_header(&files[F_PREDICTIONS]);
         runs_header(&files[F_RUNS]);
         timing_header(&files[F_TIMING]);
@@ -331,6 +387,7 @@ static int assemble(const char *dir, const char *const *run_ids, int n, int shar
                     files[f].failed = errno ? errno : EIO;
             }
         }
+        for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = csvout_close(&files[f], err);
         for (int f = 0; f < F_COUNT && rc == VG_OK; f++) rc = csvout_commit(&files[f], err);
     }
     for (int f = 0; f < F_COUNT; f++) csvout_abort(&files[f]);
@@ -353,8 +410,8 @@ int sweepdir_finish(const char *dir, const experiment *e, int shard_k, int shard
 /* ---- merging shards ------------------------------------------------------------ */
 
 /* Splits the plan text into run ids (pointers into text, which is
- * modified).  Returns the count, or -1 when it is not a plan (*ids is then
- * NULL: the caller frees it either way). */
+ * modified).  Returns the count, -1 when it is not a plan, -2 when out of
+ * memory (*ids is then NULL: the caller frees it either way). */
 static int parse_plan(char *text, const char ***ids, int *test_columns)
 {
     if (sscanf(text, "vgrad-plan 1\ntest_columns %d\n", test_columns) != 1) return -1;
@@ -378,7 +435,7 @@ static int parse_plan(char *text, const char ***ids, int *test_columns)
             if (!grown) {
                 vg_free(*ids);
                 *ids = NULL;
-                return -1;
+                return -2;
             }
             *ids = grown;
         }
@@ -402,8 +459,13 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
     for (int d = 0; d < n_dirs && rc == VG_OK; d++) {
         snprintf(path, sizeof path, "%s/.runs/plan", dirs[d]);
         char *plan = file_read_all(path, &len);
-        int k, n;
-        if (!plan || !read_shard(dirs[d], &k, &n)) {
+        int k, n, shard = plan || errno != ENOMEM ? read_shard(dirs[d], &k, &n) : -1;
+        if (shard < 0) {
+            vg_free(plan);
+            rc = vg_fail(err, VG_EFAIL, "out of memory");
+            break;
+        }
+        if (!plan || !shard) {
             vg_free(plan);
             rc = vg_fail(err, VG_EUSAGE, "'%s' is not a sweep directory (no .runs/plan or "
                          ".runs/shard)", dirs[d]);
@@ -452,7 +514,9 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
             memcpy(plan_copy, plan0, len0 + 1);
             n_ids = parse_plan(plan_copy, &ids, &test_columns);
         }
-        if (!plan_copy || n_ids < 0)
+        if (!plan_copy || n_ids == -2)
+            rc = vg_fail(err, VG_EFAIL, "out of memory");
+        else if (n_ids < 0)
             rc = vg_fail(err, VG_EUSAGE, "'%s/.runs/plan' is not a vgrad plan", dirs[0]);
     }
     /* Every run of every shard must have finished. */
@@ -462,11 +526,15 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
             rc = vg_fail(err, VG_EUSAGE, "'%s' is incomplete (run %s has not finished); finish "
                          "it with --resume first", owner[i % shard_n], ids[i]);
     }
+    /* out may be new, or a merge that failed before its plan (written
+     * last) and is done again; not a sweep's or a merge's directory (a
+     * plan) nor one of other results (a runs.csv without .runs). */
     if (rc == VG_OK) {
         snprintf(path, sizeof path, "%s/.runs/plan", out);
-        if (access(path, F_OK) == 0 || (file_is_dir(out) && access(out, F_OK) == 0 &&
-                                         (snprintf(to, sizeof to, "%s/runs.csv", out),
-                                          access(to, F_OK) == 0)))
+        snprintf(to, sizeof to, "%s/runs.csv", out);
+        int planned = access(path, F_OK) == 0, other = access(to, F_OK) == 0;
+        snprintf(path, sizeof path, "%s/.runs", out);
+        if (planned || (other && !file_is_dir(path)))
             rc = vg_fail(err, VG_EUSAGE, "'%s' holds results already; merge into a new "
                          "directory", out);
     }
@@ -502,22 +570,22 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
         char name[256] = "";
         snprintf(path, sizeof path, "%s/manifest", dirs[0]);
         char *manifest = file_read_all(path, &len);
+        if (!manifest && errno == ENOMEM) rc = vg_fail(err, VG_EFAIL, "out of memory");
         const char *line = manifest ? strstr(manifest, "\nexperiment: ") : NULL;
         if (line) sscanf(line + 13, "%255[^\n]", name);
         vg_free(manifest);
         /* "vgrad merge OUT DIR...", every directory whole. */
         size_t size = sizeof "vgrad merge " + strlen(out);
         for (int d = 0; d < n_dirs; d++) size += strlen(dirs[d]) + 1;
-        char *command = vg_malloc(size);
-        if (!command) {
-            rc = vg_fail(err, VG_EFAIL, "out of memory");
-        } else {
+        char *command = rc == VG_OK ? vg_malloc(size) : NULL;
+        if (rc == VG_OK && !command) rc = vg_fail(err, VG_EFAIL, "out of memory");
+        if (rc == VG_OK) {
             size_t used = (size_t)snprintf(command, size, "vgrad merge %s", out);
             for (int d = 0; d < n_dirs; d++)
                 used += (size_t)snprintf(command + used, size - used, " %s", dirs[d]);
             rc = write_manifest(out, name, command, n_ids, 1, 1, err);
-            vg_free(command);
         }
+        vg_free(command);
     }
     if (rc == VG_OK) {
         snprintf(to, sizeof to, "%s/.runs/plan", out);

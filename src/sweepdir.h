@@ -32,6 +32,11 @@
 int sweepdir_open(const char *dir, const experiment *e, int shard_k, int shard_n, int resume,
                   int *lock_fd, vg_error *err);
 
+/* Removes what a killed sweep or worker left: the temporary run
+ * directories in DIR/.runs and the temporary twins of DIR's files.  Only
+ * for the holder of DIR's lock. */
+void sweepdir_remove_partial(const char *dir);
+
 /* 1 when plan entry run_id has finished in dir. */
 int sweepdir_has_run(const char *dir, const char *run_id);
 

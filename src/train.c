@@ -14,30 +14,36 @@
 #include "columns.h"
 #include "init.h"
 #include "loss.h"
+#include "rnn.h"
 
+/* The units of each layer's buffers per example (mlp.h): a recurrent
+ * model's count whole sequences of T steps; n_out is per step. */
 static void fill_dims(const vg_config *cfg, int n_in, int n_out, int *dims)
 {
+    int recurrent = cfg->model != MODEL_MLP, T = recurrent ? config_seq_len(cfg) : 1;
+    int all = recurrent && cfg->seq_output == SEQ_OUTPUT_ALL;
     dims[0] = n_in;
-    for (int l = 0; l < cfg->n_widths; l++) dims[l + 1] = cfg->widths[l];
-    dims[cfg->n_widths + 1] = n_out;
+    for (int l = 0; l < cfg->n_widths; l++)
+        dims[l + 1] = cfg->widths[l] * (l + 1 < cfg->n_widths || all ? T : 1);
+    dims[cfg->n_widths + 1] = n_out * (all ? T : 1);
 }
 
-/* The hidden layers' normalisation and shortcuts of cfg. */
+/* The hidden layers' normalisation and shortcuts of cfg, or its recurrent
+ * model. */
 static mlp_arch arch_of(const vg_config *cfg)
 {
     return (mlp_arch){cfg->norm, cfg->norm_eps, cfg->norm_momentum, (int)cfg->residual,
-                      cfg->residual_scale};
+                      cfg->residual_scale, cfg->model, config_seq_len(cfg),
+                      cfg->seq_output == SEQ_OUTPUT_ALL};
 }
 
 size_t trainer_memory_bytes(const vg_config *cfg, int n_in, int n_out, int batch)
 {
     int L = cfg->n_widths + 1;
-    int *dims = malloc(((size_t)L + 1) * sizeof(int));
-    if (!dims) return SIZE_MAX;
+    int dims[VG_MAX_DEPTH + 2];   /* no allocation: a failed one would read as "too large" */
     fill_dims(cfg, n_in, n_out, dims);
     mlp_arch arch = arch_of(cfg);
     size_t n_params = 0, total, net = mlp_memory_bytes(dims, L, batch, &arch, &n_params);
-    free(dims);
     if (net == SIZE_MAX || !vg_add_size(net, optim_state_bytes(cfg->optimizer, n_params), &total))
         return SIZE_MAX;
     return total;
@@ -53,17 +59,30 @@ static int init_weights(trainer *t, vg_error *err)
     /* Layer by layer, group by group (weights, then biases), from one stream. */
     for (int l = 1; l <= net->L; l++) {
         const layer *ly = &net->layers[l];
+        /* A recurrent kind's gate-stacked groups are initialised block by
+         * block, (fan_out, cols) per gate, as PyTorch's per-gate layout. */
+        int blocks = ly->kind->gates > 0 ? ly->kind->gates : 1;
         for (int g = 0; g < ly->kind->n_groups; g++) {
             if (!mlp_group_used(net, l, g)) continue;
             double *x = mlp_param(net, l, g);
             size_t n = layer_group_size(ly, g);
+            int rows = layer_group_rows(ly, g) / blocks, cols = layer_group_cols(ly, g);
             switch (ly->kind->groups[g].init) {
-            case LAYER_INIT_WEIGHTS: {
-                int rc = init_table[cfg->init].fill(x, layer_group_rows(ly, g),
-                                                    layer_group_cols(ly, g), &p, &rng, err);
-                if (rc != VG_OK) return rc;
+            case LAYER_INIT_WEIGHTS:
+                for (int k = 0; k < blocks; k++) {
+                    int rc = init_table[cfg->init].fill(x + (size_t)k * rows * cols, rows, cols,
+                                                        &p, &rng, err);
+                    if (rc != VG_OK) return rc;
+                }
                 break;
-            }
+            case LAYER_INIT_RECURRENT:
+                for (int k = 0; k < blocks; k++) {
+                    int rc = rnn_init_recurrent(x + (size_t)k * rows * cols, rows,
+                                                cfg->recurrent_init, cfg->recurrent_gain,
+                                                cfg->recurrent_radius, &rng, err);
+                    if (rc != VG_OK) return rc;
+                }
+                break;
             case LAYER_INIT_BIAS:
                 for (size_t j = 0; j < n; j++)
                     x[j] = cfg->bias_init.normal ? cfg->bias_init.value * rng_normal(&rng)
@@ -74,6 +93,15 @@ static int init_weights(trainer *t, vg_error *err)
                 for (size_t j = 0; j < n; j++)
                     x[j] = ly->kind->groups[g].init == LAYER_INIT_ONE ? 1.0 : 0.0;
                 break;
+            }
+        }
+        /* The LSTM's forget gate: its slice of bias_ih is forget_bias and
+         * of bias_hh 0, so the gate's total initial bias is forget_bias. */
+        if (ly->kind->forget_gate > 0 && net->has_bias) {
+            size_t H = (size_t)ly->fan_out, at = (size_t)ly->kind->forget_gate * H;
+            for (size_t j = 0; j < H; j++) {
+                mlp_param(net, l, RNN_B_IH)[at + j] = cfg->forget_bias;
+                mlp_param(net, l, RNN_B_HH)[at + j] = 0.0;
             }
         }
     }
@@ -88,7 +116,7 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
 
     dataset all = {0};
     data_params dp = {(int)cfg->n_samples, (int)cfg->n_features, (int)cfg->n_classes, cfg->noise,
-                      (int)cfg->label_col, (int)cfg->label_cols};
+                      (int)cfg->label_col, (int)cfg->label_cols, config_seq_len(cfg)};
     uint64_t data_seed = (uint64_t)(cfg->data_seed ? cfg->data_seed : cfg->seed);
     rng_state rng;
     rng_seed(&rng, data_seed, RNG_STREAM_DATA);
@@ -119,7 +147,15 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     int loss_flags = (cfg->loss_sum_outputs ? LOSS_SUM_OUTPUTS : 0) |
                      (t->train.multi_label ? LOSS_MULTI_LABEL : 0);
     int n_in = t->train.n_features, n_out = loss->n_outputs(t->train.n_classes, loss_flags);
+    if (t->train.n_targets > 0) n_out = t->train.n_targets;
     int L = cfg->n_widths + 1;
+    int T = config_seq_len(cfg), S = t->train.label_steps;
+    if (cfg->model != MODEL_MLP && n_in % T != 0) {
+        rc = vg_fail(err, VG_EUSAGE, "dataset '%s' has %d features per example, not a multiple "
+                     "of seq_len=%d; allowed: a seq_len that divides %d", cfg->dataset, n_in, T,
+                     n_in);
+        goto fail;
+    }
     size_t need = trainer_memory_bytes(cfg, n_in, n_out, t->B), have = vg_physical_memory();
     if (need == SIZE_MAX || need > have) {
         rc = vg_fail(err, VG_EUSAGE, "this network needs %.3g GiB at batch %d, more than the "
@@ -142,11 +178,19 @@ int trainer_setup(trainer *t, const vg_config *cfg, vg_error *err)
     t->opt.beta2 = cfg->adam_beta2;
     t->opt.eps = cfg->adam_eps;
 
-    t->hist_counts = malloc((size_t)cfg->hist_bins * sizeof *t->hist_counts);
-    t->order = malloc((size_t)n_train * sizeof(int));
-    t->labels = malloc((size_t)t->B * sizeof(int));
-    t->update_sq = calloc((size_t)L + 1, sizeof(double));
-    t->weight_sq = calloc((size_t)L + 1, sizeof(double));
+    t->hist_counts = vg_malloc((size_t)cfg->hist_bins * sizeof *t->hist_counts);
+    t->order = vg_malloc((size_t)n_train * sizeof(int));
+    t->labels = vg_malloc((size_t)t->B * (size_t)S * sizeof(int));
+    if (t->train.n_targets > 0) {
+        t->targets = vg_malloc((size_t)t->B * (size_t)t->train.n_targets * sizeof(double));
+        if (!t->targets) {
+            rc = vg_fail(err, VG_EFAIL, "out of memory");
+            goto fail;
+        }
+        t->net.targets = t->targets;
+    }
+    t->update_sq = vg_calloc((size_t)L + 1, sizeof(double));
+    t->weight_sq = vg_calloc((size_t)L + 1, sizeof(double));
     if (!t->order || !t->labels || !t->update_sq || !t->weight_sq || !t->hist_counts) {
         rc = vg_fail(err, VG_EFAIL, "out of memory");
         goto fail;
@@ -173,6 +217,8 @@ void trainer_free(trainer *t)
     optim_free(&t->opt);
     free(t->order);
     free(t->labels);
+    free(t->targets);
+    t->targets = NULL;
     free(t->update_sq);
     free(t->weight_sq);
     free(t->hist_counts);
@@ -185,11 +231,17 @@ void trainer_free(trainer *t)
 static void load_batch(trainer *t, const dataset *d, const int *idx, int first, int B)
 {
     int n_in = d->n_features;
+    size_t S = (size_t)d->label_steps, K = (size_t)d->n_targets;
     double *x = t->net.a[0];
     for (int i = 0; i < B; i++) {
         int e = idx ? idx[first + i] : first + i;
         memcpy(x + (size_t)i * n_in, d->X + (size_t)e * n_in, (size_t)n_in * sizeof(double));
-        t->labels[i] = d->y[e];
+        if (S == 1)
+            t->labels[i] = d->y[e];
+        else
+            memcpy(t->labels + (size_t)i * S, d->y + (size_t)e * S, S * sizeof(int));
+        if (K)
+            memcpy(t->targets + (size_t)i * K, d->targets + (size_t)e * K, K * sizeof(double));
     }
 }
 
@@ -200,17 +252,26 @@ int trainer_first_batch(trainer *t, int max_examples)
     return B;
 }
 
+/* The correct predictions of the last forward pass of B examples, each
+ * counting the fraction of its S steps predicted right; NaN for a
+ * regression (real-valued targets have no accuracy). */
+static double batch_correct(const trainer *t, int B, int K, int S)
+{
+    if (t->net.targets) return NAN;
+    return loss_correct(t->net.a[t->net.L], t->labels, B * S, K, t->net.loss_flags) / S;
+}
+
 /* Mean loss and accuracy over a whole dataset, in chunks of the batch size
  * through the forward buffers (it overwrites them). */
 static void evaluate(trainer *t, const dataset *d, double *loss, double *accuracy)
 {
     double total = 0.0, correct = 0.0;
-    int K = t->net.dims[t->net.L];
+    int K = mlp_out_units(&t->net), S = mlp_out_steps(&t->net);
     for (int first = 0; first < d->n; first += t->B) {
         int B = d->n - first < t->B ? d->n - first : t->B;
         load_batch(t, d, NULL, first, B);
         total += mlp_forward_mode(&t->net, t->labels, B, LAYER_EVALUATION, 0) * B;
-        correct += loss_correct(t->net.a[t->net.L], t->labels, B, K, t->net.loss_flags);
+        correct += batch_correct(t, B, K, S);
     }
     *loss = total / d->n;
     *accuracy = correct / d->n;
@@ -286,12 +347,47 @@ static void evaluate(trainer *t, const dataset *d, double *loss, double *accurac
       "Euclidean norm of the whole gradient (every W and b) at this step, before clipping")      \
     X(clipped_steps, CELL_INT(r->clipped_steps), 0, "steps so far whose gradient was clipped to clip_norm")
 
+/* time.csv: the recurrent models, one row per logged step, recurrent layer
+ * and time step (layer_rnn.c computes the values). */
+#define TIME_COLUMNS(X)                                                                          \
+    X(run_id, CELL_STR(r->run_id), 0, "16 hex digits identifying the configuration")             \
+    X(step, CELL_INT(r->step), 0, "the logged step")                                             \
+    X(layer, CELL_INT(r->layer), 0, "recurrent layer 1..depth (1 reads the input)")              \
+    X(t, CELL_INT(r->t), 0, "time step 1..seq_len")                                             \
+    X(grad_h_norm, CELL_NUM(r->s.grad_h_norm), 0,                                                \
+      "Frobenius norm over the batch of the total dL/dh_t (from the layer above and from step "  \
+      "t+1), L the batch-mean loss as for delta_norm")                                           \
+    X(grad_c_norm, r->lstm ? CELL_NUM(r->s.grad_c_norm) : CELL_EMPTY(), 0,                       \
+      "lstm: Frobenius norm over the batch of the total dL/dc_t, the cell state's; empty for "    \
+      "rnn and gru")                                                                             \
+    X(grad_whh_norm, CELL_NUM(r->s.grad_whh_norm), 0,                                            \
+      "Frobenius norm of step t's term of dL/dW_hh (dL/d(W_hh h_{t-1})^T h_{t-1}; 0 at t = 1, "  \
+      "h_0 being 0)")                                                                            \
+    X(h_mean, CELL_NUM(r->s.h_mean), 0, "mean of h_t over batch x units")                        \
+    X(h_std, CELL_NUM(r->s.h_std), 0, "population std of h_t over batch x units")                \
+    X(saturated_frac, CELL_NUM(r->s.saturated_frac), 0,                                          \
+      "fraction of unit-examples at step t whose slope is below 1% of its largest: rnn φ'(the "  \
+      "pre-activation of h_t) (as layers.csv's), lstm tanh'(c_t), gru tanh'(n_t's "            \
+      "pre-activation)")                                                                         \
+    X(gate_i_mean, r->lstm ? CELL_NUM(r->s.gate_i_mean) : CELL_EMPTY(), 0,                       \
+      "lstm: mean of the input gate i_t over batch x units; empty otherwise")                    \
+    X(gate_f_mean, r->lstm ? CELL_NUM(r->s.gate_f_mean) : CELL_EMPTY(), 0,                       \
+      "lstm: mean of the forget gate f_t; empty otherwise")                                      \
+    X(gate_o_mean, r->lstm ? CELL_NUM(r->s.gate_o_mean) : CELL_EMPTY(), 0,                       \
+      "lstm: mean of the output gate o_t; empty otherwise")                                      \
+    X(gate_r_mean, r->gru ? CELL_NUM(r->s.gate_r_mean) : CELL_EMPTY(), 0,                        \
+      "gru: mean of the reset gate r_t; empty otherwise")                                        \
+    X(gate_z_mean, r->gru ? CELL_NUM(r->s.gate_z_mean) : CELL_EMPTY(), 0,                        \
+      "gru: mean of the update gate z_t; empty otherwise")
+
 #define COLUMN_ROW(name, cell, flags, desc) {#name, flags, desc},
 const vg_column layers_columns[] = {LAYERS_COLUMNS(COLUMN_ROW)};
 const vg_column train_columns[] = {TRAIN_COLUMNS(COLUMN_ROW)};
+const vg_column time_columns[] = {TIME_COLUMNS(COLUMN_ROW)};
 #undef COLUMN_ROW
 const int layers_column_count = sizeof layers_columns / sizeof layers_columns[0];
 const int train_column_count = sizeof train_columns / sizeof train_columns[0];
+const int time_column_count = sizeof time_columns / sizeof time_columns[0];
 
 /* One row of layers.csv and of train.csv, as their cells read it. */
 typedef struct {
@@ -301,6 +397,13 @@ typedef struct {
     layer_stats s;
     double update_ratio;
 } layers_row;
+
+typedef struct {
+    const char *run_id;
+    long long step;
+    int layer, t, lstm, gru;
+    layer_time_stats s;
+} time_row;
 
 typedef struct {
     const char *run_id;
@@ -329,6 +432,12 @@ static void write_train_row(csv_out *out, const train_row *r, int with_test)
     csvout_endrow(out);
 }
 
+static void write_time_row(csv_out *out, const time_row *r)
+{
+    TIME_COLUMNS(WRITE_CELL)
+    csvout_endrow(out);
+}
+
 #undef WRITE_CELL_UNLESS_TEST
 #undef WRITE_CELL
 #undef CELL_EMPTY
@@ -346,12 +455,34 @@ void trainer_train_header(csv_out *train, int with_test)
     columns_header(train, train_columns, train_column_count, with_test);
 }
 
+void trainer_time_header(csv_out *time)
+{
+    columns_header(time, time_columns, time_column_count, 0);
+}
+
+/* time.csv's rows of every recurrent layer, t = 1..T. */
+static void write_time_rows(trainer *t, csv_out *out, long long step, int B)
+{
+    mlp *net = &t->net;
+    for (int l = 1; l <= net->L; l++) {
+        const layer *ly = &net->layers[l];
+        if (!ly->kind->time_stats) continue;
+        time_row r = {.run_id = t->run_id, .step = step, .layer = l,
+                      .lstm = ly->kind == &layer_lstm, .gru = ly->kind == &layer_gru};
+        for (int s = 0; s < ly->steps; s++) {
+            ly->kind->time_stats(net, l, B, s, &r.s);
+            r.t = s + 1;
+            write_time_row(out, &r);
+        }
+    }
+}
+
 static void write_layer_rows(trainer *t, csv_out *out, long long step, int B)
 {
     mlp *net = &t->net;
     for (int l = 1; l <= net->L; l++) {
-        layers_row r = {.run_id = t->run_id, .step = step, .layer = l, .fan_in = net->dims[l - 1],
-                        .fan_out = net->dims[l]};
+        layers_row r = {.run_id = t->run_id, .step = step, .layer = l,
+                        .fan_in = net->layers[l].fan_in, .fan_out = net->layers[l].fan_out};
         mlp_layer_stats(net, l, B, &r.s);
         if (step > 0) r.update_ratio = sqrt(t->update_sq[l]) / sqrt(t->weight_sq[l]);
         write_layers_row(out, &r);
@@ -497,11 +628,11 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
             write_histograms(t, hist, step, B);
         if (is_logged(cfg, step) || last) {
             if (layers) write_layer_rows(t, layers, step, B);
+            if (out->time) write_time_rows(t, out->time, step, B);
             double acc, test_loss = NAN, test_acc = NAN;
             if (step_evaluates) {
                 /* The step's own forward pass was over the whole training set. */
-                acc = loss_correct(net->a[net->L], t->labels, B, net->dims[net->L],
-                                   net->loss_flags) / B;
+                acc = batch_correct(t, B, mlp_out_units(net), mlp_out_steps(net)) / B;
             } else {
                 evaluate(t, &t->train, &loss, &acc);
                 input_holds_batch = 0;
@@ -565,9 +696,11 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
     }
     if (out->predictions && cfg->save_predictions) write_predictions(t, out->predictions);
     res->train_seconds = vg_seconds() - t0;
-    if ((layers && layers->failed) || (train && train->failed) || (hist && hist->failed) ||
-        (out->predictions && out->predictions->failed))
-        return vg_fail(err, VG_EFAIL, "writing the logs failed");
+    int failed = layers && layers->failed ? layers->failed : train && train->failed ? train->failed
+                 : hist && hist->failed ? hist->failed
+                 : out->time && out->time->failed ? out->time->failed
+                 : out->predictions && out->predictions->failed ? out->predictions->failed : 0;
+    if (failed) return vg_fail(err, VG_EFAIL, "writing the logs failed: %s", strerror(failed));
     return VG_OK;
 }
 
@@ -579,6 +712,8 @@ int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err
 static int weights_path(char *buf, size_t size, const char *dir, const char *group, int l,
                         vg_error *err)
 {
+    /* l is the file's index (layer_file_index): PyTorch's weight_ih_l0 is
+     * the first recurrent layer's. */
     if ((size_t)snprintf(buf, size, "%s/%s%d.csv", dir, group, l) >= size)
         return vg_fail(err, VG_EUSAGE, "weights directory name '%s' is too long", dir);
     return VG_OK;
@@ -596,7 +731,8 @@ int weights_save(const mlp *net, const char *dir, vg_error *err)
             int rows = layer_group_rows(ly, g), cols = layer_group_cols(ly, g);
             const double *x = mlp_param(net, l, g);
             csv_out o;
-            if ((rc = weights_path(path, sizeof path, dir, ly->kind->groups[g].name, l, err)) !=
+            if ((rc = weights_path(path, sizeof path, dir, ly->kind->groups[g].name,
+                                    layer_file_index(ly, l), err)) !=
                 VG_OK)
                 return rc;
             if ((rc = csvout_open(&o, path, err)) != VG_OK) return rc;
@@ -636,7 +772,8 @@ int weights_load(mlp *net, const char *dir, vg_error *err)
         const layer *ly = &net->layers[l];
         for (int g = 0; g < ly->kind->n_groups; g++) {
             if (!mlp_group_used(net, l, g)) continue;
-            if ((rc = weights_path(path, sizeof path, dir, ly->kind->groups[g].name, l, err)) !=
+            if ((rc = weights_path(path, sizeof path, dir, ly->kind->groups[g].name,
+                                    layer_file_index(ly, l), err)) !=
                 VG_OK)
                 return rc;
             if ((rc = load_matrix(path, mlp_param(net, l, g), layer_group_rows(ly, g),

@@ -25,7 +25,8 @@ typedef struct {
     rng_state shuffle_rng;
     int B;                /* batch size actually used */
     int *order;           /* permutation of the training examples */
-    int *labels;          /* labels of the current batch, B */
+    int *labels;          /* labels of the current batch, B x label_steps */
+    double *targets;      /* real-valued targets of the batch (regression), else NULL */
     double *update_sq;    /* per layer: squared norm of the last weight update, index 1..L */
     double *weight_sq;    /* per layer: squared norm of W before that update */
     int test_columns;     /* train.csv rows carry test columns (empty without a split) */
@@ -60,10 +61,11 @@ void trainer_layers_header(csv_out *layers);
 void trainer_train_header(csv_out *train, int with_test);
 void trainer_hist_header(csv_out *hist);
 void trainer_predictions_header(csv_out *predictions);
+void trainer_time_header(csv_out *time);
 
 /* Where a run's rows go; any may be NULL. */
 typedef struct {
-    csv_out *layers, *train, *hist, *predictions;
+    csv_out *layers, *train, *hist, *predictions, *time;
 } run_sinks;
 
 /* Trains, writing rows to the sinks.
@@ -72,7 +74,8 @@ typedef struct {
  * counts values outside it in the edge bins; NaN values are not counted.
  * With save_predictions, the outputs of the final network on the test split
  * (the training set without one) go to predictions, one row per example
- * and output unit.  A
+ * and output unit.  A recurrent model writes to time, at every logged step,
+ * one row per recurrent layer and time step (TIME_COLUMNS in train.c).  A
  * divergence is a result (res->status), not an error; the return value is
  * VG_EFAIL only for failed writes. */
 int trainer_run(trainer *t, const run_sinks *out, run_result *res, vg_error *err);

@@ -55,10 +55,17 @@ size_t vg_physical_memory(void)
 
 static long alloc_count = 0;    /* allocations since vg_alloc_fail_at */
 static long alloc_fail_at = 0;  /* the one to fail; 0: none */
+static int alloc_set = 0;       /* alloc_fail_at set, by a test or from the environment */
 
-/* Counts an allocation; 0 when it is the one made to fail. */
+/* Counts an allocation; 0 when it is the one made to fail.  The first call
+ * reads VGRAD_TEST_FAIL_ALLOC unless a test has set the failure itself. */
 static int alloc_allowed(void)
 {
+    if (!alloc_set) {
+        const char *n = getenv("VGRAD_TEST_FAIL_ALLOC");
+        alloc_set = 1;
+        if (n) alloc_fail_at = atol(n);
+    }
     return ++alloc_count != alloc_fail_at;
 }
 
@@ -76,6 +83,7 @@ void vg_alloc_fail_at(long n)
 {
     alloc_fail_at = n;
     alloc_count = 0;
+    alloc_set = 1;
 }
 
 long vg_alloc_count(void) { return alloc_count; }

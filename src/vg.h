@@ -43,11 +43,10 @@ size_t vg_physical_memory(void);
 /* The allocation hook, as SQLite has one: thin wrappers of malloc, calloc,
  * realloc, strdup and free (memory from them may be freed with free(), and
  * the reverse).  A failed allocation returns NULL as the C library's does.
- * The modules that read outside input or write result files allocate
- * through them (file, csvio, data, experiment, sweepdir, sweep, pool), so
- * their out-of-memory paths are tested; the network and training modules
- * (mlp, train, init, optim, gradcheck, theory, jacobian) still call the C
- * library directly, which issue 15's fault injection is to change. */
+ * Every library module allocates through them, so that a test can reach
+ * each out-of-memory path (tests/test_faults.sh, check_alloc_failures in
+ * tests/test.h).  Only what other libraries allocate inside (libcsv,
+ * OpenBLAS, stdio's buffers, getline) bypasses them. */
 void *vg_malloc(size_t size);
 void *vg_calloc(size_t n, size_t size);
 void *vg_realloc(void *p, size_t size);
@@ -59,7 +58,12 @@ void vg_free(void *p);
  * it for n = 1, 2, ... until vg_alloc_count() stays below n, that is until
  * the operation under test no longer reaches an n-th allocation, and checks
  * each time that the operation failed cleanly.  Not thread-safe: the
- * library allocates from one thread (sweep workers are processes). */
+ * library allocates from one thread (sweep workers are processes, which
+ * go on counting from the count at their fork).
+ *
+ * A process that has not called it takes n from the environment variable
+ * VGRAD_TEST_FAIL_ALLOC (read at its first allocation), so that a test can
+ * make the n-th allocation of a whole vgrad command fail. */
 void vg_alloc_fail_at(long n);
 /* Allocations through the wrappers since the last vg_alloc_fail_at. */
 long vg_alloc_count(void);

@@ -107,7 +107,7 @@ done
 for f in layers.csv train.csv runs.csv hist.csv; do
     if cmp -s "$tmp/one/$f" "$tmp/first/$f" && [ -s "$tmp/one/$f" ]; then ok; else bad "$f differs"; fi
 done
-if [ -z "$(ls -A "$tmp/one" | grep -v -e '^layers.csv$' -e '^train.csv$' -e '^runs.csv$' -e '^timing.csv$' -e '^hist.csv$' -e '^predictions.csv$')" ]; then
+if [ -z "$(ls -A "$tmp/one" | grep -v -e '^layers.csv$' -e '^train.csv$' -e '^runs.csv$' -e '^timing.csv$' -e '^hist.csv$' -e '^predictions.csv$' -e '^time.csv$')" ]; then
     ok
 else
     bad "stray files in output: $(ls -A "$tmp/one")"

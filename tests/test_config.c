@@ -99,7 +99,7 @@ static void test_errors(void)
     expect_error("init=kaiming", "allowed: one of normal, uniform, glorot_standard");
     expect_error("optimizer=rmsprop", "allowed: one of sgd, momentum, adam");
     expect_error("dataset=moons", "allowed: one of xor, spiral, blobs, circles, teacher, gauss, "
-                                  "fashion_mnist, fashion_mnist_test, mnist, csv:PATH, or idx:IMAGES[,LABELS]");
+                                  "fashion_mnist, fashion_mnist_test, mnist, adding, copy, csv:PATH, or idx:IMAGES[,LABELS]");
     expect_error("bias_init=normal:-1", "key 'bias_init': 'normal:-1' is out of range");
     expect_error("bias_init=uniform:1", "is not a number or normal:STD");
     expect_error("loss_sum_outputs=1", "applies to sigmoid_bce and mse");

@@ -7,13 +7,14 @@
 #include <zlib.h>
 
 #include "data.h"
+#include "loss.h"
 #include "test.h"
 
 static char dir[] = "/tmp/vgrad_data_XXXXXX";
 
 static int load(dataset *d, const char *spec, int n, int f, int k, int seed, vg_error *err)
 {
-    data_params p = {n, f, k, 0.1, -1, 1};
+    data_params p = {n, f, k, 0.1, -1, 1, 0};
     rng_state r;
     rng_seed(&r, (uint64_t)seed, RNG_STREAM_DATA);
     return data_load(d, spec, &p, &r, err);
@@ -31,6 +32,7 @@ static void test_generators(void)
     for (int g = 0; g < data_count; g++) {
         const data_info *info = &data_table[g];
         if (info->from_file) continue;   /* test_idx reads files */
+        if (info->default_steps) continue;   /* test_sequences */
         int F = info->fixed_features ? info->fixed_features : 5;
         int K = info->fixed_classes ? info->fixed_classes : 4;
         dataset a, b, c;
@@ -62,7 +64,85 @@ static void test_generators(void)
     CHECK_CONTAINS(err.msg, "n_samples");
     CHECK(load(&d, "moons", 10, 2, 3, 1, &err) == VG_EUSAGE);
     CHECK_CONTAINS(err.msg, "allowed: xor, spiral, blobs, circles, teacher, gauss, "
-                            "fashion_mnist, fashion_mnist_test, mnist, csv:PATH or idx:IMAGES[,LABELS]");
+                            "fashion_mnist, fashion_mnist_test, mnist, adding, copy, csv:PATH or "
+                            "idx:IMAGES[,LABELS]");
+}
+
+/* adding and copy: their structure, exactly, and the baselines the issue
+ * names (1/6 for adding's constant 1, 10 log 8 / (T + 20) for copy's
+ * memoryless strategy), through the real loss. */
+static void test_sequences(void)
+{
+    vg_error err;
+    rng_state r;
+    dataset d;
+    data_params p = {2000, 0, 0, 0, -1, 1, 50};
+    rng_seed(&r, 7, RNG_STREAM_DATA);
+    CHECK(data_load(&d, "adding", &p, &r, &err) == VG_OK);
+    CHECK(d.n == 2000 && d.n_features == 100 && d.n_targets == 1 && d.label_steps == 1);
+    double sq = 0.0;
+    int bad = 0;
+    for (int i = 0; i < d.n; i++) {
+        const double *x = d.X + (size_t)i * 100;
+        int first = -1, second = -1, marks = 0;
+        for (int t = 0; t < 50; t++) {
+            if (!(x[2 * t] >= 0 && x[2 * t] < 1)) bad++;
+            if (x[2 * t + 1] == 1.0) {
+                marks++;
+                if (t < 25) first = t; else second = t;
+            } else if (x[2 * t + 1] != 0.0) {
+                bad++;
+            }
+        }
+        if (marks != 2 || first < 0 || second < 0 ||
+            d.targets[i] != x[2 * first] + x[2 * second])
+            bad++;
+        sq += (d.targets[i] - 1.0) * (d.targets[i] - 1.0);
+    }
+    CHECK(bad == 0);
+    /* The sum of two U(0,1) has variance 1/6 about its mean 1: the MSE of
+     * predicting 1, within 4 standard errors (sd of (s-1)^2 is sqrt(7/180)). */
+    double mse = sq / d.n;
+    CHECK_NEAR(mse, 1.0 / 6.0, 4 * sqrt(7.0 / 180.0 / d.n));
+    data_free(&d);
+    p.seq_len = 1;
+    CHECK(data_load(&d, "adding", &p, &r, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "seq_len >= 2");
+
+    int T = 30, steps = T + 20, K = 9;
+    p = (data_params){40, 0, 0, 0, -1, 1, steps};
+    CHECK(data_load(&d, "copy", &p, &r, &err) == VG_OK);
+    CHECK(d.n == 40 && d.n_features == 10 * steps && d.n_classes == K && d.label_steps == steps);
+    /* The memoryless strategy: blank at the first T + 10 steps, uniform
+     * over the 8 symbols at the last 10, as logits. */
+    size_t rows = (size_t)d.n * steps;
+    double *z = calloc(rows * K, sizeof(double)), *a = calloc(rows * K, sizeof(double));
+    bad = 0;
+    for (int i = 0; i < d.n; i++)
+        for (int t = 0; t < steps; t++) {
+            const double *x = d.X + ((size_t)i * steps + t) * 10;
+            int symbol = -1, ones = 0;
+            for (int c = 0; c < 10; c++) {
+                if (x[c] == 1.0) { symbol = c; ones++; }
+                else if (x[c] != 0.0) bad++;
+            }
+            int want = t < 10 ? d.y[(size_t)i * steps + steps - 10 + t] : t == T + 9 ? 9 : 0;
+            if (ones != 1 || symbol != want || (t < 10 && (symbol < 1 || symbol > 8))) bad++;
+            if (t < steps - 10 && d.y[(size_t)i * steps + t] != 0) bad++;
+            double *zr = z + ((size_t)i * steps + t) * K;
+            for (int k = 0; k < K; k++)
+                zr[k] = t < steps - 10 ? (k == 0 ? 0.0 : -1000.0) : (k == 0 ? -1000.0 : 0.0);
+        }
+    CHECK(bad == 0);
+    double ce = loss_table[loss_find("softmax_ce")].forward_backward(z, a, NULL, d.y, (int)rows, K, 0);
+    double want = 10.0 * log(8.0) / steps;
+    CHECK_NEAR(ce, want, 1e-12);
+    free(z);
+    free(a);
+    data_free(&d);
+    p.seq_len = 20;
+    CHECK(data_load(&d, "copy", &p, &r, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "seq_len >= 21");
 }
 
 static void write_file(const char *name, const char *text, char *path)
@@ -78,7 +158,7 @@ static void test_csv(void)
     char spec[256];
     dataset d;
     vg_error err;
-    data_params p = {0, 0, 0, 0, -1, 1};
+    data_params p = {0, 0, 0, 0, -1, 1, 0};
     write_file("ok.csv", "f1,f2,label\n0.5,1,1\n2,3,0\n4,5,2\n", spec);
     CHECK(data_load(&d, spec, &p, NULL, &err) == VG_OK);
     CHECK(d.n == 3 && d.n_features == 2 && d.n_classes == 3);
@@ -226,7 +306,7 @@ static void test_idx(void)
     char images[256], labels[256], spec[600], bad[256];
     dataset d;
     vg_error err;
-    data_params p = {0, 0, 0, 0, -1, 1};
+    data_params p = {0, 0, 0, 0, -1, 1, 0};
     for (int gz = 0; gz < 2; gz++) {
         write_idx(gz ? "img.gz" : "img", 3, img_dims, px, sizeof px, 8, gz, images);
         write_idx(gz ? "lab.gz" : "lab", 1, lab_dims, lb, sizeof lb, 8, gz, labels);
@@ -297,7 +377,7 @@ static int refused_within_1g(const char *spec, const char *needle)
         if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(3);
         dataset d;
         vg_error err = {0, ""};
-        data_params p = {0, 0, 0, 0, -1, 1};
+        data_params p = {0, 0, 0, 0, -1, 1, 0};
         int rc = data_load(&d, spec, &p, NULL, &err);
         if (rc == VG_OK) data_free(&d);
         if (rc == VG_EUSAGE && strstr(err.msg, needle)) _exit(0);
@@ -319,7 +399,7 @@ static void test_idx_lies(void)
     char path[256], spec[600], images[256], labels[256];
     dataset d;
     vg_error err;
-    data_params p = {0, 0, 0, 0, -1, 1};
+    data_params p = {0, 0, 0, 0, -1, 1, 0};
     /* 00000803 00002c01 00000400 00000300: 11265 x 1024 x 768, no data. */
     const unsigned char lie[16] = {0, 0, 8, 3, 0, 0, 0x2c, 1, 0, 0, 4, 0, 0, 0, 3, 0};
     snprintf(path, sizeof path, "%s/lie", dir);
@@ -408,7 +488,7 @@ static void test_csv_far_label(void)
     char spec[256];
     dataset d;
     vg_error err;
-    data_params p = {0, 0, 0, 0, -1, 1};
+    data_params p = {0, 0, 0, 0, -1, 1, 0};
     write_file("far.csv", "x,label\n1,0\n2,1\n3,1000000\n4,0\n", spec);
     CHECK(data_load(&d, spec, &p, NULL, &err) == VG_EUSAGE);
     CHECK_CONTAINS(err.msg, "far.csv: line 4, column 2: label 1000000 makes 1000001 classes, "
@@ -430,7 +510,7 @@ static void test_csv_far_label(void)
 static int load_spec(void *ctx, vg_error *err)
 {
     dataset d;
-    data_params p = {0, 0, 0, 0, -1, 1};
+    data_params p = {0, 0, 0, 0, -1, 1, 0};
     int rc = data_load(&d, ctx, &p, NULL, err);
     if (rc == VG_OK) data_free(&d);
     return rc;
@@ -458,7 +538,7 @@ static void test_mnist_cache(void)
     setenv("VGRAD_CACHE", cache, 1);
     dataset d;
     vg_error err;
-    data_params p = {0, 784, 10, 0, -1, 1};
+    data_params p = {0, 784, 10, 0, -1, 1, 0};
     CHECK(data_load(&d, "mnist", &p, NULL, &err) == VG_EUSAGE);
     CHECK_CONTAINS(err.msg, "run scripts/fetch-mnist.sh");
     snprintf(path, sizeof path, "mkdir -p '%s/mnist'", cache);
@@ -497,6 +577,7 @@ int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     test_generators();
+    test_sequences();
     test_csv();
     test_split_and_standardize();
     test_idx();

@@ -404,7 +404,7 @@ static void test_arch_gradients(void)
         for (int a = 0; a < act_count; a++)
             for (int lo = 0; lo < 3; lo++) {
                 const act_info *act = &act_table[a];
-                mlp_arch arch = {archs[c].norm, 1e-5, 0.1, archs[c].residual, archs[c].scale};
+                mlp_arch arch = {archs[c].norm, 1e-5, 0.1, archs[c].residual, archs[c].scale, 0, 0, 0};
                 int loss = loss_find(losses[lo]);
                 int K = loss_table[loss].n_outputs(3, 0);
                 mlp net;
@@ -458,7 +458,7 @@ static void test_arch_gradients(void)
 static void test_residual_widths(void)
 {
     int dims[5] = {3, 5, 6, 5, 2};
-    mlp_arch arch = {NORM_NONE, 1e-5, 0.1, 1, 1.0};
+    mlp_arch arch = {NORM_NONE, 1e-5, 0.1, 1, 1.0, 0, 0, 0};
     mlp net;
     vg_error err;
     int rc = mlp_create(&net, dims, 4, 4, &act_table[act_find("relu")], 0,
@@ -551,7 +551,7 @@ static void test_shortcut_and_norm_stats(void)
     int loss = loss_find("softmax_ce");
     for (size_t c = 0; c < sizeof archs / sizeof archs[0]; c++) {
         int K = archs[c].residual;
-        mlp_arch arch = {archs[c].norm, 1e-5, 0.1, K, archs[c].scale};
+        mlp_arch arch = {archs[c].norm, 1e-5, 0.1, K, archs[c].scale, 0, 0, 0};
         mlp net;
         int labels[6], B = 6;
         if (!make_arch_net(&net, act, loss, 3, 3, &arch, labels, 500 + (uint64_t)c)) {

@@ -229,4 +229,59 @@ done
 if grep -q "merged 3 shard directories" "$dir/slurm-merge-$merge.out" 2>/dev/null; then ok; else
     bad "slurm-merge-$merge.out: $(cat "$dir/slurm-merge-$merge.out" 2>&1)"
 fi
+
+# A shard stopped by SIGTERM, as Slurm stops a task at its time limit
+# (scancel --full: the batch shell and vgrad), requeues itself, finishes
+# with --resume, and the merge job then runs: the same bytes as a local
+# sweep.
+cat >"$tmp/slow.ini" <<'INI'
+[experiment]
+name = slow
+[run]
+steps = 300
+width = 32
+depth = 6
+log_every = 50
+[sweep]
+activation = sigmoid, relu
+seed = 1..6
+INI
+"$vgrad" sweep "$tmp/slow.ini" -j 2 --quiet "out=$tmp/slow-local" >/dev/null || bad "local slow sweep failed"
+dir="$tmp/out/slow"
+sweep_slurm "$tmp/slow.ini" 2 --out "$dir" --sbatch "--time=00:05:00 --mem=64M --partition=vgrad" \
+    >"$tmp/ids" 2>&1 || bad "sweep-slurm.sh exited $?: $(cat "$tmp/ids")"
+array=$(sed -n 's/^array job \([0-9][0-9]*\)$/\1/p' "$tmp/ids")
+merge=$(sed -n 's/^merge job \([0-9][0-9]*\)$/\1/p' "$tmp/ids")
+[ -n "$array" ] && [ -n "$merge" ] || give_up "expected 'array job ID' and 'merge job ID', got: $(cat "$tmp/ids")"
+finished() { find "$1/.runs" -mindepth 1 -maxdepth 1 -type d ! -name '.*' 2>/dev/null | wc -l; }
+i=0
+until [ "$(finished "$dir/shards/1")" -ge 1 ]; do
+    i=$((i + 1))
+    [ $i -le 240 ] || give_up "shard 1 finished no run in 120 s: $(states | tr '\n' ' ')"
+    sleep 0.5
+done
+scancel --signal=TERM --full "${array}_1" || bad "scancel --signal=TERM --full ${array}_1 failed"
+stopped_at=$(finished "$dir/shards/1")
+i=0
+while states | grep -qE ' (PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUE|REQUEUED|RESIZING)'; do
+    i=$((i + 1))
+    [ $i -le 480 ] || give_up "jobs still queued after 240 s: $(states | tr '\n' ' ')"
+    sleep 0.5
+done
+states >"$tmp/states"
+if [ "$(grep -c ' COMPLETED$' "$tmp/states")" -eq 3 ] && [ "$(wc -l <"$tmp/states")" -eq 3 ]; then ok; else
+    bad "after SIGTERM: expected 2 array tasks and the merge COMPLETED: $(tr '\n' ' ' <"$tmp/states")"
+    for f in "$dir"/slurm-*.out; do [ -f "$f" ] && sed "s|^|$(basename "$f"): |" "$f" >&2; done
+    show_logs
+fi
+restarts=$(scontrol show job "${array}_1" 2>&1 | sed -n 's/.*Restarts=\([0-9]*\).*/\1/p')
+if [ "${restarts:-0}" -ge 1 ] && [ "$stopped_at" -lt 6 ]; then ok; else
+    bad "shard 1: stopped after $stopped_at of its 6 runs, restarts '${restarts:-}' (expected 1 or more)"
+fi
+if grep -q "already done" "$dir/slurm-${array}_1.out" 2>/dev/null; then ok; else
+    bad "the requeued shard 1 did not resume: $(cat "$dir/slurm-${array}_1.out" 2>&1)"
+fi
+for f in layers.csv train.csv hist.csv predictions.csv runs.csv experiment.ini; do
+    if [ -s "$dir/$f" ] && cmp -s "$tmp/slow-local/$f" "$dir/$f"; then ok; else bad "after SIGTERM and requeue: $f differs from the local sweep or is missing"; fi
+done
 finish

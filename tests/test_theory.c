@@ -13,6 +13,7 @@
 #include "theory.h"
 #include "train.h"
 #include "jacobian.h"
+#include "rnn.h"
 
 static vg_config cfg;
 
@@ -287,8 +288,210 @@ static void test_command_files(void)
     CHECK(rmdir(dir) == 0);
 }
 
+/* The RNN map through time (theory_rnn_compute) against closed forms and an
+ * independent iteration:
+ *   - linear phi: E[phi(sqrt(q) z)^2] = q and phi' = 1, so q_t = sigma_w^2
+ *     q_{t-1} + sigma_u^2 r_t + sigma_b^2 by hand, chi_t = sigma_w^2
+ *     exactly, and q* = (sigma_u^2 mean(r) + sigma_b^2) / (1 - sigma_w^2);
+ *     a second layer takes the first one's q_t as its input;
+ *   - ReLU: E[relu^2] = q / 2 and E[relu'^2] = 1 / 2, so chi_t =
+ *     sigma_w^2 / 2 exactly and q_t halves the recurrent term;
+ *   - tanh: q_t and chi_t against the map iterated with the trapezoid rule
+ *     (a different quadrature), and q* against 3000 trapezoid iterations;
+ *   - no input and no bias with tanh at sigma_w^2 = 1: q* = 0, chi_1 = 1;
+ *   - no layers or a negative variance: VG_EUSAGE. */
+static void test_rnn_map(void)
+{
+    enum { T = 12 };
+    double r_t[T];
+    for (int t = 0; t < T; t++) r_t[t] = 0.2 + 0.05 * (t % 3);   /* uneven over steps */
+    vg_error err;
+    theory_rnn_result r;
+    const act_info *linear = &act_table[act_find("linear")], *relu = &act_table[act_find("relu")],
+                   *tanh_act = &act_table[act_find("tanh")];
+
+    theory_rnn_params lin = {2, T, 0.81, 0.5, 0.7, 0.1};
+    CHECK(theory_rnn_compute(linear, 0, &lin, r_t, &r, &err) == VG_OK);
+    double q1 = 0, q2 = 0, mean_r = 0;
+    int exact = 1;
+    for (int t = 1; t <= T; t++) {
+        q1 = (t > 1 ? 0.81 * q1 : 0) + 0.5 * r_t[t - 1] + 0.1;
+        q2 = (t > 1 ? 0.81 * q2 : 0) + 0.7 * q1 + 0.1;
+        mean_r += r_t[t - 1] / T;
+        CHECK_NEAR(r.q[t - 1], q1, 1e-13);
+        CHECK_NEAR(r.q[T + t - 1], q2, 1e-13);
+        exact &= fabs(r.chi[t - 1] - 0.81) < 1e-13 && fabs(r.chi[T + t - 1] - 0.81) < 1e-13;
+    }
+    CHECK(exact);
+    CHECK(q2 > 1.0);   /* the second layer's map really ran */
+    double q_star1 = (0.5 * mean_r + 0.1) / (1 - 0.81);
+    CHECK_NEAR(r.q_star, (0.7 * q_star1 + 0.1) / (1 - 0.81), 1e-10);
+    CHECK_NEAR(r.chi1, 0.81, 1e-13);
+    CHECK_NEAR(r.time_scale, -1 / log(0.81), 1e-12);
+    theory_rnn_free(&r);
+
+    theory_rnn_params rl = {1, T, 1.6, 1.0, 1.0, 0.0};
+    CHECK(theory_rnn_compute(relu, 0, &rl, r_t, &r, &err) == VG_OK);
+    q1 = 0;
+    for (int t = 1; t <= T; t++) {
+        q1 = (t > 1 ? 0.8 * q1 : 0) + r_t[t - 1];
+        CHECK_NEAR(r.q[t - 1], q1, 1e-13);
+        CHECK_NEAR(r.chi[t - 1], 0.8, 1e-13);
+    }
+    CHECK_NEAR(r.q_star, mean_r / 0.2, 1e-10);
+    theory_rnn_free(&r);
+
+    theory_rnn_params th = {1, T, 1.3, 1.0, 1.0, 0.05};
+    CHECK(theory_rnn_compute(tanh_act, 0, &th, r_t, &r, &err) == VG_OK);
+    q1 = 0;
+    for (int t = 1; t <= T; t++) {
+        q1 = (t > 1 ? 1.3 * trapezoid(tanh_act, q1, 1) : 0) + r_t[t - 1] + 0.05;
+        CHECK_NEAR(r.q[t - 1], q1, 1e-9);
+        CHECK_NEAR(r.chi[t - 1], 1.3 * trapezoid(tanh_act, q1, 2), 1e-9);
+    }
+    double q = 1;
+    for (int it = 0; it < 3000; it++) q = 1.3 * trapezoid(tanh_act, q, 1) + mean_r + 0.05;
+    CHECK(r.q_star > 0.3);   /* away from 0: a real fixed point */
+    CHECK_NEAR(r.q_star, q, 1e-8);
+    CHECK_NEAR(r.chi1, 1.3 * trapezoid(tanh_act, q, 2), 1e-8);
+    CHECK(r.chi1 < 1.0 && r.chi1 > 0.5);
+    theory_rnn_free(&r);
+
+    double zeros[T] = {0};
+    theory_rnn_params edge = {1, T, 1.0, 1.0, 1.0, 0.0};
+    CHECK(theory_rnn_compute(tanh_act, 0, &edge, zeros, &r, &err) == VG_OK);
+    CHECK(r.q_star == 0.0);
+    CHECK_NEAR(r.chi1, 1.0, 1e-12);
+    CHECK(isinf(r.time_scale));
+    theory_rnn_free(&r);
+
+    theory_rnn_params none = {0, T, 1.0, 1.0, 1.0, 0.0}, negative = {1, T, -1.0, 1.0, 1.0, 0.0};
+    CHECK(theory_rnn_compute(tanh_act, 0, &none, r_t, &r, &err) == VG_EUSAGE);
+    CHECK(theory_rnn_compute(tanh_act, 0, &negative, r_t, &r, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "variances");
+}
+
+/* theory_rnn_params_of: sigma_w^2 of each recurrent_init (pytorch
+ * U(+-g/sqrt(H)): g^2/3; orthogonal and normal: g^2; recurrent_radius rho:
+ * rho^2), sigma_u^2 of init (lecun_normal: fan_in Var = init_gain^2),
+ * sigma_b^2 of both bias vectors; identity, lstm, gru and a constant bias
+ * refused with the reason. */
+static vg_config rnn_cfg(const char *rinit, const char *extra, double radius)
+{
+    vg_error err;
+    config_defaults(&cfg);
+    const char *args[] = {"init=lecun_normal", "init_gain=1.5", "depth=2", "width=40",
+                          "bias_init=normal:0.1"};
+    for (int i = 0; i < 5; i++) config_set_arg(&cfg, args[i], &err);
+    if (extra) config_set_arg(&cfg, extra, &err);
+    CHECK(config_resolve(&cfg, &err) == VG_OK);
+    /* the recurrent keys are set after resolving, which refuses them with
+     * model=mlp and model=rnn until the model is built */
+    cfg.model = MODEL_RNN;
+    cfg.seq_len = 7;
+    cfg.recurrent_gain = 1.2;
+    cfg.recurrent_radius = radius;
+    cfg.recurrent_init = strcmp(rinit, "identity") == 0     ? RINIT_IDENTITY
+                         : strcmp(rinit, "orthogonal") == 0 ? RINIT_ORTHOGONAL
+                         : strcmp(rinit, "normal") == 0     ? RINIT_NORMAL
+                                                            : RINIT_PYTORCH;
+    return cfg;
+}
+
+static void test_rnn_params(void)
+{
+    vg_error err;
+    theory_rnn_params p;
+    vg_config c = rnn_cfg("pytorch", NULL, 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_OK);
+    CHECK_NEAR(p.sigma_w2, 1.44 / 3, 1e-15);
+    CHECK_NEAR(p.sigma_u2_first, 2.25, 1e-13);
+    CHECK_NEAR(p.sigma_u2, 2.25, 1e-13);
+    CHECK_NEAR(p.sigma_b2, 0.02, 1e-15);
+    CHECK(p.layers == 2 && p.seq_len == 7);
+    c = rnn_cfg("orthogonal", NULL, 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_OK);
+    CHECK_NEAR(p.sigma_w2, 1.44, 1e-15);
+    c = rnn_cfg("normal", "bias=0", 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_OK);
+    CHECK_NEAR(p.sigma_w2, 1.44, 1e-15);
+    CHECK(p.sigma_b2 == 0.0);
+    c = rnn_cfg("pytorch", NULL, 0.9);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_OK);
+    CHECK_NEAR(p.sigma_w2, 0.81, 1e-15);
+
+    c = rnn_cfg("identity", NULL, 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "recurrent_init=identity has no mean-field prediction");
+    c = rnn_cfg("pytorch", "bias_init=0.5", 0);
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "random or zero biases");
+    c = rnn_cfg("pytorch", NULL, 0);
+    c.model = MODEL_LSTM;
+    CHECK(theory_rnn_params_of(&c, 3, &p, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "not model=lstm");
+}
+
+/* vgrad theory for model=rnn: theory_time.csv of a linear RNN with
+ * orthogonal W_hh of radius 0.8 has chi_t = 0.64 at every layer and step
+ * (and log10 ratio log10 0.8), a row per layer and step; the report is the
+ * recurrent one; LSTM, identity and --edge-of-chaos are refused, nothing
+ * written. */
+static void test_rnn_command(void)
+{
+    static vg_config c;
+    char dir[] = "/tmp/vgrad_test_theory_rnn.XXXXXX", out[128], path[256];
+    CHECK(mkdtemp(dir) != NULL);
+    vg_error err = {0, ""};
+    theory_report tr;
+    snprintf(out, sizeof out, "out=%s/lin", dir);
+    const char *lin[] = {"model=rnn", "activation=linear", "dataset=adding", "seq_len=9",
+                         "depth=2", "width=16", "recurrent_init=orthogonal",
+                         "recurrent_radius=0.8", "loss=mse", out};
+    CHECK(configure(&c, lin, 10) == VG_OK);
+    CHECK(theory_write(&c, 0, &tr, &err) == VG_OK);
+    CHECK(tr.recurrent == 1);
+    CHECK_NEAR(tr.chi1, 0.64, 1e-13);
+    CHECK_STR(tr.regime, "gradients vanish");
+    CHECK(tr.input_q > 0.1 && tr.input_q < 0.3);   /* adding: (1/3 + 2/9) / 2 = 0.278 */
+    double *m = NULL;
+    int rows = 0, cols = 0, header = 0;
+    CHECK(csvread_matrix(tr.theory_path, &m, &rows, &cols, &header, &err) == VG_OK);
+    CHECK(rows == 18 && cols == 5 && header == 1);
+    for (int i = 0; m && i < rows && cols == 5; i++) {
+        CHECK(m[i * 5] == i / 9 + 1 && m[i * 5 + 1] == i % 9 + 1);   /* layer, t */
+        CHECK_NEAR(m[i * 5 + 3], 0.64, 1e-13);
+        CHECK_NEAR(m[i * 5 + 4], log10(0.8), 1e-13);
+    }
+    free(m);
+
+    snprintf(out, sizeof out, "out=%s/refused", dir);
+    const char *lstm[] = {"model=lstm", "dataset=adding", "seq_len=9", "loss=mse", out};
+    CHECK(configure(&c, lstm, 5) == VG_OK);
+    CHECK(theory_write(&c, 0, &tr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "not model=lstm");
+    const char *ident[] = {"model=rnn", "activation=relu", "recurrent_init=identity",
+                           "dataset=adding", "seq_len=9", "loss=mse", out};
+    CHECK(configure(&c, ident, 7) == VG_OK);
+    CHECK(theory_write(&c, 0, &tr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "recurrent_init=identity has no mean-field prediction");
+    CHECK(theory_write(&c, 0.3, &tr, &err) == VG_EUSAGE);
+    CHECK_CONTAINS(err.msg, "--edge-of-chaos");
+    snprintf(path, sizeof path, "%s/refused", dir);
+    CHECK(access(path, F_OK) != 0);
+
+    snprintf(path, sizeof path, "%s/lin/theory_time.csv", dir);
+    CHECK(remove(path) == 0);
+    snprintf(path, sizeof path, "%s/lin", dir);
+    CHECK(rmdir(path) == 0);
+    CHECK(rmdir(dir) == 0);
+}
+
 int main(void)
 {
+    test_rnn_command();
+    test_rnn_params();
+    test_rnn_map();
     test_command_files();
     test_edge_of_chaos();
     test_jacobian();

@@ -163,3 +163,14 @@ function metric_words(m) {
 }
 function floor(x,   i) { i = int(x); return (i > x) ? i - 1 : i }
 function ceil(x) { return -floor(-x) }
+# time_symbol(q), time_words(q): a norm of time.csv at time step t (enhanced text) and its words.
+function time_symbol(q) {
+    if (q == "grad_c_norm") return "‖∂L/∂c_{t}‖"
+    if (q == "grad_whh_norm") return "‖∂L/∂W_{hh}‖ of step t"
+    return "‖∂L/∂h_{t}‖"
+}
+function time_words(q) {
+    if (q == "grad_c_norm") return "Cell-state gradient norm"
+    if (q == "grad_whh_norm") return "Recurrent weight-gradient norm"
+    return "Hidden-state gradient norm"
+}

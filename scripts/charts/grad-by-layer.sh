@@ -28,42 +28,7 @@ if [ "$theory" -eq 1 ]; then
 fi
 [ "$check" -eq 0 ] || exit 0
 
-# theory_map: one line per run, "RUN_ID<tab>THEORY_CSV" or "RUN_ID<tab>!REASON".
-# `vgrad theory` runs once per configuration but for the weight seeds (the
-# data seed sets the inputs' mean square, so it stays: seed itself where
-# data_seed is 0).
 theory_map=""
-if [ "$theory" -eq 1 ]; then
-    vgrad=${VGRAD:-$charts_dir/../../build/vgrad}
-    [ -x "$vgrad" ] || skip_chart "no vgrad binary for the prediction ($vgrad; set VGRAD)"
-    make_work
-    mkdir "$work/theory"
-    theory_map=$work/theory.map
-    : >"$work/theory.results"
-    # theory.runs: "N<tab>RUN_ID" for each run of configuration N, whose
-    # arguments are the lines of theory/N.args (KEY=VALUE)
-    vgrad_list
-    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/vgrad-list.awk" -f "$charts_dir/runs.awk" \
-        -v list="$work/list.csv" -v runs="$dir/runs.csv" -v args_dir="$work/theory" \
-        -f "$charts_dir/theory-args.awk" >"$work/theory.runs"
-    n_configs=$(awk -F '\t' '$1 > n { n = $1 } END { print n + 0 }' "$work/theory.runs")
-    k=1
-    while [ "$k" -le "$n_configs" ]; do
-        set --
-        while IFS= read -r value; do set -- "$@" "$value"; done <"$work/theory/$k.args"
-        case " $* " in
-            *" load_weights="*) result="!loaded weights (load_weights)" ;;
-            *) if "$vgrad" theory "$@" "out=$work/theory/$k" >/dev/null 2>"$work/theory/$k.err"; then
-                   result=$work/theory/$k/theory.csv
-               else
-                   result="!$(sed -n '1s/^vgrad: error: //; 1p' "$work/theory/$k.err")"
-               fi ;;
-        esac
-        printf '%s\t%s\n' "$k" "$result" >>"$work/theory.results"
-        k=$((k + 1))
-    done
-    awk -F '\t' 'NR == FNR { result[$1] = $2; next } { print $2 "\t" result[$1] }' \
-        "$work/theory.results" "$work/theory.runs" >"$theory_map"
-fi
+[ "$theory" -eq 0 ] || theory_runs theory.csv
 
 draw "$charts_dir/grad-by-layer.awk"

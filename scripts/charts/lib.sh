@@ -1,6 +1,8 @@
 # lib.sh: what the chart scripts share (sourced, POSIX sh).
 #   chart_args NAME "$@"      options common to every chart
 #   need_csv FILE COLUMN...   the file exists, has those columns and a row
+#   need_time_csv COLUMN...   time.csv likewise, the chart skipped without it
+#   theory_runs FILE          `vgrad theory` per configuration: theory_map
 #   draw PROGRAM [FILE...]    gawk runs the chart's PROGRAM (NAME.awk) after the
 #                             library (csv.awk, vgrad-list.awk, runs.awk, series.awk,
 #                             medians.awk, gnuplot.awk) to print a gnuplot script;
@@ -115,6 +117,16 @@ need_csv() {
     [ "$(head -n 2 "$file" | wc -l)" -ge 2 ] || die "$file: no rows (header only)"
 }
 
+# need_time_csv COLUMN...: time.csv (one row per logged step, recurrent
+# layer and time step t) with run_id, step, layer, t and the COLUMNs; the
+# chart is skipped (exit 3) when there is none or it has no rows, for only
+# recurrent models (model=rnn, lstm, gru) write it.
+need_time_csv() {
+    [ -s "$dir/time.csv" ] || skip_chart "no time.csv (written by recurrent models: model=rnn, lstm or gru)"
+    [ "$(head -n 2 "$dir/time.csv" | wc -l)" -ge 2 ] || skip_chart "time.csv has no rows (no recurrent run)"
+    need_csv "$dir/time.csv" run_id step layer t "$@"
+}
+
 # The PNG terminal: pngcairo when this gnuplot has it, else libgd's png.
 png_terminal() {
     if [ -z "${VGRAD_PNG_TERM:-}" ]; then
@@ -133,6 +145,48 @@ make_work() {
         work=$(mktemp -d "${TMPDIR:-/tmp}/vgrad_chart.XXXXXX")
         trap 'rm -rf "$work"' EXIT
     fi
+}
+
+# theory_runs FILE: sets theory_map, a file of one line per run of
+# runs.csv, "RUN_ID<tab>PATH" (the FILE that `vgrad theory` wrote for its
+# configuration: theory.csv by layer, theory_time.csv through time) or
+# "RUN_ID<tab>!REASON".  `vgrad theory` runs once per configuration but for
+# the weight seeds (the data seed sets the inputs' mean square, so it stays:
+# seed itself where data_seed is 0).  Skips the chart without a binary.
+theory_runs() {
+    theory_file=$1
+    vgrad=${VGRAD:-$charts_dir/../../build/vgrad}
+    [ -x "$vgrad" ] || skip_chart "no vgrad binary for the prediction ($vgrad; set VGRAD)"
+    make_work
+    mkdir "$work/theory"
+    theory_map=$work/theory.map
+    : >"$work/theory.results"
+    # theory.runs: "N<tab>RUN_ID" for each run of configuration N, whose
+    # arguments are the lines of theory/N.args (KEY=VALUE)
+    vgrad_list
+    gawk -f "$charts_dir/csv.awk" -f "$charts_dir/vgrad-list.awk" -f "$charts_dir/runs.awk" \
+        -v list="$work/list.csv" -v runs="$dir/runs.csv" -v args_dir="$work/theory" \
+        -f "$charts_dir/theory-args.awk" >"$work/theory.runs"
+    n_configs=$(awk -F '\t' '$1 > n { n = $1 } END { print n + 0 }' "$work/theory.runs")
+    k=1
+    while [ "$k" -le "$n_configs" ]; do
+        set --
+        while IFS= read -r value; do set -- "$@" "$value"; done <"$work/theory/$k.args"
+        case " $* " in
+            *" load_weights="*) result="!loaded weights (load_weights)" ;;
+            *) if "$vgrad" theory "$@" "out=$work/theory/$k" >/dev/null 2>"$work/theory/$k.err"; then
+                   result=$work/theory/$k/$theory_file
+                   # vgrad theory predicts a feed-forward net by layer, a recurrent one through time
+                   [ -s "$result" ] || result="!vgrad theory has no $theory_file for this model"
+               else
+                   result="!$(sed -n '1s/^vgrad: error: //; 1p' "$work/theory/$k.err")"
+               fi ;;
+        esac
+        printf '%s\t%s\n' "$k" "$result" >>"$work/theory.results"
+        k=$((k + 1))
+    done
+    awk -F '\t' 'NR == FNR { result[$1] = $2; next } { print $2 "\t" result[$1] }' \
+        "$work/theory.results" "$work/theory.runs" >"$theory_map"
 }
 
 # vgrad_list: $work/list.csv, what the binary knows (`vgrad list --csv`:
