@@ -48,8 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_write_file(path, data + 1, size - 1);
     snprintf(spec, sizeof spec, "csv:%s", path);
 
-    data_params p = {form & 64 ? 2 : 0, 0, form & 32 ? 3 : 0, 0.0, label_col[form & 7],
-                     label_cols[(form >> 3) & 3]};
+    data_params p = {.n_samples = form & 64 ? 2 : 0,
+                     .n_classes = form & 32 ? 3 : 0,
+                     .label_col = label_col[form & 7],
+                     .label_cols = label_cols[(form >> 3) & 3]};
     dataset d;
     memset(&d, 0, sizeof d);
     vg_error err = {0, ""};

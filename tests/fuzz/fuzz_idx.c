@@ -50,7 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         write_maybe_gzip(labels, data + images_len, size - images_len, flags & 2);
         snprintf(spec, sizeof spec, "idx:%s,%s", images, labels);
     }
-    data_params p = {flags & 16 ? 2 : 0, 0, flags & 8 ? 10 : 0, 0.0, -1, 1};
+    data_params p = {.n_samples = flags & 16 ? 2 : 0,
+                     .n_classes = flags & 8 ? 10 : 0,
+                     .label_col = -1,
+                     .label_cols = 1};
     dataset d;
     memset(&d, 0, sizeof d);
     vg_error err = {0, ""};
