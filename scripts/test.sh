@@ -2,6 +2,9 @@
 # test.sh: sets up (vgrad's packages and the tools the tests drive), builds
 # and runs the whole test suite with ctest, twice: a Release build with gcc,
 # and an AddressSanitizer + UndefinedBehaviorSanitizer build with clang.
+# The clang round also builds and runs the libFuzzer harnesses of
+# tests/fuzz (tests fuzz_NAME, label fuzz: each replays its corpus, then
+# fuzzes for a few seconds; skipped, saying why, without the runtime).
 # Both rounds run even when the first fails.  A test that this machine
 # cannot run (it needs root, a daemon, a download) is skipped, not passed:
 # after each round, each skipped test's reason, then one line per round

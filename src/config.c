@@ -442,15 +442,25 @@ int config_unknown_key(vg_error *err, const char *where, const char *name)
                    near ? near : "", near ? "'?)" : "");
 }
 
+/* The defaults, parsed once (at the first call; the sweep's workers are
+ * processes, and nothing calls this from threads) and copied from then on:
+ * a ten-million-run plan starts every point from them. */
+static vg_config parsed_defaults;
+static int parsed_defaults_ready;
+
 void config_defaults(vg_config *c)
 {
-    memset(c, 0, sizeof *c);
-    for (int k = 0; k < VG_KEY_COUNT; k++) {
-        vg_error err;
-        /* Defaults are table text and parse by construction; test_config
-         * checks that every one does. */
-        if (set_value(c, k, key_table[k].def, &err) != VG_OK) abort();
+    if (!parsed_defaults_ready) {
+        memset(&parsed_defaults, 0, sizeof parsed_defaults);
+        for (int k = 0; k < VG_KEY_COUNT; k++) {
+            vg_error err;
+            /* Defaults are table text and parse by construction; test_config
+             * checks that every one does. */
+            if (set_value(&parsed_defaults, k, key_table[k].def, &err) != VG_OK) abort();
+        }
+        parsed_defaults_ready = 1;
     }
+    memcpy(c, &parsed_defaults, sizeof *c);
 }
 
 int config_set(vg_config *c, const char *key, const char *value, vg_error *err)
@@ -741,24 +751,67 @@ int config_resolve(vg_config *c, vg_error *err)
 
 /* ---- formatting --------------------------------------------------------- */
 
-void config_format(const vg_config *c, int key, char *buf, size_t size)
+/* A writer into buf[0..size) that counts every byte it was given, as
+ * snprintf does: the text is cut to fit, the count never is, so the caller
+ * sees the whole length and can refuse a cut. */
+typedef struct {
+    char *buf;
+    size_t size, len;
+} text_out;
+
+static void put(text_out *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (t->len < t->size) {
+        size_t room = t->size - t->len - 1;
+        size_t k = n < room ? n : room;
+        memcpy(t->buf + t->len, s, k);
+        t->buf[t->len + k] = '\0';
+    }
+    t->len += n;
+}
+
+/* An integer in decimal, as "%lld" writes it, without snprintf (every run
+ * of a ten-million-run plan formats its integers for its run_id). */
+static void put_int(text_out *t, long long v)
+{
+    char digits[24];
+    int i = (int)sizeof digits - 1;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    digits[i] = '\0';
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) digits[--i] = '-';
+    put(t, digits + i);
+}
+
+static void put_real(text_out *t, double v)
+{
+    char text[32];
+    csv_format_double(text, v);
+    put(t, text);
+}
+
+size_t config_format(const vg_config *c, int key, char *buf, size_t size)
 {
     const key_info *k = &key_table[key];
     const char *field = (const char *)c + k->offset;
+    text_out t = {buf, size, 0};
+    if (size > 0) buf[0] = '\0';
     switch (k->type) {
-    case KT_INT: snprintf(buf, size, "%lld", *(const long long *)field); break;
-    case KT_REAL: format_real(buf, size, *(const double *)field); break;
-    case KT_BOOL: snprintf(buf, size, "%d", *(const int *)field); break;
+    case KT_INT: put_int(&t, *(const long long *)field); break;
+    case KT_BOOL: put_int(&t, *(const int *)field); break;
+    case KT_REAL: put_real(&t, *(const double *)field); break;
     case KT_STR:
-    case KT_DATASET: snprintf(buf, size, "%s", field); break;
+    case KT_DATASET: put(&t, field); break;
     case KT_ACT: {
         const act_info *a = &act_table[c->activation];
+        put(&t, a->name);
         if (a->param_name) {
-            char p[32];
-            csv_format_double(p, c->act_param);
-            snprintf(buf, size, "%s:%s", a->name, p);
-        } else {
-            snprintf(buf, size, "%s", a->name);
+            put(&t, ":");
+            put_real(&t, c->act_param);
         }
         break;
     }
@@ -769,53 +822,105 @@ void config_format(const vg_config *c, int key, char *buf, size_t size)
     case KT_MODEL:
     case KT_SEQ:
     case KT_SEQOUT:
-    case KT_RINIT: snprintf(buf, size, "%s", choice_name(k->type, *(const int *)field)); break;
+    case KT_RINIT: put(&t, choice_name(k->type, *(const int *)field)); break;
     case KT_HRANGE:
         if (c->hist_range.automatic) {
-            snprintf(buf, size, "auto");
+            put(&t, "auto");
         } else {
-            char lo[32], hi[32];
-            csv_format_double(lo, c->hist_range.lo);
-            csv_format_double(hi, c->hist_range.hi);
-            snprintf(buf, size, "%s:%s", lo, hi);
+            put_real(&t, c->hist_range.lo);
+            put(&t, ":");
+            put_real(&t, c->hist_range.hi);
         }
         break;
-    case KT_BIASINIT: {
-        char v[32];
-        csv_format_double(v, c->bias_init.value);
-        snprintf(buf, size, "%s%s", c->bias_init.normal ? "normal:" : "", v);
+    case KT_BIASINIT:
+        if (c->bias_init.normal) put(&t, "normal:");
+        put_real(&t, c->bias_init.value);
         break;
-    }
-    case KT_HQUANT:
-        buf[0] = '\0';
+    case KT_HQUANT: {
+        int first = 1;
         for (int q = 0; q < HIST_QUANTITY_COUNT; q++)
             if (c->hist_quantities & (1 << q)) {
-                if (buf[0]) append(buf, size, ",");
-                append(buf, size, hist_quantity_names[q]);
+                if (!first) put(&t, ",");
+                put(&t, hist_quantity_names[q]);
+                first = 0;
             }
         break;
+    }
     case KT_WIDTHS:
-        buf[0] = '\0';
         for (int l = 0; l < c->n_widths; l++) {
-            char w[16];
-            snprintf(w, sizeof w, l ? ",%d" : "%d", c->widths[l]);
-            append(buf, size, w);
+            if (l) put(&t, ",");
+            put_int(&t, c->widths[l]);
         }
         break;
     }
+    return t.len;
 }
+
+/* Whether key k has the same inputs to config_format in a and b, so that
+ * its text is the same without formatting it (a quick test: values that
+ * differ here may still format alike, and are then compared as text). */
+static int same_inputs(const vg_config *a, const vg_config *b, int k)
+{
+    const key_info *info = &key_table[k];
+    const char *fa = (const char *)a + info->offset, *fb = (const char *)b + info->offset;
+    switch (info->type) {
+    case KT_INT: return *(const long long *)fa == *(const long long *)fb;
+    case KT_REAL: return memcmp(fa, fb, sizeof(double)) == 0;
+    case KT_STR:
+    case KT_DATASET: return strcmp(fa, fb) == 0;
+    case KT_ACT:
+        return a->activation == b->activation &&
+               memcmp(&a->act_param, &b->act_param, sizeof a->act_param) == 0;
+    case KT_WIDTHS:
+        return a->n_widths == b->n_widths &&
+               memcmp(a->widths, b->widths, (size_t)a->n_widths * sizeof a->widths[0]) == 0;
+    case KT_HRANGE:
+        return a->hist_range.automatic == b->hist_range.automatic &&
+               (a->hist_range.automatic ||
+                (memcmp(&a->hist_range.lo, &b->hist_range.lo, sizeof(double)) == 0 &&
+                 memcmp(&a->hist_range.hi, &b->hist_range.hi, sizeof(double)) == 0));
+    case KT_BIASINIT:
+        return a->bias_init.normal == b->bias_init.normal &&
+               memcmp(&a->bias_init.value, &b->bias_init.value, sizeof(double)) == 0;
+    case KT_BOOL:
+    case KT_LOSS:
+    case KT_INIT:
+    case KT_OPTIM:
+    case KT_NORM:
+    case KT_MODEL:
+    case KT_SEQ:
+    case KT_SEQOUT:
+    case KT_RINIT:
+    case KT_HQUANT: return *(const int *)fa == *(const int *)fb;
+    }
+    return 0;
+}
+
+/* The defaults' texts, made at the first call (as parsed_defaults). */
+enum { DEFAULT_TEXT_MAX = 256 };
+static vg_config run_id_defaults;
+static char run_id_default_text[VG_KEY_COUNT][DEFAULT_TEXT_MAX];
+static int run_id_ready;
 
 void config_run_id(const vg_config *c, char out[17])
 {
-    vg_config defaults_store, *defaults = &defaults_store;
-    config_defaults(defaults);
+    if (!run_id_ready) {
+        config_defaults(&run_id_defaults);
+        for (int k = 0; k < VG_KEY_COUNT; k++)
+            /* Defaults are short table text: a longer one is a table error. */
+            if (config_format(&run_id_defaults, k, run_id_default_text[k], DEFAULT_TEXT_MAX) >=
+                DEFAULT_TEXT_MAX)
+                abort();
+        run_id_ready = 1;
+    }
     uint64_t h = 0xcbf29ce484222325ULL;
-    char value[VG_PATH_MAX + 64], def[VG_PATH_MAX + 64];
+    char value[VG_VALUE_MAX];
     for (int k = 0; k < VG_KEY_COUNT; k++) {
         if (key_table[k].flags & KEY_OUTPUT) continue;
-        config_format(c, k, value, sizeof value);
-        config_format(defaults, k, def, sizeof def);
-        if (strcmp(value, def) == 0) continue;
+        if (same_inputs(c, &run_id_defaults, k)) continue;
+        /* VG_VALUE_MAX holds any value; a cut one would merge distinct runs. */
+        if (config_format(c, k, value, sizeof value) >= sizeof value) abort();
+        if (strcmp(value, run_id_default_text[k]) == 0) continue;
         const char *parts[4] = {key_table[k].name, "=", value, "\n"};
         for (int p = 0; p < 4; p++)
             for (const unsigned char *s = (const unsigned char *)parts[p]; *s; s++) {

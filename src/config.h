@@ -17,6 +17,9 @@
 
 #define VG_MAX_DEPTH 4096
 #define VG_PATH_MAX 1024
+/* Room for any key's value as config_format writes it: a widths list of
+ * VG_MAX_DEPTH widths of at most 7 digits and a comma each, or a path. */
+#define VG_VALUE_MAX (VG_MAX_DEPTH * 8 + VG_PATH_MAX)
 
 enum key_type {
     KT_INT,      /* long long within [lo, hi] */
@@ -266,8 +269,11 @@ int config_seq_len(const vg_config *c);
 int config_resolve(vg_config *c, vg_error *err);
 
 /* The canonical text of a key's value, as runs.csv shows it and as
- * config_set reads it back.  buf of at least VG_PATH_MAX + 32 bytes. */
-void config_format(const vg_config *c, int key, char *buf, size_t size);
+ * config_set reads it back, written into buf[0..size) and cut to fit.
+ * Returns the length of the whole text (as snprintf): a return of size or
+ * more means it was cut.  VG_VALUE_MAX bytes hold any value of a
+ * configuration that config_set accepted. */
+size_t config_format(const vg_config *c, int key, char *buf, size_t size);
 
 /* Allowed values of a key, as help and error messages say them. */
 void config_allowed(int key, char *buf, size_t size);

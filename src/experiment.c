@@ -663,9 +663,54 @@ static int check_data(experiment *e, vg_error *err)
     return rc;
 }
 
+/* The runs of grid g: the product of its list lengths, and with
+ * [sweep.NAME] grids those of [sweep] (grid common) that g does not set, as
+ * effective_grids will make them.  0 past limit. */
+static size_t grid_runs(const experiment *e, int g, int common, size_t limit)
+{
+    size_t n = 1;
+    const sweep_grid *grid = &e->grids[g];
+    for (int i = 0; i < grid->n_axes; i++)
+        if (grid->axes[i].n_values > 0 &&
+            (!vg_mul_size(n, (size_t)grid->axes[i].n_values, &n) || n > limit))
+            return 0;
+    for (int i = 0; common >= 0 && i < e->grids[common].n_axes; i++) {
+        const sweep_axis *a = &e->grids[common].axes[i];
+        int set_here = 0;
+        for (int j = 0; j < grid->n_axes; j++) set_here |= grid->axes[j].key == a->key;
+        if (a->n_values > 0 && !set_here &&
+            (!vg_mul_size(n, (size_t)a->n_values, &n) || n > limit))
+            return 0;
+    }
+    return n;
+}
+
+/* Refuses a plan beyond limit runs from the lists' lengths, before
+ * effective_grids copies [sweep]'s lists into every [sweep.NAME] grid. */
+static int check_plan_size(const experiment *e, size_t limit, vg_error *err)
+{
+    int common = -1, named = 0;
+    for (int g = 0; g < e->n_grids; g++) {
+        if (e->grids[g].name[0] == '\0') common = g;
+        else named++;
+    }
+    size_t total = 0;
+    for (int g = 0; g < e->n_grids; g++) {
+        if (named > 0 && g == common) continue;   /* [sweep] alone is no grid then */
+        size_t n = grid_runs(e, g, named > 0 ? common : -1, limit);
+        if (n == 0)
+            return vg_fail(err, VG_EUSAGE, "%s: the grid has more than %zu runs", e->path, limit);
+        if ((total += n) > limit)
+            return vg_fail(err, VG_EUSAGE, "%s: the grids have more than %zu runs", e->path,
+                           limit);
+    }
+    return VG_OK;
+}
+
 int experiment_expand(experiment *e, vg_error *err)
 {
-    int rc = effective_grids(e, err);
+    int rc = check_plan_size(e, 10000000, err);
+    if (rc == VG_OK) rc = effective_grids(e, err);
     if (rc != VG_OK) return rc;
     /* Count the points, refusing grids beyond ten million runs, and the
      * cells of their choices (one block for them all). */

@@ -207,13 +207,22 @@ static int cmd_activations(int argc, char **argv)
     return csvout_commit(&o, &err) != VG_OK ? die(&err) : 0;
 }
 
-/* The command line as one string, for the manifest. */
-static void join_args(int argc, char **argv, char *buf, size_t size)
+/* The command line as one string, for the manifest: every argument whole,
+ * in memory the caller frees; NULL when out of memory. */
+static char *join_args(int argc, char **argv)
 {
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < argc && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "", argv[i]);
+    size_t size = 1;
+    for (int i = 0; i < argc; i++) size += strlen(argv[i]) + 1;
+    char *line = malloc(size), *end = line;
+    if (!line) return NULL;
+    for (int i = 0; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (i) *end++ = ' ';
+        memcpy(end, argv[i], n);
+        end += n;
+    }
+    *end = '\0';
+    return line;
 }
 
 /* The sweep's progress on stderr: a bar redrawn every 0.2 s on a terminal,
@@ -325,8 +334,12 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
         experiment_free(&e);
         return 0;
     }
-    char command[8192];
-    join_args(full_argc, full_argv, command, sizeof command);
+    char *command = join_args(full_argc, full_argv);
+    if (!command) {
+        experiment_free(&e);
+        fprintf(stderr, "vgrad: error: out of memory\n");
+        return VG_EFAIL;
+    }
     o.command_line = command;
     if (!quiet) {
         o.progress = print_progress;
@@ -334,6 +347,7 @@ static int cmd_sweep(int argc, char **argv, int full_argc, char **full_argv)
     }
     sweep_summary sum;
     rc = sweep_run(&e, &o, &sum, &err);
+    free(command);
     const char *out = experiment_out(&e);
     if ((rc == VG_OK || rc == VG_EFAIL) && !sum.interrupted)
         printf("sweep %s: %d runs, %d done now, %d already done, %d diverged, %d failed; wrote "

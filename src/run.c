@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,9 +57,10 @@ static void num_or_empty(csv_out *o, double v)
 
 static void write_keys(csv_out *o, const vg_config *cfg)
 {
-    char value[VG_PATH_MAX + 64];
+    char value[VG_VALUE_MAX];
     for (int k = 0; k < VG_KEY_COUNT; k++) {
-        config_format(cfg, k, value, sizeof value);
+        /* VG_VALUE_MAX holds any value: a cut one would record another run. */
+        if (config_format(cfg, k, value, sizeof value) >= sizeof value) abort();
         csvout_str(o, value);
     }
 }

@@ -58,22 +58,34 @@ static int read_shard(const char *dir, int *k, int *n)
     return ok;
 }
 
+/* The manifest's text into buf[0..size); returns its whole length. */
+static int manifest_text(char *buf, size_t size, const char *name, const char *command_line,
+                         int n_plan, int shard_k, int shard_n, const char *when)
+{
+    return snprintf(buf, size,
+                    "vgrad_version: %s\ngit_revision: %s\nblas: %s\nexperiment: %s\n"
+                    "runs: %d\nshard: %d/%d\ncommand_line: %s\nstart_time: %s\n",
+                    VG_VERSION, VG_GIT_REVISION, openblas_get_config(), name, n_plan, shard_k,
+                    shard_n, command_line, when);
+}
+
 static int write_manifest(const char *dir, const char *name, const char *command_line,
                           int n_plan, int shard_k, int shard_n, vg_error *err)
 {
-    char text[8192], when[64], path[SWEEP_PATH];
+    char when[64], path[SWEEP_PATH];
     time_t now = time(NULL);
     struct tm utc;
     gmtime_r(&now, &utc);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    int n = snprintf(text, sizeof text,
-                     "vgrad_version: %s\ngit_revision: %s\nblas: %s\nexperiment: %s\n"
-                     "runs: %d\nshard: %d/%d\ncommand_line: %s\nstart_time: %s\n",
-                     VG_VERSION, VG_GIT_REVISION, openblas_get_config(), name, n_plan, shard_k,
-                     shard_n, command_line, when);
-    if (n < 0 || (size_t)n >= sizeof text) n = (int)strlen(text);
+    /* Sized for the whole command line: a cut one would misrecord the sweep. */
+    int n = manifest_text(NULL, 0, name, command_line, n_plan, shard_k, shard_n, when);
+    char *text = n >= 0 ? vg_malloc((size_t)n + 1) : NULL;
+    if (!text) return vg_fail(err, VG_EFAIL, "out of memory");
+    manifest_text(text, (size_t)n + 1, name, command_line, n_plan, shard_k, shard_n, when);
     int rc = file_join(path, sizeof path, dir, "manifest", err);
-    return rc ? rc : file_write_atomic(path, text, (size_t)n, err);
+    if (rc == VG_OK) rc = file_write_atomic(path, text, (size_t)n, err);
+    vg_free(text);
+    return rc;
 }
 
 /* ---- preparing and locking ------------------------------------------------------ */
@@ -399,7 +411,7 @@ int sweepdir_finish(const char *dir, const experiment *e, int shard_k, int shard
 
 /* Splits the plan text into run ids (pointers into text, which is
  * modified).  Returns the count, -1 when it is not a plan, -2 when out of
- * memory. */
+ * memory (*ids is then NULL: the caller frees it either way). */
 static int parse_plan(char *text, const char ***ids, int *test_columns)
 {
     if (sscanf(text, "vgrad-plan 1\ntest_columns %d\n", test_columns) != 1) return -1;
@@ -413,6 +425,7 @@ static int parse_plan(char *text, const char ***ids, int *test_columns)
         char *nl = strchr(p, '\n');
         if (!nl || nl - p != 16) {
             vg_free(*ids);
+            *ids = NULL;
             return -1;
         }
         *nl = '\0';
@@ -421,6 +434,7 @@ static int parse_plan(char *text, const char ***ids, int *test_columns)
             const char **grown = vg_realloc(*ids, (size_t)cap * sizeof *grown);
             if (!grown) {
                 vg_free(*ids);
+                *ids = NULL;
                 return -2;
             }
             *ids = grown;
@@ -437,7 +451,8 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
     size_t len0 = 0, len;
     char *plan0 = NULL;
     int shard_n = 0, rc = VG_OK;
-    char **owner = NULL;   /* owner[k-1]: directory holding shard k */
+    char **owner = NULL;   /* owner[k-1]: directory holding shard k, k <= slots */
+    int slots = 0;
     for (int d = -1; d < n_dirs; d++)
         if (strlen(d < 0 ? out : dirs[d]) >= VG_PATH_MAX)
             return vg_fail(err, VG_EUSAGE, "directory name '%s' is too long", d < 0 ? out : dirs[d]);
@@ -460,7 +475,11 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
             plan0 = plan;
             len0 = len;
             shard_n = n;
-            owner = vg_calloc((size_t)n, sizeof *owner);
+            /* A shard file is outside input: with more shards than
+             * directories, one of the first n_dirs + 1 is missing, and
+             * only those are tracked (not n, which may be 2^31). */
+            slots = n <= n_dirs ? n : n_dirs + 1;
+            owner = vg_calloc((size_t)slots, sizeof *owner);
             if (!owner) rc = vg_fail(err, VG_EFAIL, "out of memory");
         } else {
             int same = len == len0 && memcmp(plan, plan0, len) == 0;
@@ -476,15 +495,15 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
                 break;
             }
         }
-        if (rc == VG_OK && owner[k - 1]) {
+        if (rc == VG_OK && k <= slots && owner[k - 1]) {
             rc = vg_fail(err, VG_EUSAGE, "overlapping shards: '%s' and '%s' are both shard %d/%d",
                          owner[k - 1], dirs[d], k, n);
             break;
         }
-        if (rc == VG_OK) owner[k - 1] = dirs[d];
+        if (rc == VG_OK && k <= slots) owner[k - 1] = dirs[d];
     }
     for (int k = 0; rc == VG_OK && k < shard_n; k++)
-        if (!owner[k]) rc = vg_fail(err, VG_EUSAGE, "missing shard %d/%d: merge needs all %d "
+        if (k >= slots || !owner[k]) rc = vg_fail(err, VG_EUSAGE, "missing shard %d/%d: merge needs all %d "
                                     "shard directories", k + 1, shard_n, shard_n);
     const char **ids = NULL;
     int test_columns = 0, n_ids = 0;
@@ -548,18 +567,25 @@ int sweepdir_merge(const char *out, char **dirs, int n_dirs, vg_error *err)
     if (rc == VG_OK) rc = assemble(out, ids, n_ids, 1, 1, test_columns, err);
     if (rc == VG_OK) {
         /* The experiment's name and the merge's command line. */
-        char name[256] = "", command[4096] = "vgrad merge";
+        char name[256] = "";
         snprintf(path, sizeof path, "%s/manifest", dirs[0]);
         char *manifest = file_read_all(path, &len);
         if (!manifest && errno == ENOMEM) rc = vg_fail(err, VG_EFAIL, "out of memory");
         const char *line = manifest ? strstr(manifest, "\nexperiment: ") : NULL;
         if (line) sscanf(line + 13, "%255[^\n]", name);
         vg_free(manifest);
-        size_t used = strlen(command);
-        used += (size_t)snprintf(command + used, sizeof command - used, " %s", out);
-        for (int d = 0; d < n_dirs && used < sizeof command; d++)
-            used += (size_t)snprintf(command + used, sizeof command - used, " %s", dirs[d]);
-        if (rc == VG_OK) rc = write_manifest(out, name, command, n_ids, 1, 1, err);
+        /* "vgrad merge OUT DIR...", every directory whole. */
+        size_t size = sizeof "vgrad merge " + strlen(out);
+        for (int d = 0; d < n_dirs; d++) size += strlen(dirs[d]) + 1;
+        char *command = rc == VG_OK ? vg_malloc(size) : NULL;
+        if (rc == VG_OK && !command) rc = vg_fail(err, VG_EFAIL, "out of memory");
+        if (rc == VG_OK) {
+            size_t used = (size_t)snprintf(command, size, "vgrad merge %s", out);
+            for (int d = 0; d < n_dirs; d++)
+                used += (size_t)snprintf(command + used, size - used, " %s", dirs[d]);
+            rc = write_manifest(out, name, command, n_ids, 1, 1, err);
+        }
+        vg_free(command);
     }
     if (rc == VG_OK) {
         snprintf(to, sizeof to, "%s/.runs/plan", out);

@@ -5,7 +5,7 @@
 # 8.8 GB, ranges at the ends of 64 bits, 120 lines of a million-value range,
 # --quick without [quick], csv first rows of nan or 1e400, NUL bytes, a
 # label far beyond the others, bytes after IDX data, a gzip file without
-# its trailer or with a wrong CRC).
+# its trailer or with a wrong CRC, a shard file claiming 2000000000 shards).
 #   tests/test_bad_input.sh PATH_TO_VGRAD
 set -u
 vgrad=$1
@@ -102,6 +102,19 @@ printf '\377' | dd of="$tmp/badcrc.gz" bs=1 seek=$((size - 8)) conv=notrunc 2>/d
 refused "badcrc.gz: corrupt gzip data (incorrect data check)" 0 run "dataset=idx:$tmp/badcrc.gz,$tmp/lab" steps=1 "out=$tmp/never"
 if "$vgrad" run "dataset=idx:$tmp/img.gz,$tmp/lab" steps=1 "out=$tmp/good.gz" >/dev/null 2>"$tmp/err"; then ok; else
     bad "good gzip IDX file: $(cat "$tmp/err")"
+fi
+
+# Found by fuzz_merge: a shard directory whose .runs/shard claims 2000000000
+# shards made merge allocate 16 GB of bookkeeping before it compared the
+# count with the directories given.
+printf '[experiment]\nname = small\n[run]\nsteps = 1\nn_samples = 8\nwidths = 2\n[sweep]\nseed = 1, 2\n' >"$tmp/small.ini"
+if "$vgrad" sweep "$tmp/small.ini" -j 1 -q "out=$tmp/whole" >/dev/null 2>"$tmp/err"; then
+    ok
+    echo 1/2000000000 >"$tmp/whole/.runs/shard"
+    refused "missing shard 2/2000000000: merge needs all 2000000000 shard directories" 300000 \
+        merge "$tmp/never" "$tmp/whole"
+else
+    bad "sweep of small.ini: $(cat "$tmp/err")"
 fi
 
 [ "$limits" = 1 ] || echo "$test_name: memory limits not applied: $vgrad does not start under ulimit -v"

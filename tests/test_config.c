@@ -176,6 +176,60 @@ static void test_shared_helpers(void)
     expect_error(arg, "is not a list of widths from 1 to 1000000");
 }
 
+/* What identifies and records a run is never cut (issue 15, finding 3):
+ * config_format returns the whole length, the longest values fit in
+ * VG_VALUE_MAX, two 400-layer widths that differ in their last layer are
+ * two run ids, and the ids of existing configurations stay as they were
+ * (the values below are those of vgrad at fd435e1). */
+static void test_long_values(void)
+{
+    vg_error err;
+    static char text[VG_VALUE_MAX], arg[VG_VALUE_MAX + 16];
+    char a[17], b[17];
+
+    /* VG_MAX_DEPTH layers of the widest width, and the longest path. */
+    config_defaults(&cfg);
+    size_t used = (size_t)snprintf(arg, sizeof arg, "widths=");
+    for (int l = 0; l < VG_MAX_DEPTH; l++)
+        used += (size_t)snprintf(arg + used, sizeof arg - used, l ? ",%.0f" : "%.0f",
+                                 key_table[KEY_width].hi);
+    CHECK(set(&cfg, arg, &err) == VG_OK);
+    size_t n = config_format(&cfg, KEY_widths, text, sizeof text);
+    CHECK(n == strlen(arg) - strlen("widths="));
+    CHECK(n < sizeof text);
+    CHECK(strcmp(text, arg + strlen("widths=")) == 0);
+    memset(arg, 'p', VG_PATH_MAX - 1);
+    arg[VG_PATH_MAX - 1] = '\0';
+    CHECK(config_set(&cfg, "load_weights", arg, &err) == VG_OK);
+    CHECK(config_format(&cfg, KEY_load_weights, text, sizeof text) == VG_PATH_MAX - 1);
+    /* A buffer too small: the text is cut, the length says so. */
+    char small[8];
+    CHECK(config_format(&cfg, KEY_widths, small, sizeof small) == n);
+    CHECK_STR(small, "1000000");
+
+    for (int last = 0; last < 2; last++) {
+        config_defaults(&cfg);
+        used = (size_t)snprintf(arg, sizeof arg, "widths=");
+        for (int l = 0; l < 400; l++)
+            used += (size_t)snprintf(arg + used, sizeof arg - used, l ? ",%d" : "%d",
+                                     l < 399 ? 100 : 101 + last);
+        CHECK(set(&cfg, arg, &err) == VG_OK && config_resolve(&cfg, &err) == VG_OK);
+        config_run_id(&cfg, last ? b : a);
+    }
+    CHECK(strcmp(a, b) != 0);
+
+    config_defaults(&cfg);
+    CHECK(set(&cfg, "steps=0", &err) == VG_OK && config_resolve(&cfg, &err) == VG_OK);
+    config_run_id(&cfg, a);
+    CHECK_STR(a, "e6840a3999d5cfef");
+    config_defaults(&cfg);
+    CHECK(set(&cfg, "steps=0", &err) == VG_OK && set(&cfg, "widths=30,10,5", &err) == VG_OK &&
+          set(&cfg, "activation=tanh", &err) == VG_OK && set(&cfg, "lr=0.05", &err) == VG_OK &&
+          config_resolve(&cfg, &err) == VG_OK);
+    config_run_id(&cfg, a);
+    CHECK_STR(a, "2f31a7be0f935122");
+}
+
 int main(void)
 {
     test_shared_helpers();
@@ -183,5 +237,6 @@ int main(void)
     test_round_trip();
     test_errors();
     test_run_id();
+    test_long_values();
     return test_report("test_config");
 }

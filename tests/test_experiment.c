@@ -233,6 +233,31 @@ static void test_dataset_lists(void)
     }
 }
 
+/* A plan of [sweep.NAME] grids, each taking [sweep]'s lists, is refused
+ * from its size before the lists are copied into each grid (11 grids of a
+ * million-value [sweep] list once made 11 million copies, and 40 took 44 s
+ * and 1.6 GB, before the count refused them). */
+static void test_named_grids_cap(void)
+{
+    experiment e;
+    vg_error err = {0, ""};
+    char text[2048] = "[experiment]\nname = big\n[sweep]\nseed = 1..1000000\n";
+    for (int g = 1; g <= 11; g++) {
+        size_t len = strlen(text);
+        snprintf(text + len, sizeof text - len, "[sweep.g%d]\nlr = 0.%d\n", g, g);
+    }
+    CHECK(load_text(&e, "named.ini", text, NULL, 0, 0, &err) == VG_OK);
+    vg_alloc_fail_at(0);
+    alarm(60);
+    CHECK(experiment_expand(&e, &err) == VG_EUSAGE);
+    alarm(0);
+    long made = vg_alloc_count();
+    CHECK_CONTAINS(err.msg, "named.ini: the grids have more than 10000000 runs");
+    if (made > 1000) fprintf(stderr, "named.ini: %ld allocations before the refusal\n", made);
+    CHECK(made <= 1000);
+    experiment_free(&e);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
@@ -242,6 +267,7 @@ int main(void)
     test_list_growth();
     test_quick_first();
     test_dataset_lists();
+    test_named_grids_cap();
     write_experiment();
     int points = 0;
     vg_error err = {0, ""};
