@@ -174,3 +174,48 @@ function time_words(q) {
     if (q == "grad_whh_norm") return "Recurrent weight-gradient norm"
     return "Hidden-state gradient norm"
 }
+
+# heat_panel(k, nrows): panel k of a heatmap chart (heatmap.awk,
+# time-heatmap.awk): the logged steps of configuration k (the keys k SUBSEP
+# step of the array steps) across, rows 1..nrows up, one cell per (row,
+# step) coloured by the median over seeds (stats(key) -> MED; keys k SUBSEP
+# row SUBSEP step of NV), zero medians and non-finite values (bad) in their
+# own colours.  Each logged step spans half the way to its neighbours.
+# Returns the number of coloured cells, or -1 (a "no data" panel drawn)
+# when k has no logged step.
+function heat_panel(k, nrows,   n, sl, key, part, j, left, right, r, cell, zl, bl, ncells, cmd) {
+    n = 0
+    for (key in steps) { split(key, part, SUBSEP); if (part[1] == k) sl[++n] = part[2] + 0 }
+    if (n == 0) { print "set label 903 \"no data\" at graph 0.5, 0.5 center"; print "plot NaN notitle"; print "unset label 903"; return -1 }
+    asort(sl)
+    for (j = 1; j <= n; j++) {
+        left[j] = j == 1 ? sl[1] - (n > 1 ? (sl[2] - sl[1]) / 2 : 0.5) : (sl[j - 1] + sl[j]) / 2
+        right[j] = j == n ? sl[n] + (n > 1 ? (sl[n] - sl[n - 1]) / 2 : 0.5) : (sl[j] + sl[j + 1]) / 2
+    }
+    if (n > 1) printf "set xrange [%.17g:%.17g]\n", sl[1], sl[n]
+    else printf "set xrange [%.17g:%.17g]\n", left[1], right[n]
+    printf "set yrange [0.5:%g]\n", nrows + 0.5
+    if (nrows <= 12) print "set ytics 1; set mytics 1"
+    else print "set ytics autofreq; set mytics default"
+    print "set xtics autofreq; set mxtics default"
+    print "$cells_" k " << EOD"
+    zl = ""; bl = ""; ncells = 0
+    for (r = 1; r <= nrows; r++)
+        for (j = 1; j <= n; j++) {
+            key = k SUBSEP r SUBSEP sprintf("%.17g", sl[j])
+            cell = sprintf("%.17g %d %.17g %.17g %g %g", sl[j], r, left[j], right[j], r - 0.5, r + 0.5)
+            if ((k SUBSEP r SUBSEP sl[j]) in bad) { bl = bl cell "\n"; continue }
+            if (!(key in NV)) continue
+            stats(key)
+            if (MED <= 0) zl = zl cell "\n"
+            else { printf "%s %.17g\n", cell, MED; ncells++ }
+        }
+    print "EOD"
+    printf "$zero_%d << EOD\n%sEOD\n$bad_%d << EOD\n%sEOD\n", k, zl, k, bl
+    cmd = ncells ? sprintf("$cells_%d using 1:2:3:4:5:6:7 with boxxyerror lw 1 lc palette notitle", k) : ""
+    if (zl != "") cmd = cmd (cmd == "" ? "" : ", ") sprintf("$zero_%d using 1:2:3:4:5:6 with boxxyerror lc rgb ZERO_COLOR notitle", k)
+    if (bl != "") cmd = cmd (cmd == "" ? "" : ", ") sprintf("$bad_%d using 1:2:3:4:5:6 with boxxyerror lc rgb NONFINITE_COLOR notitle", k)
+    if (cmd == "") cmd = "NaN notitle"
+    print "plot " cmd
+    return ncells
+}

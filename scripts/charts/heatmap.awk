@@ -53,39 +53,7 @@ BEGIN {
         panel(PR[k], PC[k], PLABEL[k])
         printf "set xlabel %s\n", (PR[k] == gr || k + gc > NPICKED) ? "\"step\"" : "\"\""
         printf "set ylabel %s\n", PC[k] == 1 ? "\"layer l\"" : "\"\""
-        # cells: each logged step spans half the way to its neighbours
-        n = 0
-        delete sl
-        for (key in steps) { split(key, part, SUBSEP); if (part[1] == k) sl[++n] = part[2] + 0 }
-        asort(sl)
-        for (j = 1; j <= n; j++) {
-            left[j] = j == 1 ? sl[1] - (n > 1 ? (sl[2] - sl[1]) / 2 : 0.5) : (sl[j - 1] + sl[j]) / 2
-            right[j] = j == n ? sl[n] + (n > 1 ? (sl[n] - sl[n - 1]) / 2 : 0.5) : (sl[j] + sl[j + 1]) / 2
-        }
-        if (n > 1) printf "set xrange [%.17g:%.17g]\n", sl[1], sl[n]
-        else printf "set xrange [%.17g:%.17g]\n", left[1], right[n]
-        printf "set yrange [0.5:%g]\n", maxlayer[k] + 0.5
-        if (maxlayer[k] <= 12) print "set ytics 1; set mytics 1"
-        else print "set ytics autofreq; set mytics default"
-        print "set xtics autofreq; set mxtics default"
-        print "$cells_" k " << EOD"
-        zl = ""; bl = ""; ncells = 0
-        for (l = 1; l <= maxlayer[k]; l++)
-            for (j = 1; j <= n; j++) {
-                key = k SUBSEP l SUBSEP sprintf("%.17g", sl[j])
-                cell = sprintf("%.17g %d %.17g %.17g %g %g", sl[j], l, left[j], right[j], l - 0.5, l + 0.5)
-                if ((k SUBSEP l SUBSEP sl[j]) in bad) { bl = bl cell "\n"; continue }
-                if (!(key in NV)) continue
-                stats(key)
-                if (MED <= 0) zl = zl cell "\n"
-                else { printf "%s %.17g\n", cell, MED; ncells++ }
-            }
-        print "EOD"
-        printf "$zero_%d << EOD\n%sEOD\n$bad_%d << EOD\n%sEOD\n", k, zl, k, bl
-        cmd = ncells ? sprintf("$cells_%d using 1:2:3:4:5:6:7 with boxxyerror lw 1 lc palette notitle", k) : ""
-        if (zl != "") cmd = cmd (cmd == "" ? "" : ", ") sprintf("$zero_%d using 1:2:3:4:5:6 with boxxyerror lc rgb ZERO_COLOR notitle", k)
-        if (bl != "") cmd = cmd (cmd == "" ? "" : ", ") sprintf("$bad_%d using 1:2:3:4:5:6 with boxxyerror lc rgb NONFINITE_COLOR notitle", k)
-        print "plot " cmd
+        if ((ncells = heat_panel(k, maxlayer[k])) < 0) continue
         if (k == 1) clear_title()
         if (ncells && !colorbox_drawn++) print "unset colorbox"
     }
