@@ -59,6 +59,17 @@ static void dgemm_step(const mlp *net, int B)
     }
 }
 
+typedef struct {
+    const mlp *net;
+    int B;
+} mlp_products;
+
+static void mlp_baseline(void *ctx)
+{
+    const mlp_products *p = ctx;
+    dgemm_step(p->net, p->B);
+}
+
 static int use_cpu_clock;
 
 static double now(void)
@@ -111,6 +122,36 @@ static int run_recorded(trainer *t, vg_config *cfg, long steps, const char *dir,
     return rc;
 }
 
+/* One row's measurement: the baseline's products (baseline(ctx), one step
+ * of them) and vgrad's recorded steps, alternately, three rounds each of
+ * the same number of steps; the best time per step of each.  The number of
+ * steps fills budget seconds by a first timing of one baseline step, a
+ * multiple of 10 so that the log_every 1 and 10 rows log the same share of
+ * steps; a first training run warms the trainer's memory (page faults), so
+ * both sides are measured in steady state.  Returns 0, or 1 with err set. */
+static int measure(trainer *t, vg_config *cfg, void (*baseline)(void *), void *ctx,
+                   double budget, const char *dir, double *best_dgemm, double *best_vgrad,
+                   vg_error *err)
+{
+    double t0 = now();
+    baseline(ctx);
+    long steps = (long)(budget / (now() - t0 + 1e-9));
+    steps = steps < 10 ? 10 : steps / 10 * 10;
+    if (run_recorded(t, cfg, 10, dir, err)) return 1;
+    *best_dgemm = *best_vgrad = 1e300;
+    for (int rep = 0; rep < 3; rep++) {
+        t0 = now();
+        for (long i = 0; i < steps; i++) baseline(ctx);
+        double d = (now() - t0) / steps;
+        if (d < *best_dgemm) *best_dgemm = d;
+        t0 = now();
+        if (run_recorded(t, cfg, steps, dir, err)) return 1;
+        d = (now() - t0) / steps;
+        if (d < *best_vgrad) *best_vgrad = d;
+    }
+    return 0;
+}
+
 /* The LSTM row (issue 13): model=lstm, one layer of H units over T steps of
  * D inputs, batch B, a dense output of K units on the last step, recording
  * (layers.csv, train.csv, time.csv) every log_every steps.  Its products, as
@@ -120,17 +161,59 @@ static int run_recorded(trainer *t, vg_config *cfg, long steps, const char *dir,
  * x (B, H) at each step but the first, dW_ih (4H, B*T) x (B*T, D); the
  * output layer's z and dW.  The baseline calls cblas_dgemm with the same
  * shapes and leading dimensions on buffers of its own. */
+enum { LSTM_T = 100, LSTM_D = 32, LSTM_H = 256, LSTM_B = 128, LSTM_K = 10, LSTM_G = 4 * LSTM_H };
+
+enum { X, GATE, HS, CARRY, W_IH, W_HH, DW_IH, DW_HH, W_OUT, Z, LSTM_BUFS };
+
+/* The baseline's buffers, b[X] .. b[Z], of lstm_sizes[] doubles. */
+typedef struct {
+    double *b[LSTM_BUFS];
+} lstm_products;
+
+static const size_t lstm_sizes[LSTM_BUFS] = {
+    [X] = (size_t)LSTM_B * LSTM_T * LSTM_D, [GATE] = (size_t)LSTM_B * LSTM_T * LSTM_G,
+    [HS] = (size_t)LSTM_B * LSTM_T * LSTM_H, [CARRY] = (size_t)LSTM_B * LSTM_H,
+    [W_IH] = (size_t)LSTM_G * LSTM_D,       [W_HH] = (size_t)LSTM_G * LSTM_H,
+    [DW_IH] = (size_t)LSTM_G * LSTM_D,      [DW_HH] = (size_t)LSTM_G * LSTM_H,
+    [W_OUT] = (size_t)LSTM_K * LSTM_H,      [Z] = (size_t)LSTM_B * LSTM_K};
+
+static void lstm_baseline(void *ctx)
+{
+    double *const *p = ((const lstm_products *)ctx)->b;
+    enum { T = LSTM_T, D = LSTM_D, H = LSTM_H, B = LSTM_B, K = LSTM_K, G = LSTM_G };
+    int ldh = T * H, ldg = T * G;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B * T, G, D, 1.0, p[X], D, p[W_IH], D,
+                0.0, p[GATE], G);
+    for (int s = 1; s < T; s++)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, G, H, 1.0,
+                    p[HS] + (size_t)(s - 1) * H, ldh, p[W_HH], H, 1.0, p[GATE] + (size_t)s * G,
+                    ldg);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, K, H, 1.0, p[HS], H, p[W_OUT], H, 0.0,
+                p[Z], K);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, H, B, 1.0, p[Z], K, p[HS], H, 0.0,
+                p[W_OUT], H);
+    for (int s = T - 1; s >= 1; s--) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, G, 1.0,
+                    p[GATE] + (size_t)s * G, ldg, p[W_HH], H, 0.0, p[CARRY], H);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, G, H, B, 1.0,
+                    p[GATE] + (size_t)s * G, ldg, p[HS] + (size_t)(s - 1) * H, ldh, 1.0,
+                    p[DW_HH], H);
+    }
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, G, D, B * T, 1.0, p[GATE], G, p[X], D,
+                0.0, p[DW_IH], D);
+}
+
 static int lstm_row(double budget, int log_every, const char *dir)
 {
-    enum { T = 100, D = 32, H = 256, B = 128, K = 10 };
+    enum { T = LSTM_T, D = LSTM_D, H = LSTM_H, B = LSTM_B, K = LSTM_K, G = LSTM_G };
     static vg_config cfg;
     vg_error err;
     char every[64];
     snprintf(every, sizeof every, "log_every=%d", log_every);
     config_defaults(&cfg);
-    const char *args[] = {"model=lstm",   "depth=1",       "width=256",     "seq_len=100",
+    const char *args[] = {"model=lstm",      "depth=1",       "width=256",     "seq_len=100",
                           "n_features=3200", "n_samples=128", "dataset=gauss", "n_classes=10",
-                          "lr=1e-6",      every};
+                          "lr=1e-6",         every};
     int rc = 0;
     for (size_t k = 0; k < sizeof args / sizeof args[0]; k++)
         rc |= config_set_arg(&cfg, args[k], &err);
@@ -139,70 +222,24 @@ static int lstm_row(double budget, int log_every, const char *dir)
         fprintf(stderr, "vgrad-bench: %s\n", err.msg);
         return 2;
     }
-    size_t G = 4 * (size_t)H;
-    double *x = calloc((size_t)B * T * D, sizeof(double));
-    double *gate = calloc((size_t)B * T * G, sizeof(double));
-    double *hs = calloc((size_t)B * T * H, sizeof(double));
-    double *carry = calloc((size_t)B * H, sizeof(double));
-    double *W_ih = calloc(G * D, sizeof(double)), *W_hh = calloc(G * H, sizeof(double));
-    double *dW_ih = calloc(G * D, sizeof(double)), *dW_hh = calloc(G * H, sizeof(double));
-    double *W_out = calloc((size_t)K * H, sizeof(double)), *z = calloc((size_t)B * K, sizeof(double));
-    if (!x || !gate || !hs || !carry || !W_ih || !W_hh || !dW_ih || !dW_hh || !W_out || !z) {
-        fprintf(stderr, "vgrad-bench: out of memory\n");
-        return 2;
-    }
-    int ldh = T * H, ldg = T * (int)G;
+    lstm_products p;
+    for (int k = 0; k < LSTM_BUFS; k++)
+        if (!(p.b[k] = calloc(lstm_sizes[k], sizeof(double)))) {
+            fprintf(stderr, "vgrad-bench: out of memory\n");
+            return 2;
+        }
     double flops = 2.0 * B * T * D * G * 2 + 2.0 * (T - 1) * B * H * G * 3 + 2.0 * B * H * K * 2;
-    double best_dgemm = 1e300, best_vgrad = 1e300;
-    long steps = 0;
-    if (run_recorded(&t, &cfg, 10, dir, &err)) {   /* warms the trainer's memory */
+    double best_dgemm, best_vgrad;
+    if (measure(&t, &cfg, lstm_baseline, &p, budget, dir, &best_dgemm, &best_vgrad, &err)) {
         fprintf(stderr, "vgrad-bench: %s\n", err.msg);
         return 1;
-    }
-    for (int rep = 0; rep < 3; rep++) {
-        double t0 = now();
-        long n = 0;
-        do {
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B * T, (int)G, D, 1.0, x, D,
-                        W_ih, D, 0.0, gate, (int)G);
-            for (int s = 1; s < T; s++)
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, (int)G, H, 1.0,
-                            hs + (size_t)(s - 1) * H, ldh, W_hh, H, 1.0, gate + (size_t)s * G,
-                            ldg);
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, K, H, 1.0, hs, H, W_out, H,
-                        0.0, z, K);
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, H, B, 1.0, z, K, hs, H, 0.0,
-                        W_out, H);
-            for (int s = T - 1; s >= 1; s--) {
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, (int)G, 1.0,
-                            gate + (size_t)s * G, ldg, W_hh, H, 0.0, carry, H);
-                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)G, H, B, 1.0,
-                            gate + (size_t)s * G, ldg, hs + (size_t)(s - 1) * H, ldh, 1.0, dW_hh,
-                            H);
-            }
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)G, D, B * T, 1.0, gate,
-                        (int)G, x, D, 0.0, dW_ih, D);
-            n++;
-        } while (steps ? n < steps : now() - t0 < budget / 3);
-        /* a multiple of 10, so that both rows log the same share of steps */
-        if (!steps) steps = n < 10 ? 10 : n / 10 * 10;
-        double d = (now() - t0) / n;
-        if (d < best_dgemm) best_dgemm = d;
-        t0 = now();
-        if (run_recorded(&t, &cfg, steps, dir, &err)) {
-            fprintf(stderr, "vgrad-bench: %s\n", err.msg);
-            return 1;
-        }
-        d = (now() - t0) / steps;
-        if (d < best_vgrad) best_vgrad = d;
     }
     trainer_free(&t);
     printf("%d,%d,%d,%s,%s,%d,%.2f,%.2f,%.3f,%.6g\n", 1, H, B, "lstm", "model=lstm seq_len=100",
            log_every, flops / best_dgemm * 1e-9, flops / best_vgrad * 1e-9,
            best_dgemm / best_vgrad, best_vgrad);
     fflush(stdout);
-    free(x), free(gate), free(hs), free(carry), free(W_ih), free(W_hh), free(dW_ih), free(dW_hh);
-    free(W_out), free(z);
+    for (int k = 0; k < LSTM_BUFS; k++) free(p.b[k]);
     return 0;
 }
 
@@ -269,31 +306,12 @@ int main(int argc, char **argv)
                 return 2;
             }
             double flops = step_flops(&t.net, batch);
-            /* Steps per measurement from a first timing of one step (a
-             * multiple of 10, so that both rows log the same share of
-             * steps); a first training run warms the trainer's memory (page
-             * faults) so both sides are measured in steady state. */
-            double t0 = now();
-            dgemm_step(&t.net, batch);
-            long steps = (long)(budget / (now() - t0 + 1e-9));
-            steps = steps < 10 ? 10 : steps / 10 * 10;
-            if (run_recorded(&t, &cfg, 10, dir, &err)) {
+            mlp_products prod = {&t.net, batch};
+            double best_dgemm, best_vgrad;
+            if (measure(&t, &cfg, mlp_baseline, &prod, budget, dir, &best_dgemm, &best_vgrad,
+                        &err)) {
                 fprintf(stderr, "vgrad-bench: %s\n", err.msg);
                 return 1;
-            }
-            double best_dgemm = 1e300, best_vgrad = 1e300;
-            for (int rep = 0; rep < 3; rep++) {
-                t0 = now();
-                for (long i = 0; i < steps; i++) dgemm_step(&t.net, batch);
-                double d = (now() - t0) / steps;
-                if (d < best_dgemm) best_dgemm = d;
-                t0 = now();
-                if (run_recorded(&t, &cfg, steps, dir, &err)) {
-                    fprintf(stderr, "vgrad-bench: %s\n", err.msg);
-                    return 1;
-                }
-                d = (now() - t0) / steps;
-                if (d < best_vgrad) best_vgrad = d;
             }
             trainer_free(&t);
             printf("%d,%d,%d,%s,%s,%d,%.2f,%.2f,%.3f,%.6g\n", depth, width, batch, act,
