@@ -15,7 +15,8 @@
 # of the test's own (as root: unshare -m; otherwise in a user namespace:
 # unshare -rm; the test is skipped when neither works), filled to leave
 # 0 to 512 KiB free, under run, sweep and merge; the same checks, and
-# --resume or the merge done again after the space is freed.
+# --resume or the merge done again after the space is freed; and a chart
+# (scripts/charts/grad-by-layer.sh, PNG, SVG and PDF) on the same disk.
 #   tests/test_faults.sh PATH_TO_VGRAD alloc|write|disk
 set -u
 vgrad=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -203,6 +204,42 @@ if "$vgrad" merge "$disk/merged" "$work/shard1" "$work/shard2" >/dev/null 2>"$tm
     result_sums "$disk/merged" | cmp -s - "$tmp/reference.sums"; then ok; else
     bad "merge after the disk was full: $(cat "$tmp/err")"
 fi
+# The charts: gnuplot exits 0 when it cannot write its file, so a chart cut
+# short by the full disk must be caught before it is renamed into place:
+# one line, exit 1, no partial file, the earlier chart kept.
+charts=$(cd "$(dirname "$0")/../scripts/charts" && pwd)
+for format in png svg pdf; do
+    "$charts/grad-by-layer.sh" "$work/reference" "$disk/kept.$format" --format $format >/dev/null ||
+        bad "the earlier $format chart"
+    fails=0
+    for free in 0 8 32 128 512; do
+        fill $free
+        sums "$disk" | grep -v ' ./filler$' >"$tmp/before"
+        rc=0
+        "$charts/grad-by-layer.sh" "$work/reference" "$disk/new.$format" --format $format \
+            >"$tmp/out" 2>"$tmp/err" || rc=$?
+        if [ $rc -eq 0 ] || { [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+            grep -q "^plot: grad-by-layer: writing $disk/new.$format failed: " "$tmp/err"; }; then ok; else
+            bad "$format chart with $avail KiB free: exit $rc, stderr: $(head -c 600 "$tmp/err")"
+        fi
+        if [ $rc -eq 0 ]; then
+            if [ "$(wc -c <"$disk/new.$format")" -eq "$(wc -c <"$disk/kept.$format")" ]; then ok; else
+                bad "$format chart with $avail KiB free: exit 0, but $(wc -c <"$disk/new.$format") bytes of $(wc -c <"$disk/kept.$format")"
+            fi
+        else
+            fails=$((fails + 1))
+            if [ ! -e "$disk/new.$format" ]; then ok; else bad "$format chart with $avail KiB free: a partial file"; fi
+        fi
+        left=$(find "$disk" -name '.new.*' -print)
+        if [ -z "$left" ]; then ok; else bad "$format chart with $avail KiB free: left $left"; fi
+        rm -f "$disk/new.$format"
+        sums "$disk" | grep -v ' ./filler$' >"$tmp/after"
+        if cmp -s "$tmp/before" "$tmp/after"; then ok; else bad "$format chart with $avail KiB free: changed earlier files"; fi
+    done
+    rm -f "$disk/filler" "$disk/kept.$format"
+    if [ $fails -ge 1 ]; then ok; else bad "$format chart: never failed on a full disk"; fi
+    echo "$test_name: $format chart: failed cleanly on $fails of 5 fillings"
+done
 umount "$disk"
 # A file system out of inodes: the directories cannot be made (ENOSPC).
 mount -t tmpfs -o size=4m,nr_inodes=4 tmpfs "$disk" || skip "cannot mount a tmpfs on $disk"

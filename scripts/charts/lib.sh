@@ -207,6 +207,25 @@ list_names() {
     gawk -f "$charts_dir/csv.awk" -f "$charts_dir/vgrad-list.awk" -v list="$work/list.csv" -v print_names="$1"
 }
 
+# complete_output FORMAT FILE: FILE ends as a whole PNG (its IEND chunk),
+# SVG (</svg>) or PDF (%%EOF) does.
+complete_output() {
+    case $1 in
+    png) [ "$(tail -c 8 "$2" | od -An -tx1 | tr -d ' \n')" = 49454e44ae426082 ] ;;
+    svg) tail -c 64 "$2" | grep -q '</svg>' ;;
+    pdf) tail -c 64 "$2" | grep -q '%%EOF' ;;
+    *) return 1 ;;
+    esac
+}
+
+# die_write CHART OUT REASON: one line, no partial file, exit 1 (a failure
+# of the machine, as a full disk, not of the input).
+die_write() {
+    rm -f "$partial"
+    echo "plot: $1: writing $2 failed: $3 (is the disk full?)" >&2
+    exit 1
+}
+
 draw() {
     program=$1
     shift
@@ -244,11 +263,16 @@ draw() {
         echo "plot: $chart: gnuplot failed: $(grep -v '^ *$' "$work/gnuplot.err" | head -n 3 | paste -sd ' ' -)" >&2
         exit 1
     fi
+    # gnuplot exits 0 when its output could not be written (a full disk): a
+    # file cut short is never renamed to OUT
+    complete_output "$format" "$partial" ||
+        die_write "$chart" "$out" "the file gnuplot wrote is incomplete"
     if [ "$format" = svg ]; then
         # a font list every browser can resolve, in place of gnuplot's one name
-        sed -i 's/font-family="[^"]*"/font-family="DejaVu Sans, Verdana, Arial, sans-serif"/g' "$partial"
+        sed -i 's/font-family="[^"]*"/font-family="DejaVu Sans, Verdana, Arial, sans-serif"/g' "$partial" 2>"$work/sed.err" ||
+            die_write "$chart" "$out" "$(sed 's/^sed: //' "$work/sed.err" | head -n 1)"
     fi
     chmod 644 "$partial"
-    mv "$partial" "$out"
+    mv "$partial" "$out" 2>"$work/mv.err" || die_write "$chart" "$out" "$(head -n 1 "$work/mv.err")"
     echo "$chart: wrote $out${notes:+ ($notes)}"
 }
