@@ -219,3 +219,23 @@ function heat_panel(k, nrows,   n, sl, key, part, j, left, right, r, cell, zl, b
     print "plot " cmd
     return ncells
 }
+
+# heat_add(k, row, step, v): one value of a heatmap's cell (panel k): a
+# non-finite v marks the cell (bad, counted in nonfinite), else it joins
+# the cell's values (addv), and counts in zero or widens lo..hi.
+function heat_add(k, r, s, v) {
+    if (!finite(v)) { bad[k, r, s] = 1; nonfinite++; return }
+    addv(k, r, s, v)
+    if (v + 0 <= 0) zero++
+    else {
+        if (lo == "" || v + 0 < lo) lo = v + 0
+        if (hi == "" || v + 0 > hi) hi = v + 0
+    }
+}
+
+# heat_several(): 1 when a drawn panel has more than one logged step.
+function heat_several(   key, part, n, k) {
+    for (key in steps) { split(key, part, SUBSEP); n[part[1]]++ }
+    for (k = 1; k <= NPICKED; k++) if (n[k] > 1) return 1
+    return 0
+}

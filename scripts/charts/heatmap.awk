@@ -13,16 +13,9 @@ BEGIN {
         steps[p, s] = 1
         if (l > maxlayer[p]) maxlayer[p] = l
         v = col(layers, metric)
-        if (!finite(v)) { bad[p, l, s] = 1; nonfinite++; continue }
-        addv(p, l, s, v)
-        if (v + 0 <= 0) zero++
-        else {
-            if (lo == "" || v + 0 < lo) lo = v + 0
-            if (hi == "" || v + 0 > hi) hi = v + 0
-        }
+        heat_add(p, l, s, v)
     }
-    for (key in steps) { split(key, part, SUBSEP); nsteps[part[1]]++ }
-    for (k = 1; k <= NPICKED; k++) if (nsteps[k] > 1) several = 1
+    several = heat_several()
     if (!several) skip("a single logged step per run (steps=0): nothing to show over training")
     if (lo == "") skip("no positive finite " metric)
     if (zero) note(zero " values of 0 (grey)")

@@ -25,16 +25,9 @@ BEGIN {
         if (v == "") { empty[ROWRUN] = 1; continue }
         steps[p, s] = 1
         if (t > maxt[p]) maxt[p] = t
-        if (!finite(v)) { bad[p, t, s] = 1; nonfinite++; continue }
-        addv(p, t, s, v)
-        if (v + 0 <= 0) zero++
-        else {
-            if (lo == "" || v + 0 < lo) lo = v + 0
-            if (hi == "" || v + 0 > hi) hi = v + 0
-        }
+        heat_add(p, t, s, v)
     }
-    for (key in steps) { split(key, part, SUBSEP); nsteps[part[1]]++ }
-    for (k = 1; k <= NPICKED; k++) if (nsteps[k] > 1) several = 1
+    several = heat_several()
     if (length(steps) == 0) skip("no " quantity " in time.csv for the runs drawn" (length(empty) ? " (" quantity " is empty for these models)" : ""))
     if (!several) skip("a single logged step per run (steps=0): nothing to show over training")
     if (lo == "") skip("no positive finite " quantity)
